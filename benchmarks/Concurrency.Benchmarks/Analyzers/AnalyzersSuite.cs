@@ -1,0 +1,105 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Text;
+using Concurrency.Analyzers.AsyncBlocking;
+using Concurrency.Benchmarks.Harness;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Concurrency.Benchmarks.Analyzers;
+
+/// <summary>
+/// Suite <c>analyzers</c>: our analyzers' own execution time (Roslyn's analyzer telemetry, as
+/// <c>-p:ReportAnalyzer=true</c> reports it) on generated code of 200 and 2,000 files, beside the
+/// compiler's own time to produce the compilation's diagnostics for the 2,000 files.
+/// </summary>
+public static class AnalyzersSuite
+{
+    public static void Run(MetricSink sink)
+    {
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new BlockingTaskWaitAnalyzer());
+
+        foreach (var files in new[] { 200, 2000 })
+        {
+            var compilation = Generate(files);
+            var (analyzerMs, diagnostics) = AnalyzerTime(compilation, analyzers);
+            sink.Add($"analyzers.async_blocking.ms.{files}", analyzerMs);
+            sink.Add($"analyzers.async_blocking.diagnostics.{files}", diagnostics);
+        }
+
+        var big = Generate(2000);
+        var stopwatch = Stopwatch.StartNew();
+        _ = big.GetDiagnostics();
+        sink.Add("analyzers.compile.ms.2000", stopwatch.Elapsed.TotalMilliseconds);
+    }
+
+    private static (double Milliseconds, int Diagnostics) AnalyzerTime(CSharpCompilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    {
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            onAnalyzerException: null,
+            concurrentAnalysis: true,
+            logAnalyzerExecutionTime: true);
+        var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
+        var diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        var time = TimeSpan.Zero;
+        foreach (var analyzer in analyzers)
+        {
+            time += withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).GetAwaiter().GetResult().ExecutionTime;
+        }
+
+        return (time.TotalMilliseconds, diagnostics.Length);
+    }
+
+    /// <summary>
+    /// Realistic service code: per file a class with async and sync methods, awaits, loops,
+    /// try/finally, lambdas, and one blocking wait in every fourth method.
+    /// </summary>
+    internal static CSharpCompilation Generate(int files)
+    {
+        var trees = new List<SyntaxTree>(files);
+        for (var i = 0; i < files; i++)
+        {
+            var source = new StringBuilder();
+            source.AppendLine("using System; using System.Collections.Generic; using System.Threading; using System.Threading.Tasks;");
+            source.AppendLine($"namespace App.Module{i % 37};");
+            source.AppendLine($"public sealed class Service{i}");
+            source.AppendLine("{");
+            source.AppendLine("    private readonly Dictionary<int, string> _cache = new();");
+            for (var m = 0; m < 8; m++)
+            {
+                var blocking = (i * 8 + m) % 4 == 0;
+                source.AppendLine($"    public async Task<int> Load{m}Async(int id, CancellationToken ct)");
+                source.AppendLine("    {");
+                source.AppendLine("        var total = 0;");
+                source.AppendLine("        var first = Task.Run(() => id * 2, ct);");
+                source.AppendLine("        var second = Task.Run(() => id + 1, ct);");
+                source.AppendLine("        await Task.WhenAll(first, second);");
+                source.AppendLine("        total += first.Result + second.Result;");
+                source.AppendLine("        for (var k = 0; k < id; k++)");
+                source.AppendLine("        {");
+                source.AppendLine("            try { total += await Compute(k, ct); }");
+                source.AppendLine("            finally { _cache[k] = total.ToString(); }");
+                source.AppendLine("        }");
+                source.AppendLine(blocking
+                    ? "        var late = Compute(total, ct); total += late.Result;"
+                    : "        var late = Compute(total, ct); total += await late;");
+                source.AppendLine("        Func<int, int> twice = x => x * 2;");
+                source.AppendLine("        return twice(total);");
+                source.AppendLine("    }");
+                source.AppendLine($"    public int Sync{m}(int id) => _cache.TryGetValue(id, out var s) ? s.Length : id;");
+            }
+
+            source.AppendLine("    private static Task<int> Compute(int x, CancellationToken ct) => Task.Run(() => x + 1, ct);");
+            source.AppendLine("}");
+            trees.Add(CSharpSyntaxTree.ParseText(source.ToString(), new CSharpParseOptions(LanguageVersion.CSharp12), path: $"Service{i}.cs"));
+        }
+
+        return CSharpCompilation.Create(
+            $"Generated{files}",
+            trees,
+            Infrastructure.ReferenceAssemblies.Net80,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+    }
+}

@@ -1,0 +1,44 @@
+using Concurrency.Benchmarks.Harness;
+
+// dotnet run -c Release --project benchmarks/Concurrency.Benchmarks -- <suite> [--json <file>]
+var suiteName = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
+string? jsonPath = null;
+for (var i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--json")
+    {
+        if (i + 1 >= args.Length)
+        {
+            Console.Error.WriteLine("--json needs a file path.");
+            return 2;
+        }
+
+        jsonPath = args[++i];
+    }
+}
+
+if (suiteName is null || !Suites.All.TryGetValue(suiteName, out var suite))
+{
+    Console.Error.WriteLine($"usage: Concurrency.Benchmarks <{string.Join("|", Suites.All.Keys)}> [--json <file>]");
+    Console.Error.WriteLine(suiteName is null ? "No suite named." : $"Unknown suite '{suiteName}'.");
+    return 2;
+}
+
+if (System.Diagnostics.Debugger.IsAttached || typeof(Program).Assembly.GetCustomAttributes(typeof(System.Diagnostics.DebuggableAttribute), false)
+    .OfType<System.Diagnostics.DebuggableAttribute>().Any(d => d.IsJITOptimizerDisabled))
+{
+    Console.Error.WriteLine("warning: not an optimized build; run with -c Release for figures worth comparing.");
+}
+
+Console.WriteLine($"suite {suiteName} on {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+var sink = new MetricSink();
+suite(sink);
+Console.WriteLine();
+sink.PrintTable(Console.Out);
+if (jsonPath is not null)
+{
+    File.WriteAllText(jsonPath, sink.ToJson());
+    Console.WriteLine($"wrote {jsonPath}");
+}
+
+return 0;

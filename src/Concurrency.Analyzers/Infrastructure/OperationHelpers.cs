@@ -1,0 +1,135 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers;
+
+/// <summary>Small operation-tree helpers shared by the analyzers.</summary>
+internal static class OperationHelpers
+{
+    /// <summary>Looks through implicit conversions.</summary>
+    public static IOperation WalkDownConversion(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    /// <summary>Looks through conversions and <c>task.ConfigureAwait(...)</c> to the task itself.</summary>
+    public static IOperation UnwrapConfigureAwait(IOperation operation, TaskSymbols symbols)
+    {
+        operation = WalkDownConversion(operation);
+        while (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance }
+            && symbols.IsTaskLike(instance.Type))
+        {
+            operation = WalkDownConversion(instance);
+        }
+
+        return operation;
+    }
+
+    /// <summary>
+    /// The task expressions passed to <c>Task.WaitAll/WaitAny/WhenAll/WhenAny</c>: the elements of a
+    /// params array or array initializer, else the collection argument itself.
+    /// Timeout and cancellation arguments are left out.
+    /// </summary>
+    public static ImmutableArray<IOperation> TaskArguments(IInvocationOperation invocation, TaskSymbols symbols)
+    {
+        var result = ImmutableArray.CreateBuilder<IOperation>();
+        foreach (var argument in invocation.Arguments)
+        {
+            var type = argument.Parameter?.Type;
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue
+                || type is null
+                || type.SpecialType == SpecialType.System_Int32
+                || TaskSymbols.Is(type, symbols.CancellationToken)
+                || TaskSymbols.Is(type, symbols.TimeSpan))
+            {
+                continue;
+            }
+
+            switch (WalkDownConversion(argument.Value))
+            {
+                case IArrayCreationOperation { Initializer: { } initializer }:
+                    result.AddRange(initializer.ElementValues.Select(WalkDownConversion));
+                    break;
+                case var value:
+                    result.Add(value);
+                    break;
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    /// <summary>The local or parameter an operation reads, if it is a plain read of one.</summary>
+    public static ISymbol? ReferencedLocalOrParameter(IOperation operation) => WalkDownConversion(operation) switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The nearest function that owns <paramref name="operation"/>: a lambda, anonymous method or
+    /// local function, or null for the member itself.
+    /// </summary>
+    public static IOperation? EnclosingFunction(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The root of the operation tree that contains <paramref name="operation"/>.</summary>
+    public static IOperation Root(IOperation operation)
+    {
+        while (operation.Parent is not null)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>Whether <paramref name="operation"/> sits inside a <c>nameof(...)</c>.</summary>
+    public static bool IsInsideNameOf(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is INameOfOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every operation of a control-flow graph block, in order, branch value last.</summary>
+    public static IEnumerable<IOperation> TopLevelOperations(BasicBlock block) =>
+        block.BranchValue is null ? block.Operations : block.Operations.Append(block.BranchValue);
+}
+
+/// <summary>Symbol helpers shared by the analyzers.</summary>
+internal static class SymbolHelpers
+{
+    /// <summary>The type of a local, parameter, field or property.</summary>
+    public static ITypeSymbol? GetSymbolType(this ISymbol symbol) => symbol switch
+    {
+        ILocalSymbol local => local.Type,
+        IParameterSymbol parameter => parameter.Type,
+        IFieldSymbol field => field.Type,
+        IPropertySymbol property => property.Type,
+        _ => null,
+    };
+}

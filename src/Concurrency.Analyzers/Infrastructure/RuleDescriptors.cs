@@ -1,0 +1,32 @@
+using Microsoft.CodeAnalysis;
+
+namespace Concurrency.Analyzers;
+
+/// <summary>
+/// Descriptors of every rule. Title, message and description come from <c>Resources.resx</c>
+/// (English) and its satellites (zh-Hans), under the keys <c>{id}_Title</c>, <c>{id}_Message</c>
+/// and <c>{id}_Description</c>; the help link points at the rule's page in <c>docs/rules</c>.
+/// </summary>
+public static class RuleDescriptors
+{
+    /// <summary>Where the rule pages live; a rule's help link is this plus <c>{id}.md</c>.</summary>
+    public const string HelpLinkBase = "https://github.com/concurrency-analyzers/concurrency-analyzers/blob/main/docs/rules/";
+
+    /// <summary>CONC401: blocking wait on a task in async code.</summary>
+    public static readonly DiagnosticDescriptor BlockingTaskWait =
+        Create(RuleIds.BlockingTaskWait, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity) =>
+        new(
+            id,
+            Localized(id + "_Title"),
+            Localized(id + "_Message"),
+            category,
+            severity,
+            isEnabledByDefault: true,
+            description: Localized(id + "_Description"),
+            helpLinkUri: HelpLinkBase + id + ".md");
+
+    private static LocalizableResourceString Localized(string name) =>
+        new(name, AnalyzerResources.ResourceManager, typeof(AnalyzerResources));
+}

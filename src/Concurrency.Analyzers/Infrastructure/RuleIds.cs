@@ -1,0 +1,11 @@
+namespace Concurrency.Analyzers;
+
+/// <summary>
+/// Every rule id of the package, in one place. CONC1xx locks and deadlocks, CONC2xx lifecycle,
+/// CONC3xx shared state, CONC4xx blocking in async code. Ids are stable once shipped.
+/// </summary>
+public static class RuleIds
+{
+    /// <summary>Blocking wait on a task in async code (<c>.Result</c>, <c>.Wait()</c>, <c>GetResult()</c>, <c>WaitAll</c>, <c>WaitAny</c>).</summary>
+    public const string BlockingTaskWait = "CONC401";
+}

@@ -1,0 +1,55 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace Concurrency.Analyzers.Tests.Verifiers;
+
+/// <summary>
+/// The <c>VerifyCS</c> helpers: markup (<c>[|...|]</c>, <c>{|#0:...|}</c>) marks where diagnostics
+/// are expected; sources compile against the .NET 8 reference assemblies with the latest C#.
+/// </summary>
+public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
+    where TAnalyzer : DiagnosticAnalyzer, new()
+    where TCodeFix : CodeFixProvider, new()
+{
+    public static DiagnosticResult Diagnostic() => CSharpCodeFixVerifier<TAnalyzer, TCodeFix, DefaultVerifier>.Diagnostic();
+
+    public static DiagnosticResult Diagnostic(string diagnosticId) => CSharpCodeFixVerifier<TAnalyzer, TCodeFix, DefaultVerifier>.Diagnostic(diagnosticId);
+
+    /// <summary>Asserts exactly the diagnostics marked in <paramref name="source"/>.</summary>
+    public static Task VerifyAnalyzerAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = new Test { TestCode = source };
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>Asserts the marked diagnostics, then that the fix (and Fix All) turns the source into <paramref name="fixedSource"/>.</summary>
+    public static Task VerifyCodeFixAsync(string source, string fixedSource, params DiagnosticResult[] expected)
+    {
+        var test = new Test { TestCode = source, FixedCode = fixedSource };
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    public sealed class Test : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
+    {
+        public Test()
+        {
+            ReferenceAssemblies = new ReferenceAssemblies("net8.0");
+            TestState.AdditionalReferences.AddRange(TestReferences.Net80);
+            FixedState.AdditionalReferences.AddRange(TestReferences.Net80);
+        }
+
+        public LanguageVersion LanguageVersion { get; set; } = LanguageVersion.Latest;
+
+        protected override ParseOptions CreateParseOptions() =>
+            ((CSharpParseOptions)base.CreateParseOptions()).WithLanguageVersion(LanguageVersion);
+
+        protected override CompilationOptions CreateCompilationOptions() =>
+            ((CSharpCompilationOptions)base.CreateCompilationOptions()).WithNullableContextOptions(NullableContextOptions.Enable);
+    }
+}

@@ -183,9 +183,9 @@ public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// Whether <c>await</c> may replace the wait: not in a <c>lock</c> body, an unsafe context, a
-    /// query clause, a catch filter, nor in a function with a ref struct local that would then live
-    /// across the await. Otherwise the diagnostic is reported without a fix.
+    /// Whether <c>await</c> may replace the wait: not in a <c>lock</c> body, an unsafe context or a
+    /// catch filter, nor in a function with a ref struct local (C# 13 allows them in async code) that
+    /// could then live across the await. Otherwise the diagnostic is reported without a fix.
     /// </summary>
     private static bool CanAwaitAt(IOperation operation)
     {
@@ -197,7 +197,6 @@ public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
                 case LockStatementSyntax lockStatement when child == lockStatement.Statement:
                 case UnsafeStatementSyntax:
                 case CatchFilterClauseSyntax:
-                case QueryBodySyntax:
                     return false;
                 case MemberDeclarationSyntax member when member.Modifiers.Any(SyntaxKind.UnsafeKeyword):
                     return false;

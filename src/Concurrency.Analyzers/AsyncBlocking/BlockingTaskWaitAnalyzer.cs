@@ -34,15 +34,18 @@ public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterOperationBlockStartAction(block =>
+            // Syntax first: only a member access or call named like a blocking wait, inside a function
+            // declared async, costs a semantic look-up; only a member with a candidate builds a
+            // control-flow graph, once.
+            start.RegisterCodeBlockStartAction<SyntaxKind>(block =>
             {
-                // Candidates of one member; the flow analysis runs once per member, and only if needed.
                 var candidates = new List<BlockingWait>();
-                block.RegisterOperationAction(
-                    operation =>
+                block.RegisterSyntaxNodeAction(
+                    node =>
                     {
-                        if (BlockingWait.Classify(operation.Operation, symbols) is { } wait
-                            && IsInAsyncCode(wait.Operation, operation.ContainingSymbol)
+                        if (CandidateOperation(node.Node, node.SemanticModel, node.CancellationToken) is { } operation
+                            && BlockingWait.Classify(operation, symbols) is { } wait
+                            && IsInAsyncCode(wait.Operation, block.OwningSymbol)
                             && !OperationHelpers.IsInsideNameOf(wait.Operation)
                             && !IsTriviallyComplete(wait, symbols))
                         {
@@ -52,10 +55,11 @@ public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
                             }
                         }
                     },
-                    OperationKind.PropertyReference,
-                    OperationKind.Invocation);
+                    SyntaxKind.SimpleMemberAccessExpression,
+                    SyntaxKind.MemberBindingExpression,
+                    SyntaxKind.InvocationExpression);
 
-                block.RegisterOperationBlockEndAction(end =>
+                block.RegisterCodeBlockEndAction(end =>
                 {
                     if (candidates.Count > 0)
                     {
@@ -66,20 +70,95 @@ public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void ReportUnlessComplete(OperationBlockAnalysisContext context, List<BlockingWait> candidates, TaskSymbols symbols)
+    /// <summary>
+    /// The operation of a node whose name is one of the blocking members, else null: <c>x.Result</c>
+    /// (the property reference), <c>x.Wait(...)</c>, <c>x.GetResult()</c>, <c>Task.WaitAll/WaitAny(...)</c>
+    /// (the invocation), also after <c>?.</c> and through <c>using static</c>.
+    /// </summary>
+    private static IOperation? CandidateOperation(SyntaxNode node, SemanticModel model, System.Threading.CancellationToken cancellationToken)
     {
-        var analyses = new Dictionary<IOperation, TaskCompletionAnalysis?>();
+        string name;
+        SyntaxNode target;
+        switch (node)
+        {
+            case MemberAccessExpressionSyntax access:
+                name = access.Name.Identifier.ValueText;
+                target = name == "Result" ? access : access.Parent is InvocationExpressionSyntax call && call.Expression == access ? call : access;
+                break;
+            case MemberBindingExpressionSyntax binding:
+                name = binding.Name.Identifier.ValueText;
+                target = name == "Result" ? binding : binding.Parent is InvocationExpressionSyntax boundCall && boundCall.Expression == binding ? boundCall : binding;
+                break;
+            case InvocationExpressionSyntax { Expression: IdentifierNameSyntax identifier } invocation:
+                name = identifier.Identifier.ValueText;
+                target = invocation;
+                break;
+            default:
+                return null;
+        }
+
+        var isCandidateName = name switch
+        {
+            "Result" => true,
+            "Wait" or "GetResult" or "WaitAll" or "WaitAny" => target is InvocationExpressionSyntax,
+            _ => false,
+        };
+
+        return isCandidateName && IsInAsyncFunctionSyntax(target) ? model.GetOperation(target, cancellationToken) : null;
+    }
+
+    /// <summary>
+    /// The syntactic pre-check of <see cref="IsInAsyncCode"/>: the nearest enclosing function is
+    /// declared <c>async</c> (top-level statements are decided semantically). Blocking calls in
+    /// synchronous code, the common case, then cost no semantic look-up at all.
+    /// </summary>
+    private static bool IsInAsyncFunctionSyntax(SyntaxNode node)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case AnonymousFunctionExpressionSyntax function:
+                    return function.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
+                case LocalFunctionStatementSyntax localFunction:
+                    return localFunction.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                case MethodDeclarationSyntax method:
+                    return method.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                case GlobalStatementSyntax:
+                    return true;
+                case MemberDeclarationSyntax or AccessorDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static void ReportUnlessComplete(CodeBlockAnalysisContext context, List<BlockingWait> candidates, TaskSymbols symbols)
+    {
+        var graphs = new Dictionary<IOperation, ControlFlowGraph?>();
+        var analyses = new Dictionary<SyntaxNode, TaskCompletionAnalysis?>();
         foreach (var wait in candidates)
         {
-            var root = OperationBlockOf(context, wait.Operation);
             var function = OperationHelpers.EnclosingFunction(wait.Operation);
-            var key = function ?? root;
-            if (!analyses.TryGetValue(key, out var analysis))
+            var functionSyntax = function?.Syntax ?? context.CodeBlock;
+            if (!analyses.TryGetValue(functionSyntax, out var analysis))
             {
-                analysis = FunctionGraph(context, root, function) is { } graph
-                    ? TaskCompletionAnalysis.Run(graph, symbols, context.CancellationToken)
-                    : null;
-                analyses[key] = analysis;
+                analysis = null;
+                var root = OperationHelpers.Root(wait.Operation);
+                if (!graphs.TryGetValue(root, out var rootGraph))
+                {
+                    rootGraph = CreateGraph(root, context.CancellationToken);
+                    graphs[root] = rootGraph;
+                }
+
+                var graph = function is null || rootGraph is null ? rootGraph : FindNested(rootGraph, function.Syntax, context.CancellationToken);
+                if (graph is not null)
+                {
+                    analysis = TaskCompletionAnalysis.Run(graph, symbols, context.CancellationToken);
+                }
+
+                analyses[functionSyntax] = analysis;
             }
 
             if (analysis is not null && analysis.IsCertainlyComplete(wait.Operation.Syntax, wait.Operation.Kind, wait.Kind))
@@ -98,30 +177,17 @@ public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>The operation block of the member, as the analysis context knows it, that contains <paramref name="operation"/>.</summary>
-    private static IOperation OperationBlockOf(OperationBlockAnalysisContext context, IOperation operation)
+    /// <summary>The control-flow graph of a member's operation tree, or null for a root that has none.</summary>
+    private static ControlFlowGraph? CreateGraph(IOperation root, System.Threading.CancellationToken cancellationToken) => root switch
     {
-        var root = OperationHelpers.Root(operation);
-        return context.OperationBlocks.FirstOrDefault(b => b == root)
-            ?? context.OperationBlocks.FirstOrDefault(b => b.Syntax.Span.Contains(operation.Syntax.Span))
-            ?? root;
-    }
-
-    /// <summary>The control-flow graph of the function that contains a wait: the member's own, or a nested lambda's or local function's.</summary>
-    private static ControlFlowGraph? FunctionGraph(OperationBlockAnalysisContext context, IOperation root, IOperation? function)
-    {
-        ControlFlowGraph graph;
-        try
-        {
-            graph = context.GetControlFlowGraph(root);
-        }
-        catch (ArgumentException)
-        {
-            return null; // an operation block that has no control-flow graph (e.g. an attribute argument)
-        }
-
-        return function is null ? graph : FindNested(graph, function.Syntax, context.CancellationToken);
-    }
+        IMethodBodyOperation body => ControlFlowGraph.Create(body, cancellationToken),
+        IConstructorBodyOperation body => ControlFlowGraph.Create(body, cancellationToken),
+        IBlockOperation body => ControlFlowGraph.Create(body, cancellationToken),
+        IFieldInitializerOperation initializer => ControlFlowGraph.Create(initializer, cancellationToken),
+        IPropertyInitializerOperation initializer => ControlFlowGraph.Create(initializer, cancellationToken),
+        IParameterInitializerOperation initializer => ControlFlowGraph.Create(initializer, cancellationToken),
+        _ => null,
+    };
 
     private static ControlFlowGraph? FindNested(ControlFlowGraph graph, SyntaxNode functionSyntax, System.Threading.CancellationToken cancellationToken)
     {

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Concurrency.Analyzers.Tests.EndToEnd;
+
+/// <summary>
+/// The package as users meet it: a fresh console project references it from a local feed only,
+/// its build reports CONC401 at the right line (and in a SARIF log), <c>dotnet format analyzers</c>
+/// fixes it, and the rebuild is clean. Works offline: the consumer's only package source is the feed.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+[Collection(EndToEndCollection.Name)]
+public class ConsumerProjectTests(PackedFeed feed)
+{
+    private const string Program = """
+        using System;
+        using System.Threading.Tasks;
+
+        public static class Program
+        {
+            public static async Task<int> Main()
+            {
+                var answer = ComputeAsync();
+                await Task.Yield();
+                Console.WriteLine(answer.Result);
+                return 0;
+            }
+
+            private static async Task<int> ComputeAsync()
+            {
+                await Task.Delay(1);
+                return 42;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task Build_reports_CONC401_and_dotnet_format_fixes_it()
+    {
+        var app = Path.Combine(feed.Root, "consumer");
+        Directory.CreateDirectory(app);
+        await File.WriteAllTextAsync(Path.Combine(app, "NuGet.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed.Feed}" />
+              </packageSources>
+              <config>
+                <add key="globalPackagesFolder" value="{Path.Combine(feed.Root, "packages")}" />
+              </config>
+            </configuration>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Concurrency.Analyzers" Version="{feed.Version}" PrivateAssets="all" />
+              </ItemGroup>
+            </Project>
+            """);
+        var programPath = Path.Combine(app, "Program.cs");
+        await File.WriteAllTextAsync(programPath, Program);
+        var sarif = Path.Combine(feed.Root, "consumer.sarif");
+        var expectedLine = Program.Split('\n').ToList().FindIndex(l => l.Contains("answer.Result", StringComparison.Ordinal)) + 1;
+
+        var build = (await DotNetCli.RunAsync(app, null, "build", "--disable-build-servers", "-p:ErrorLog=" + sarif + "%2Cversion=2.1"))
+            .EnsureSuccess("first build");
+        var reported = Regex.Matches(build.Output, @"Program\.cs\((\d+),(\d+)\): warning CONC401")
+            .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+            .Distinct()
+            .ToList();
+        Assert.Equal(new[] { expectedLine }, reported);
+        AssertSarifReports(sarif, "CONC401", expectedLine);
+
+        (await DotNetCli.RunAsync(app, null, "format", "analyzers", Path.Combine(app, "Consumer.csproj"), "--diagnostics", "CONC401", "--severity", "info"))
+            .EnsureSuccess("dotnet format analyzers");
+        var fixedSource = await File.ReadAllTextAsync(programPath);
+        Assert.Contains("Console.WriteLine(await answer);", fixedSource, StringComparison.Ordinal);
+        Assert.DoesNotContain(".Result", fixedSource, StringComparison.Ordinal);
+
+        var rebuild = (await DotNetCli.RunAsync(app, null, "build", "--disable-build-servers", "--no-incremental"))
+            .EnsureSuccess("rebuild after the fix");
+        Assert.DoesNotContain("CONC401", rebuild.Output, StringComparison.Ordinal);
+        Assert.Matches(@"\b0 Error\(s\)|Build succeeded", rebuild.Output);
+    }
+
+    private static void AssertSarifReports(string sarifPath, string ruleId, int line)
+    {
+        var text = File.ReadAllText(sarifPath);
+        using var document = JsonDocument.Parse(text);
+        var lines = document.RootElement.GetProperty("runs").EnumerateArray()
+            .SelectMany(run => run.TryGetProperty("results", out var results) ? results.EnumerateArray() : Enumerable.Empty<JsonElement>())
+            .Where(r => r.TryGetProperty("ruleId", out var id) && id.GetString() == ruleId)
+            .SelectMany(r => r.GetProperty("locations").EnumerateArray())
+            .Select(l => l.GetProperty("physicalLocation").GetProperty("region").GetProperty("startLine").GetInt32())
+            .ToList();
+        Assert.True(lines.SequenceEqual(new[] { line }), $"Expected {ruleId} at line {line} in the SARIF log, found [{string.Join(", ", lines)}]:\n{text}");
+    }
+}

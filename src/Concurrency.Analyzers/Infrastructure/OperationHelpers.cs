@@ -33,7 +33,7 @@ internal static class OperationHelpers
 
     /// <summary>
     /// The task expressions passed to <c>Task.WaitAll/WaitAny/WhenAll/WhenAny</c>: the elements of a
-    /// params array or array initializer, else the collection argument itself.
+    /// params array, array initializer or collection expression, else the collection argument itself.
     /// Timeout and cancellation arguments are left out.
     /// </summary>
     public static ImmutableArray<IOperation> TaskArguments(IInvocationOperation invocation, TaskSymbols symbols)
@@ -51,10 +51,20 @@ internal static class OperationHelpers
                 continue;
             }
 
-            switch (WalkDownConversion(argument.Value))
+            var argumentValue = argument.Value;
+            while (argumentValue is IConversionOperation conversion)
+            {
+                argumentValue = conversion.Operand;
+            }
+
+            switch (argumentValue)
             {
                 case IArrayCreationOperation { Initializer: { } initializer }:
                     result.AddRange(initializer.ElementValues.Select(WalkDownConversion));
+                    break;
+                case var collection when IsCollectionExpression(collection):
+                    // [a, b], or a params span (C# 13) that newer compilers build as a collection.
+                    result.AddRange(collection.ChildOperations.Select(WalkDownConversion));
                     break;
                 case var value:
                     result.Add(value);
@@ -64,6 +74,18 @@ internal static class OperationHelpers
 
         return result.ToImmutable();
     }
+
+    /// <summary>
+    /// Whether the operation is a collection expression (<c>[a, b]</c>). Roslyn 4.8, which the
+    /// analyzers compile against, represents it as an operation of kind None over the elements; newer
+    /// compilers that load the analyzers produce <c>OperationKind.CollectionExpression</c>, compared
+    /// by name since the 4.8 API predates it.
+    /// </summary>
+    public static bool IsCollectionExpression(IOperation operation) =>
+        operation.Kind.ToString() == CollectionExpressionKind
+        || (operation.Kind == OperationKind.None && operation.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.CollectionExpressionSyntax);
+
+    private const string CollectionExpressionKind = "CollectionExpression";
 
     /// <summary>The local or parameter an operation reads, if it is a plain read of one.</summary>
     public static ISymbol? ReferencedLocalOrParameter(IOperation operation) => WalkDownConversion(operation) switch

@@ -342,6 +342,22 @@ public class BlockingTaskWaitAnalyzerTests
         """);
 
     [Fact]
+    public Task Locals_awaited_with_WhenAll_of_a_collection_expression() => Verify("""
+        class C
+        {
+            static Task<int> Query(int id) => Task.FromResult(id);
+
+            async Task<int> M(int first)
+            {
+                var a = Query(first);
+                var b = Query(first + 1);
+                await Task.WhenAll([a, b]);
+                return a.Result + b.Result;
+            }
+        }
+        """);
+
+    [Fact]
     public Task Task_returned_by_await_WhenAny() => Verify("""
         class C
         {

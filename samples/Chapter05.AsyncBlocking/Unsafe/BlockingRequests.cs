@@ -1,0 +1,35 @@
+namespace Chapter05.AsyncBlocking.Unsafe;
+
+/// <summary>
+/// "Submit, then wait for the result" inside async code: every request parks a thread-pool thread
+/// for the whole IO wait. CONC401 reports each wait below.
+/// </summary>
+public static class BlockingRequests
+{
+    public static async Task<int> HandleAsync(int id)
+    {
+        await Task.Yield();
+        var lookup = FakeDatabase.QueryAsync(id);
+        return lookup.Result;                                    // CONC401
+    }
+
+    public static async Task HandleBatchAsync(int first)
+    {
+        var a = FakeDatabase.QueryAsync(first);
+        var b = FakeDatabase.QueryAsync(first + 1);
+        Task.WaitAll(a, b);                                      // CONC401
+        await Task.Yield();
+    }
+
+    public static async Task<int> HandleWithAwaiterAsync(int id)
+    {
+        await Task.Yield();
+        return FakeDatabase.QueryAsync(id).GetAwaiter().GetResult(); // CONC401
+    }
+
+    public static async Task FlushAsync()
+    {
+        FakeDatabase.FlushAsync().Wait();                        // CONC401
+        await Task.Yield();
+    }
+}

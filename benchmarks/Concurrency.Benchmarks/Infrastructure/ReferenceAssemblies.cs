@@ -11,7 +11,7 @@ internal static class ReferenceAssemblies
     private static IReadOnlyList<MetadataReference> Load()
     {
         var folder = typeof(ReferenceAssemblies).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "Net80ReferenceAssemblies").Value!;
+            .Single(a => a.Key == "InMemoryReferenceAssemblies").Value!;
         if (!Directory.Exists(folder))
         {
             throw new DirectoryNotFoundException($"The .NET 8 reference assemblies are not at '{folder}'; run 'dotnet restore' first.");

@@ -56,7 +56,7 @@ public class HalfTypedCodeTests
             var compilation = CSharpCompilation.Create(
                 "HalfTyped",
                 new[] { CSharpSyntaxTree.ParseText(variant, new CSharpParseOptions(LanguageVersion.Latest)) },
-                TestReferences.Net80,
+                TestReferences.Framework,
                 new CSharpCompilationOptions(OutputKind.ConsoleApplication));
             var options = new CompilationWithAnalyzersOptions(
                 new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
@@ -92,7 +92,7 @@ public class HalfTypedCodeTests
             LanguageNames.CSharp,
             compilationOptions: new CSharpCompilationOptions(OutputKind.ConsoleApplication),
             parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
-            metadataReferences: TestReferences.Net80));
+            metadataReferences: TestReferences.Framework));
 
         // The sample's sources, plus the implicit usings its SDK project would generate.
         project = project.AddDocument("GlobalUsings.g.cs", "global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;").Project;

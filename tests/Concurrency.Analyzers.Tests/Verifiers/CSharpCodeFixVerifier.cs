@@ -9,7 +9,7 @@ namespace Concurrency.Analyzers.Tests.Verifiers;
 
 /// <summary>
 /// The <c>VerifyCS</c> helpers: markup (<c>[|...|]</c>, <c>{|#0:...|}</c>) marks where diagnostics
-/// are expected; sources compile against the .NET 8 reference assemblies with the latest C#.
+/// are expected; sources compile against the framework reference assemblies with the latest C# of the Roslyn under test.
 /// </summary>
 public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
     where TAnalyzer : DiagnosticAnalyzer, new()
@@ -39,9 +39,9 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
     {
         public Test()
         {
-            ReferenceAssemblies = new ReferenceAssemblies("net8.0");
-            TestState.AdditionalReferences.AddRange(TestReferences.Net80);
-            FixedState.AdditionalReferences.AddRange(TestReferences.Net80);
+            ReferenceAssemblies = new ReferenceAssemblies("in-memory");
+            TestState.AdditionalReferences.AddRange(TestReferences.Framework);
+            FixedState.AdditionalReferences.AddRange(TestReferences.Framework);
         }
 
         public LanguageVersion LanguageVersion { get; set; } = LanguageVersion.Latest;

@@ -79,8 +79,8 @@ public sealed class BlockingTaskWaitCodeFixProvider : CodeFixProvider
             .Where(x => x.Fix != BlockingWaitFix.None && CanRewrite(x.Node, x.Fix))
             .OrderBy(x => x.Node.Span.Length))
         {
-            var parenthesize = NeedsParentheses(node);
-            var configureAwait = UsesConfigureAwaitFalse(node);
+            var parenthesize = AwaitSyntax.NeedsParentheses(node);
+            var configureAwait = AwaitSyntax.UsesConfigureAwaitFalse(node);
             editor.ReplaceNode(node, (current, _) => Rewrite(current, fix, parenthesize, configureAwait));
         }
 
@@ -103,22 +103,22 @@ public sealed class BlockingTaskWaitCodeFixProvider : CodeFixProvider
         switch (fix)
         {
             case BlockingWaitFix.Await when current is MemberAccessExpressionSyntax result:
-                awaited = AppendConfigureAwait(result.Expression, configureAwait);
+                awaited = AwaitSyntax.AppendConfigureAwait(result.Expression, configureAwait);
                 break;
             case BlockingWaitFix.Await when current is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax call }:
                 // t.Wait() or t.GetAwaiter().GetResult()
                 awaited = call.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "GetAwaiter" } getAwaiter }
                     ? getAwaiter.Expression
-                    : AppendConfigureAwait(call.Expression, configureAwait);
+                    : AwaitSyntax.AppendConfigureAwait(call.Expression, configureAwait);
                 break;
             case BlockingWaitFix.WaitAsync when current is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax wait } invocation:
-                awaited = AppendConfigureAwait(
+                awaited = AwaitSyntax.AppendConfigureAwait(
                     invocation.WithExpression(wait.WithName(IdentifierName("WaitAsync").WithTriviaFrom(wait.Name))),
                     configureAwait);
                 break;
             case BlockingWaitFix.WhenAll or BlockingWaitFix.WhenAny when current is InvocationExpressionSyntax invocation:
                 var name = fix == BlockingWaitFix.WhenAll ? "WhenAll" : "WhenAny";
-                awaited = AppendConfigureAwait(
+                awaited = AwaitSyntax.AppendConfigureAwait(
                     invocation.WithExpression(invocation.Expression switch
                     {
                         MemberAccessExpressionSyntax access => access.WithName(IdentifierName(name).WithTriviaFrom(access.Name)),
@@ -130,53 +130,6 @@ public sealed class BlockingTaskWaitCodeFixProvider : CodeFixProvider
                 return current;
         }
 
-        ExpressionSyntax replacement = AwaitExpression(
-            Token(SyntaxKind.AwaitKeyword).WithTrailingTrivia(Space),
-            awaited.WithoutLeadingTrivia().WithoutTrailingTrivia());
-        if (parenthesize)
-        {
-            replacement = ParenthesizedExpression(replacement);
-        }
-
-        return replacement.WithLeadingTrivia(current.GetLeadingTrivia()).WithTrailingTrivia(current.GetTrailingTrivia());
-    }
-
-    private static ExpressionSyntax AppendConfigureAwait(ExpressionSyntax task, bool configureAwait) =>
-        !configureAwait || IsConfigureAwait(task)
-            ? task
-            : InvocationExpression(
-                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, task.WithoutTrailingTrivia(), IdentifierName("ConfigureAwait")),
-                ArgumentList(SingletonSeparatedList(Argument(LiteralExpression(SyntaxKind.FalseLiteralExpression)))));
-
-    private static bool IsConfigureAwait(ExpressionSyntax expression) =>
-        expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } };
-
-    /// <summary><c>await</c> binds looser than member access, indexing, invocation and postfix operators.</summary>
-    private static bool NeedsParentheses(SyntaxNode node) => node.Parent switch
-    {
-        MemberAccessExpressionSyntax access => access.Expression == node,
-        ConditionalAccessExpressionSyntax conditional => conditional.Expression == node,
-        ElementAccessExpressionSyntax element => element.Expression == node,
-        InvocationExpressionSyntax invocation => invocation.Expression == node,
-        PostfixUnaryExpressionSyntax => true,
-        SwitchExpressionSyntax switchExpression => switchExpression.GoverningExpression == node,
-        _ => false,
-    };
-
-    /// <summary>
-    /// Whether the surrounding type awaits consistently with <c>ConfigureAwait(false)</c>: at least one
-    /// await, and every await of the type uses it.
-    /// </summary>
-    private static bool UsesConfigureAwaitFalse(SyntaxNode node)
-    {
-        var scope = node.FirstAncestorOrSelf<TypeDeclarationSyntax>() ?? (SyntaxNode)node.SyntaxTree.GetRoot();
-        var awaits = scope.DescendantNodes().OfType<AwaitExpressionSyntax>().ToList();
-        return awaits.Count > 0 && awaits.All(a =>
-            a.Expression is InvocationExpressionSyntax
-            {
-                Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" },
-                ArgumentList.Arguments: { Count: 1 } arguments,
-            }
-            && arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression));
+        return AwaitSyntax.Await(awaited, current, parenthesize);
     }
 }

@@ -24,6 +24,12 @@ public static class AwaitingRequests
         return await FakeDatabase.QueryAsync(id);
     }
 
+    public static async Task RetryAsync(Func<Task> send, CancellationToken ct = default)
+    {
+        try { await send(); }
+        catch (InvalidOperationException) { await Task.Delay(100, ct); await send(); }
+    }
+
     public static async Task FlushAsync()
     {
         await FakeDatabase.FlushAsync();

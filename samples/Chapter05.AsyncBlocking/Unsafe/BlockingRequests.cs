@@ -27,6 +27,12 @@ public static class BlockingRequests
         return FakeDatabase.QueryAsync(id).GetAwaiter().GetResult(); // CONC401
     }
 
+    public static async Task RetryAsync(Func<Task> send)
+    {
+        try { await send(); }
+        catch (InvalidOperationException) { Thread.Sleep(100); await send(); } // CONC402
+    }
+
     public static async Task FlushAsync()
     {
         FakeDatabase.FlushAsync().Wait();                        // CONC401

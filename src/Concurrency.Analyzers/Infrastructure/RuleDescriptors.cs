@@ -16,6 +16,10 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor BlockingTaskWait =
         Create(RuleIds.BlockingTaskWait, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
 
+    /// <summary>CONC402: <c>Thread.Sleep</c> in async code.</summary>
+    public static readonly DiagnosticDescriptor ThreadSleepInAsyncCode =
+        Create(RuleIds.ThreadSleepInAsyncCode, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity) =>
         new(
             id,

@@ -8,4 +8,7 @@ public static class RuleIds
 {
     /// <summary>Blocking wait on a task in async code (<c>.Result</c>, <c>.Wait()</c>, <c>GetResult()</c>, <c>WaitAll</c>, <c>WaitAny</c>).</summary>
     public const string BlockingTaskWait = "CONC401";
+
+    /// <summary><c>Thread.Sleep</c> in async code.</summary>
+    public const string ThreadSleepInAsyncCode = "CONC402";
 }

@@ -30,6 +30,12 @@ public static class AwaitingRequests
         catch (InvalidOperationException) { await Task.Delay(100, ct); await send(); }
     }
 
+    public static async Task<int> CountLinesAsync(string path, CancellationToken ct = default)
+    {
+        await Task.Yield();
+        return (await File.ReadAllLinesAsync(path, ct)).Length;
+    }
+
     public static async Task FlushAsync()
     {
         await FakeDatabase.FlushAsync();

@@ -33,6 +33,12 @@ public static class BlockingRequests
         catch (InvalidOperationException) { Thread.Sleep(100); await send(); } // CONC402
     }
 
+    public static async Task<int> CountLinesAsync(string path)
+    {
+        await Task.Yield();
+        return File.ReadAllLines(path).Length;                   // CONC403
+    }
+
     public static async Task FlushAsync()
     {
         FakeDatabase.FlushAsync().Wait();                        // CONC401

@@ -73,4 +73,37 @@ internal static class AsyncCode
         var function = OperationHelpers.EnclosingFunction(operation) ?? OperationHelpers.Root(operation);
         return !function.Descendants().OfType<IVariableDeclaratorOperation>().Any(d => d.Symbol.Type.IsRefLikeType);
     }
+
+    /// <summary>
+    /// The name of a <c>CancellationToken</c> parameter of the enclosing functions, innermost first
+    /// (lambdas and local functions, then the member); with several in one function, the one named
+    /// like a cancellation token.
+    /// </summary>
+    public static string? TokenInScope(IOperation operation, ISymbol member, INamedTypeSymbol? cancellationToken)
+    {
+        if (cancellationToken is null)
+        {
+            return null;
+        }
+
+        for (var function = OperationHelpers.EnclosingFunction(operation); ; function = OperationHelpers.EnclosingFunction(function))
+        {
+            var parameters = function switch
+            {
+                IAnonymousFunctionOperation lambda => lambda.Symbol.Parameters,
+                ILocalFunctionOperation local => local.Symbol.Parameters,
+                _ => (member as IMethodSymbol)?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty,
+            };
+            var tokens = parameters.Where(p => TaskSymbols.Is(p.Type, cancellationToken)).ToList();
+            if (tokens.Count > 0)
+            {
+                return (tokens.FirstOrDefault(p => p.Name is "cancellationToken" or "ct" or "token") ?? tokens[0]).Name;
+            }
+
+            if (function is null)
+            {
+                return null;
+            }
+        }
+    }
 }

@@ -71,7 +71,7 @@ public sealed class ThreadSleepInAsyncCodeAnalyzer : DiagnosticAnalyzer
             else
             {
                 fix = "Delay";
-                if (TokenInScope(operation, context.ContainingSymbol!, cancellationToken) is { } token)
+                if (AsyncCode.TokenInScope(operation, context.ContainingSymbol!, cancellationToken) is { } token)
                 {
                     properties.Add(TokenProperty, token);
                 }
@@ -91,37 +91,4 @@ public sealed class ThreadSleepInAsyncCodeAnalyzer : DiagnosticAnalyzer
         operation.Arguments.Length == 1
         && operation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int milliseconds }
         && milliseconds is 0 or 1;
-
-    /// <summary>
-    /// The name of a <c>CancellationToken</c> parameter of the enclosing functions, innermost first
-    /// (lambdas and local functions, then the member); with several in one function, the one named
-    /// like a cancellation token.
-    /// </summary>
-    private static string? TokenInScope(IOperation operation, ISymbol member, INamedTypeSymbol? cancellationToken)
-    {
-        if (cancellationToken is null)
-        {
-            return null;
-        }
-
-        for (var function = OperationHelpers.EnclosingFunction(operation); ; function = OperationHelpers.EnclosingFunction(function))
-        {
-            var parameters = function switch
-            {
-                IAnonymousFunctionOperation lambda => lambda.Symbol.Parameters,
-                ILocalFunctionOperation local => local.Symbol.Parameters,
-                _ => (member as IMethodSymbol)?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty,
-            };
-            var tokens = parameters.Where(p => TaskSymbols.Is(p.Type, cancellationToken)).ToList();
-            if (tokens.Count > 0)
-            {
-                return (tokens.FirstOrDefault(p => p.Name is "cancellationToken" or "ct" or "token") ?? tokens[0]).Name;
-            }
-
-            if (function is null)
-            {
-                return null;
-            }
-        }
-    }
 }

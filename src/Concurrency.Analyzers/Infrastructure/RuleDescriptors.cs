@@ -20,6 +20,10 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor ThreadSleepInAsyncCode =
         Create(RuleIds.ThreadSleepInAsyncCode, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
 
+    /// <summary>CONC403: a synchronous call in async code where an async counterpart exists.</summary>
+    public static readonly DiagnosticDescriptor SyncCallWithAsyncCounterpart =
+        Create(RuleIds.SyncCallWithAsyncCounterpart, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity) =>
         new(
             id,

@@ -11,4 +11,7 @@ public static class RuleIds
 
     /// <summary><c>Thread.Sleep</c> in async code.</summary>
     public const string ThreadSleepInAsyncCode = "CONC402";
+
+    /// <summary>A synchronous call in async code where an async counterpart exists.</summary>
+    public const string SyncCallWithAsyncCounterpart = "CONC403";
 }

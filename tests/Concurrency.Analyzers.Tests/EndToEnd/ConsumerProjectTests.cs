@@ -5,8 +5,8 @@ namespace Concurrency.Analyzers.Tests.EndToEnd;
 
 /// <summary>
 /// The package as users meet it: a fresh console project references it from a local feed only,
-/// its build reports CONC401 at the right line (and in a SARIF log), <c>dotnet format analyzers</c>
-/// fixes it, and the rebuild is clean. Works offline: the consumer's only package source is the feed.
+/// its build reports CONC401 and CONC403 at the right lines (and in a SARIF log), <c>dotnet format analyzers</c>
+/// fixes them, and the rebuild is clean. Works offline: the consumer's only package source is the feed.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Collection(EndToEndCollection.Name)]
@@ -14,6 +14,7 @@ public class ConsumerProjectTests(PackedFeed feed)
 {
     private const string Program = """
         using System;
+        using System.IO;
         using System.Threading.Tasks;
 
         public static class Program
@@ -23,6 +24,7 @@ public class ConsumerProjectTests(PackedFeed feed)
                 var answer = ComputeAsync();
                 await Task.Yield();
                 Console.WriteLine(answer.Result);
+                File.WriteAllText(Path.GetTempFileName(), "done");
                 return 0;
             }
 
@@ -66,7 +68,9 @@ public class ConsumerProjectTests(PackedFeed feed)
         var programPath = Path.Combine(app, "Program.cs");
         await File.WriteAllTextAsync(programPath, Program);
         var sarif = Path.Combine(feed.Root, "consumer.sarif");
-        var expectedLine = Program.Split('\n').ToList().FindIndex(l => l.Contains("answer.Result", StringComparison.Ordinal)) + 1;
+        var lines = Program.Split('\n').ToList();
+        var expectedLine = lines.FindIndex(l => l.Contains("answer.Result", StringComparison.Ordinal)) + 1;
+        var expected403Line = lines.FindIndex(l => l.Contains("File.WriteAllText", StringComparison.Ordinal)) + 1;
 
         var build = (await DotNetCli.RunAsync(app, null, "build", "--disable-build-servers", "-p:ErrorLog=" + sarif + "%2Cversion=2.1"))
             .EnsureSuccess("first build");
@@ -75,17 +79,20 @@ public class ConsumerProjectTests(PackedFeed feed)
             .Distinct()
             .ToList();
         Assert.Equal(new[] { expectedLine }, reported);
+        Assert.Matches($@"Program\.cs\({expected403Line},\d+\): warning CONC403", build.Output);
         AssertSarifReports(sarif, "CONC401", expectedLine);
+        AssertSarifReports(sarif, "CONC403", expected403Line);
 
-        (await DotNetCli.RunAsync(app, null, "format", "analyzers", Path.Combine(app, "Consumer.csproj"), "--diagnostics", "CONC401", "--severity", "info"))
+        (await DotNetCli.RunAsync(app, null, "format", "analyzers", Path.Combine(app, "Consumer.csproj"), "--diagnostics", "CONC401", "CONC403", "--severity", "info"))
             .EnsureSuccess("dotnet format analyzers");
         var fixedSource = await File.ReadAllTextAsync(programPath);
         Assert.Contains("Console.WriteLine(await answer);", fixedSource, StringComparison.Ordinal);
+        Assert.Contains("await File.WriteAllTextAsync(Path.GetTempFileName(), \"done\");", fixedSource, StringComparison.Ordinal);
         Assert.DoesNotContain(".Result", fixedSource, StringComparison.Ordinal);
 
         var rebuild = (await DotNetCli.RunAsync(app, null, "build", "--disable-build-servers", "--no-incremental"))
             .EnsureSuccess("rebuild after the fix");
-        Assert.DoesNotContain("CONC401", rebuild.Output, StringComparison.Ordinal);
+        Assert.DoesNotMatch("CONC40[13]", rebuild.Output);
         Assert.Matches(@"\b0 Error\(s\)|Build succeeded", rebuild.Output);
     }
 

@@ -36,6 +36,23 @@ public static class AwaitingRequests
         return (await File.ReadAllLinesAsync(path, ct)).Length;
     }
 
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static int _saved;
+
+    public static async Task SaveAsync(int value)
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            await FakeDatabase.FlushAsync();
+            _saved += value;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
     public static async Task FlushAsync()
     {
         await FakeDatabase.FlushAsync();

@@ -39,6 +39,23 @@ public static class BlockingRequests
         return File.ReadAllLines(path).Length;                   // CONC403
     }
 
+    private static readonly object Gate = new();
+    private static int _saved;
+
+    public static async Task SaveAsync(int value)
+    {
+        Monitor.Enter(Gate);                                     // CONC404: held across the await below
+        try
+        {
+            await FakeDatabase.FlushAsync();
+            _saved += value;
+        }
+        finally
+        {
+            Monitor.Exit(Gate);
+        }
+    }
+
     public static async Task FlushAsync()
     {
         FakeDatabase.FlushAsync().Wait();                        // CONC401

@@ -55,4 +55,29 @@ internal static class ControlFlowGraphs
 
         return null;
     }
+
+    /// <summary>
+    /// Where the operation of kind <paramref name="kind"/> written at <paramref name="syntax"/> sits
+    /// in <paramref name="graph"/>: its block, the index of the top-level operation that contains it
+    /// (the block's branch value counts as the last one), and the graph's copy of the operation.
+    /// </summary>
+    public static (BasicBlock Block, int Index, IOperation Operation)? Locate(ControlFlowGraph graph, SyntaxNode syntax, OperationKind kind)
+    {
+        foreach (var block in graph.Blocks)
+        {
+            var index = 0;
+            foreach (var topLevel in OperationHelpers.TopLevelOperations(block))
+            {
+                var found = topLevel.DescendantsAndSelf().FirstOrDefault(o => o.Kind == kind && o.Syntax == syntax);
+                if (found is not null)
+                {
+                    return (block, index, found);
+                }
+
+                index++;
+            }
+        }
+
+        return null;
+    }
 }

@@ -24,6 +24,10 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor SyncCallWithAsyncCounterpart =
         Create(RuleIds.SyncCallWithAsyncCounterpart, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
 
+    /// <summary>CONC404: a lock held across an <c>await</c>.</summary>
+    public static readonly DiagnosticDescriptor LockHeldAcrossAwait =
+        Create(RuleIds.LockHeldAcrossAwait, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity) =>
         new(
             id,

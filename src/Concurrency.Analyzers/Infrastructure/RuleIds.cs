@@ -14,4 +14,7 @@ public static class RuleIds
 
     /// <summary>A synchronous call in async code where an async counterpart exists.</summary>
     public const string SyncCallWithAsyncCounterpart = "CONC403";
+
+    /// <summary>A lock held across an <c>await</c>.</summary>
+    public const string LockHeldAcrossAwait = "CONC404";
 }

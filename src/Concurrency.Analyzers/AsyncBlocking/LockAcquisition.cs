@@ -1,0 +1,129 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.AsyncBlocking;
+
+/// <summary>
+/// Acquisitions and releases of the locks CONC404 follows: <c>Monitor.Enter/TryEnter</c> and
+/// <c>Exit</c>; <c>SemaphoreSlim.Wait</c> and <c>Release</c>; <c>ReaderWriterLockSlim</c>
+/// <c>Enter*Lock</c>/<c>TryEnter*Lock</c> and <c>Exit*Lock</c>; <c>SpinLock.Enter/TryEnter</c> and
+/// <c>Exit</c>; <c>Mutex.WaitOne</c> and <c>ReleaseMutex</c>; the runtime's <c>Lock</c>/<c>RLock</c>
+/// <c>Acquire</c> and <c>Release</c>, and their <c>Hold()</c> scopes, released when disposed.
+/// A lock is identified by the field, local, parameter or property it is taken on.
+/// </summary>
+internal sealed class LockSymbols
+{
+    private readonly INamedTypeSymbol? _monitor;
+    private readonly INamedTypeSymbol? _semaphoreSlim;
+    private readonly INamedTypeSymbol? _readerWriterLockSlim;
+    private readonly INamedTypeSymbol? _spinLock;
+    private readonly INamedTypeSymbol? _mutex;
+    private readonly INamedTypeSymbol? _runtimeLock;
+    private readonly INamedTypeSymbol? _runtimeRLock;
+    private readonly INamedTypeSymbol? _heldScope;
+
+    public LockSymbols(Compilation compilation)
+    {
+        _monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
+        _semaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+        _readerWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
+        _spinLock = compilation.GetTypeByMetadataName("System.Threading.SpinLock");
+        _mutex = compilation.GetTypeByMetadataName("System.Threading.Mutex");
+        _runtimeLock = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.Lock");
+        _runtimeRLock = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.RLock");
+        _heldScope = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.HeldScope");
+    }
+
+    public INamedTypeSymbol? SemaphoreSlim => _semaphoreSlim;
+
+    public INamedTypeSymbol? Monitor => _monitor;
+
+    /// <summary>The key of the lock <paramref name="invocation"/> acquires, or null when it acquires none.</summary>
+    public string? Acquires(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var type = method.ContainingType;
+        if (TaskSymbols.Is(type, _monitor))
+        {
+            return method.Name is "Enter" or "TryEnter" && invocation.Arguments.Length > 0 ? KeyOf(invocation.Arguments[0].Value) : null;
+        }
+
+        if (TaskSymbols.Is(type, _heldScope) || (method.Name == "Hold" && TaskSymbols.Is(method.ReturnType, _heldScope)))
+        {
+            return method.Name == "Hold" ? HeldScopeKey : null;
+        }
+
+        var name = method.Name;
+        var acquires = (TaskSymbols.Is(type, _semaphoreSlim) && name == "Wait")
+            || (TaskSymbols.Is(type, _readerWriterLockSlim) && name is "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock" or "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock")
+            || (TaskSymbols.Is(type, _spinLock) && name is "Enter" or "TryEnter")
+            || (name == "WaitOne" && InheritsFrom(invocation.Instance?.Type, _mutex))
+            || ((TaskSymbols.Is(type, _runtimeLock) || TaskSymbols.Is(type, _runtimeRLock)) && name == "Acquire");
+        return acquires && invocation.Instance is { } instance ? KeyOf(instance) : null;
+    }
+
+    /// <summary>Whether <paramref name="invocation"/> releases the lock <paramref name="key"/>.</summary>
+    public bool Releases(IInvocationOperation invocation, string key)
+    {
+        var method = invocation.TargetMethod;
+        var type = method.ContainingType;
+        if (key == HeldScopeKey)
+        {
+            return method.Name == "Dispose"
+                && (TaskSymbols.Is(type, _heldScope) || TaskSymbols.Is(invocation.Instance is { } scope ? Unwrap(scope).Type : null, _heldScope));
+        }
+
+        if (TaskSymbols.Is(type, _monitor))
+        {
+            return method.Name == "Exit" && invocation.Arguments.Length > 0 && KeyOf(invocation.Arguments[0].Value) == key;
+        }
+
+        var name = method.Name;
+        var releases = (TaskSymbols.Is(type, _semaphoreSlim) && name == "Release")
+            || (TaskSymbols.Is(type, _readerWriterLockSlim) && name is "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock")
+            || (TaskSymbols.Is(type, _spinLock) && name == "Exit")
+            || (InheritsFrom(type, _mutex) && name == "ReleaseMutex")
+            || ((TaskSymbols.Is(type, _runtimeLock) || TaskSymbols.Is(type, _runtimeRLock)) && name == "Release");
+        return releases && invocation.Instance is { } instance && KeyOf(instance) == key;
+    }
+
+    private const string HeldScopeKey = "<held scope>";
+
+    /// <summary>The identity of a lock expression: the symbol it names, else its text.</summary>
+    public static string KeyOf(IOperation operation)
+    {
+        operation = Unwrap(operation);
+        ISymbol? symbol = operation switch
+        {
+            IFieldReferenceOperation field => field.Field,
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IPropertyReferenceOperation property => property.Property,
+            _ => null,
+        };
+        return symbol is not null ? symbol.ToDisplayString() + "#" + symbol.Kind : operation.Syntax.ToString();
+    }
+
+    private static IOperation Unwrap(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    private static bool InheritsFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
+    {
+        for (var current = type; current is not null && baseType is not null; current = current.BaseType)
+        {
+            if (TaskSymbols.Is(current, baseType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

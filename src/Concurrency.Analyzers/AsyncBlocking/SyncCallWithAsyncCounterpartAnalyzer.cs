@@ -42,14 +42,15 @@ public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var finder = new AsyncCounterpartFinder(start.Compilation, symbols);
-            var exclusions = new AsyncCounterpartExclusions(start.Compilation);
-            start.RegisterSyntaxNodeAction(node => Analyze(node, symbols, finder, exclusions), SyntaxKind.InvocationExpression);
+            var summaries = BlockingSummaries.For(start.Compilation, symbols, start.Options.AnalyzerConfigOptionsProvider);
+            start.RegisterSyntaxNodeAction(node => Analyze(node, symbols, summaries), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, TaskSymbols symbols, AsyncCounterpartFinder finder, AsyncCounterpartExclusions exclusions)
+    private static void Analyze(SyntaxNodeAnalysisContext context, TaskSymbols symbols, BlockingSummaries summaries)
     {
+        var finder = summaries.Finder;
+        var exclusions = summaries.Exclusions;
         var syntax = (InvocationExpressionSyntax)context.Node;
         if (!AsyncCode.IsInAsyncFunctionSyntax(syntax)
             || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation
@@ -70,9 +71,10 @@ public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
         }
 
         context.Options.AnalyzerConfigOptionsProvider.GetOptions(syntax.SyntaxTree).TryGetValue(AsyncCounterpartExclusions.OptionKey, out var option);
-        if (exclusions.IsExcluded(invocation, option))
+        if (exclusions.IsExcluded(invocation, option)
+            || (summaries.IsSummarized(method) && summaries.Of(method, context.CancellationToken) is not null))
         {
-            return;
+            return; // a method of ours that blocks is CONC407's, with the chain in its message
         }
 
         var token = AsyncCode.TokenInScope(invocation, context.ContainingSymbol!, symbols.CancellationToken);
@@ -96,7 +98,7 @@ public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
             $"{counterpartType}.{counterpart.Name}"));
     }
 
-    private static bool CanFix(InvocationExpressionSyntax syntax, IInvocationOperation invocation, IMethodSymbol counterpart, ISymbol containingSymbol)
+    internal static bool CanFix(InvocationExpressionSyntax syntax, IInvocationOperation invocation, IMethodSymbol counterpart, ISymbol containingSymbol)
     {
         // Inside MAsync itself the fix would make it call itself.
         var enclosing = (OperationHelpers.EnclosingFunction(invocation) switch

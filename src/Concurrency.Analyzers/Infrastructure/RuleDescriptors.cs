@@ -28,6 +28,10 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor LockHeldAcrossAwait =
         Create(RuleIds.LockHeldAcrossAwait, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
 
+    /// <summary>CONC407: async code calls a synchronous method that blocks.</summary>
+    public static readonly DiagnosticDescriptor BlockingCallThroughMethods =
+        Create(RuleIds.BlockingCallThroughMethods, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity) =>
         new(
             id,

@@ -17,4 +17,7 @@ public static class RuleIds
 
     /// <summary>A lock held across an <c>await</c>.</summary>
     public const string LockHeldAcrossAwait = "CONC404";
+
+    /// <summary>Async code calls a synchronous method that blocks, found through calls.</summary>
+    public const string BlockingCallThroughMethods = "CONC407";
 }

@@ -20,7 +20,7 @@ namespace Concurrency.CodeFixes.AsyncBlocking;
 public sealed class AsyncCounterpartCodeFixProvider : CodeFixProvider
 {
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SyncCallWithAsyncCounterpart);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SyncCallWithAsyncCounterpart, RuleIds.BlockingCallThroughMethods);
 
     /// <inheritdoc />
     public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(
@@ -41,7 +41,7 @@ public sealed class AsyncCounterpartCodeFixProvider : CodeFixProvider
                 CodeAction.Create(
                     CodeFixResources.Get("CONC403_Fix").Replace("{0}", diagnostic.Properties[SyncCallWithAsyncCounterpartAnalyzer.CounterpartProperty]),
                     cancellationToken => FixAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    RuleIds.SyncCallWithAsyncCounterpart),
+                    diagnostic.Id),
                 diagnostic);
         }
     }

@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.AsyncBlocking;
+
+/// <summary>Why a synchronous method blocks: the calls from it down to the blocking API, and where that API is called.</summary>
+internal sealed class BlockingChain
+{
+    public BlockingChain(ImmutableArray<string> path, Location location)
+    {
+        Path = path;
+        Location = location;
+    }
+
+    /// <summary>The callees from the summarized method down to the blocking API, e.g. <c>Settings.Read → File.ReadAllText</c>.</summary>
+    public ImmutableArray<string> Path { get; }
+
+    /// <summary>Where the blocking API is called.</summary>
+    public Location Location { get; }
+
+    public string PathText => string.Join(" → ", Path);
+
+    public string LocationText
+    {
+        get
+        {
+            var span = Location.GetLineSpan();
+            return $"{System.IO.Path.GetFileName(span.Path)}:{span.StartLinePosition.Line + 1}";
+        }
+    }
+}
+
+/// <summary>
+/// Per-compilation summaries for CONC407: whether a synchronous method of the compilation blocks —
+/// calls <c>Thread.Sleep</c>, waits on a task (CONC401's waits), or makes a call CONC403 would report
+/// in async code — directly or through calls to other methods of the compilation, up to
+/// <see cref="MaxDepth"/> calls deep. Recursion and call-graph cycles end the search on that path.
+/// Summaries are computed once per method and shared by the analyzers of the compilation.
+/// </summary>
+internal sealed class BlockingSummaries
+{
+    public const int MaxDepth = 5;
+
+    private static readonly ConditionalWeakTable<Compilation, BlockingSummaries> PerCompilation = new();
+
+    private readonly Compilation _compilation;
+    private readonly TaskSymbols _symbols;
+    private readonly AsyncCounterpartFinder _finder;
+    private readonly AsyncCounterpartExclusions _exclusions;
+    private readonly AnalyzerConfigOptionsProvider _options;
+    private readonly INamedTypeSymbol? _thread;
+    private readonly ConcurrentDictionary<IMethodSymbol, BlockingChain?> _summaries = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new();
+
+    private BlockingSummaries(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options)
+    {
+        _compilation = compilation;
+        _symbols = symbols;
+        _finder = new AsyncCounterpartFinder(compilation, symbols);
+        _exclusions = new AsyncCounterpartExclusions(compilation);
+        _options = options;
+        _thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
+    }
+
+    public static BlockingSummaries For(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options) =>
+        PerCompilation.GetValue(compilation, c => new BlockingSummaries(c, symbols, options));
+
+    public AsyncCounterpartFinder Finder => _finder;
+
+    public AsyncCounterpartExclusions Exclusions => _exclusions;
+
+    /// <summary>Whether CONC407 follows calls into <paramref name="method"/>: a synchronous method with a body in this compilation.</summary>
+    public bool IsSummarized(IMethodSymbol method) =>
+        !method.IsAsync
+        && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction
+        && !method.IsAbstract
+        && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
+        && method.DeclaringSyntaxReferences.Length > 0;
+
+    /// <summary>Why <paramref name="method"/> blocks, or null when it does not (as far as the summaries see).</summary>
+    public BlockingChain? Of(IMethodSymbol method, CancellationToken cancellationToken) =>
+        Summarize(method.OriginalDefinition, depth: 0, ImmutableHashSet<IMethodSymbol>.Empty.WithComparer(SymbolEqualityComparer.Default), cancellationToken);
+
+    private BlockingChain? Summarize(IMethodSymbol method, int depth, ImmutableHashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken)
+    {
+        if (_summaries.TryGetValue(method, out var known))
+        {
+            return known;
+        }
+
+        if (depth > MaxDepth || inProgress.Contains(method) || !IsSummarized(method))
+        {
+            return null;
+        }
+
+        var chain = Compute(method, depth, inProgress.Add(method), cancellationToken);
+        if (inProgress.IsEmpty || chain is not null)
+        {
+            // A "does not block" found inside a cycle may depend on the unfinished caller: keep only final answers.
+            _summaries.TryAdd(method, chain);
+        }
+
+        return chain;
+    }
+
+    private BlockingChain? Compute(IMethodSymbol method, int depth, ImmutableHashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var declaration = reference.GetSyntax(cancellationToken);
+            var body = declaration switch
+            {
+                BaseMethodDeclarationSyntax m => (SyntaxNode?)m.Body ?? m.ExpressionBody,
+                LocalFunctionStatementSyntax l => (SyntaxNode?)l.Body ?? l.ExpressionBody,
+                _ => null,
+            };
+            if (body is null)
+            {
+                continue;
+            }
+
+            var model = _models.GetOrAdd(declaration.SyntaxTree, tree =>
+#pragma warning disable RS1030 // Interprocedural: the callee's body lives in another file than the one being analyzed.
+                _compilation.GetSemanticModel(tree));
+#pragma warning restore RS1030
+            if (model.GetOperation(body, cancellationToken) is not { } operation)
+            {
+                continue;
+            }
+
+            foreach (var invocation in InvocationsRunByTheMethod(operation))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (DirectBlocker(invocation, model) is { } blocker)
+                {
+                    return new BlockingChain(ImmutableArray.Create(blocker), invocation.Syntax.GetLocation());
+                }
+
+                var callee = invocation.TargetMethod;
+                if (IsSummarized(callee) && Summarize(callee.OriginalDefinition, depth + 1, inProgress, cancellationToken) is { } deeper)
+                {
+                    return new BlockingChain(deeper.Path.Insert(0, Display(callee)), deeper.Location);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    // The calls the method itself runs: not those inside lambdas or local functions it only creates.
+    private static IEnumerable<IInvocationOperation> InvocationsRunByTheMethod(IOperation root)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            if (current is IInvocationOperation invocation)
+            {
+                yield return invocation;
+            }
+
+            foreach (var child in current.ChildOperations.Reverse())
+            {
+                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+    }
+
+    /// <summary>The blocking API <paramref name="invocation"/> calls directly, or null.</summary>
+    private string? DirectBlocker(IInvocationOperation invocation, SemanticModel model)
+    {
+        var method = invocation.TargetMethod;
+        if (TaskSymbols.Is(method.ContainingType, _thread) && method.Name == "Sleep")
+        {
+            return "Thread.Sleep";
+        }
+
+        if (BlockingWait.Classify(invocation, _symbols) is { } wait)
+        {
+            return IsSynchronousByConstruction(invocation, wait) ? null : "Task" + wait.MemberText.Replace("Task.", ".");
+        }
+
+        if (IsSummarized(method) || _symbols.IsTaskLike(method.ContainingType) || _symbols.IsTaskLike(invocation.Instance?.Type))
+        {
+            return null; // our own methods are followed, not flagged; tasks are CONC401's
+        }
+
+        if (!_finder.Find(method, invocation.Instance?.Type, model, invocation.Syntax.SpanStart).Any)
+        {
+            return null;
+        }
+
+        _options.GetOptions(invocation.Syntax.SyntaxTree).TryGetValue(AsyncCounterpartExclusions.OptionKey, out var option);
+        return _exclusions.IsExcluded(invocation, option) ? null : $"{(method.ReducedFrom ?? method).ContainingType.Name}.{method.Name}";
+    }
+
+    /// <summary>
+    /// The synchronous wrapper of the dual-path pattern: <c>XCore(async: false).GetAwaiter().GetResult()</c>
+    /// waits on a task that completed synchronously, because the flag told it not to go async.
+    /// </summary>
+    private bool IsSynchronousByConstruction(IInvocationOperation invocation, BlockingWait wait)
+    {
+        var operands = BlockingWait.TaskOperands(invocation, wait.Kind, _symbols);
+        return !operands.IsEmpty && operands.All(operand =>
+            operand is IInvocationOperation call
+            && call.Arguments.Any(a =>
+                a.Parameter is { Type.SpecialType: SpecialType.System_Boolean } parameter
+                && parameter.Name.IndexOf("async", StringComparison.OrdinalIgnoreCase) >= 0
+                && a.Value.ConstantValue is { HasValue: true, Value: false }));
+    }
+
+    private static string Display(IMethodSymbol method) => $"{method.ContainingType.Name}.{method.Name}";
+}

@@ -19,6 +19,27 @@ internal static class Timing
         return watch.Elapsed;
     }
 
+    /// <summary>
+    /// Runs <paramref name="blockingCall"/> on another thread, checks it is still blocked after a
+    /// moment, runs <paramref name="unblock"/> here, and checks the call then completes.
+    /// </summary>
+    public static void AssertBlocksUntil(Action blockingCall, Action unblock)
+    {
+        using var completed = new ManualResetEventSlim();
+        Exception? failure = null;
+        var worker = new System.Threading.Thread(() =>
+        {
+            failure = Record.Exception(blockingCall);
+            completed.Set();
+        });
+        worker.Start();
+        Assert.False(completed.Wait(50), "the call should still be blocked");
+        unblock();
+        Assert.True(completed.Wait(Patience), "the call should have been unblocked");
+        worker.Join();
+        Assert.Null(failure);
+    }
+
     /// <summary>Generous bound for "this should have happened by now" waits; never a speed assertion.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 }

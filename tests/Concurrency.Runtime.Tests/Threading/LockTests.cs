@@ -83,18 +83,7 @@ public class LockTests
     {
         var gate = new Lock();
         gate.Acquire();
-        var acquired = new ManualResetEventSlim();
-        var waiter = new System.Threading.Thread(() =>
-        {
-            gate.Acquire();
-            acquired.Set();
-            gate.Release();
-        });
-        waiter.Start();
-        Assert.False(acquired.Wait(50));
-        gate.Release();
-        Assert.True(acquired.Wait(Timing.Patience));
-        waiter.Join();
+        Timing.AssertBlocksUntil(() => { gate.Acquire(); gate.Release(); }, gate.Release);
     }
 
     [Fact]

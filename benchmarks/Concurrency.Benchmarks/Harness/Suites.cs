@@ -9,5 +9,6 @@ public static class Suites
     public static IReadOnlyDictionary<string, Action<MetricSink>> All { get; } = new Dictionary<string, Action<MetricSink>>(StringComparer.OrdinalIgnoreCase)
     {
         ["analyzers"] = Analyzers.AnalyzersSuite.Run,
+        ["runtime"] = Runtime.RuntimeSuite.Run,
     };
 }

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Concurrency.Benchmarks.Harness;
+
+namespace Concurrency.Benchmarks.Runtime;
+
+// Inside the namespace so the course's Queue<T> and Lock win over the implicitly imported BCL names.
+using Concurrency.Runtime.Queues;
+using Concurrency.Runtime.Threading;
+using Lock = Concurrency.Runtime.Threading.Lock;
+
+/// <summary>
+/// The runtime's queue and lock against the BCL, measured in one run (course topics 3.4 and 3.8).
+/// Each figure is the median of a few timed repetitions after a warm-up, so tiering has settled.
+/// </summary>
+public static class RuntimeSuite
+{
+    private const int Capacity = 1024;
+    private const int QueueItems = 2_000_000;
+    private const int LockOps = 20_000_000;
+    private const int Repetitions = 5;
+
+    public static void Run(MetricSink sink)
+    {
+        sink.Add("queue.spsc.ops_per_s", Median(() => QueueThroughput(1, 1)));
+        sink.Add("queue.mpmc4.ops_per_s", Median(() => QueueThroughput(4, 4)));
+        sink.Add("bcl.blockingcollection.spsc.ops_per_s", Median(BlockingCollectionSpsc));
+        sink.Add("bcl.channel.spsc.ops_per_s", Median(ChannelSpsc));
+        sink.Add("lock.uncontended.ns_per_op", Median(LockNanoseconds));
+        sink.Add("bcl.monitor.uncontended.ns_per_op", Median(MonitorNanoseconds));
+    }
+
+    private static double Median(Func<double> measure)
+    {
+        measure(); // warm-up: JIT tiers and the thread pool settle
+        var runs = Enumerable.Range(0, Repetitions).Select(_ => measure()).Order().ToArray();
+        return runs[runs.Length / 2];
+    }
+
+    // Producers put disjoint ranges of ints; consumers stop at a -1 sentinel each, as the CPython reference does.
+    private static double QueueThroughput(int producers, int consumers)
+    {
+        var q = new Queue<int>(maxsize: Capacity);
+        var perProducer = QueueItems / producers;
+        var threads = new List<System.Threading.Thread>();
+        for (var p = 0; p < producers; p++)
+        {
+            threads.Add(new System.Threading.Thread(() =>
+            {
+                for (var i = 0; i < perProducer; i++)
+                {
+                    q.Put(i);
+                }
+            }));
+        }
+
+        var consumerThreads = Enumerable.Range(0, consumers).Select(_ => new System.Threading.Thread(() =>
+        {
+            while (q.Get() >= 0)
+            {
+            }
+        })).ToList();
+
+        var watch = Stopwatch.StartNew();
+        consumerThreads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        for (var c = 0; c < consumers; c++)
+        {
+            q.Put(-1);
+        }
+
+        consumerThreads.ForEach(t => t.Join());
+        return perProducer * producers / watch.Elapsed.TotalSeconds;
+    }
+
+    private static double BlockingCollectionSpsc()
+    {
+        using var q = new BlockingCollection<int>(new ConcurrentQueue<int>(), Capacity);
+        var consumer = new System.Threading.Thread(() =>
+        {
+            while (q.Take() >= 0)
+            {
+            }
+        });
+        var watch = Stopwatch.StartNew();
+        consumer.Start();
+        for (var i = 0; i < QueueItems; i++)
+        {
+            q.Add(i);
+        }
+
+        q.Add(-1);
+        consumer.Join();
+        return QueueItems / watch.Elapsed.TotalSeconds;
+    }
+
+    // The usual Channel pattern: a synchronous fast path, an awaited slow path; one thread each side.
+    private static double ChannelSpsc()
+    {
+        var channel = Channel.CreateBounded<int>(new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true });
+        var consumer = new System.Threading.Thread(() => ReadAll(channel.Reader).GetAwaiter().GetResult());
+        var watch = Stopwatch.StartNew();
+        consumer.Start();
+        WriteAll(channel.Writer).GetAwaiter().GetResult();
+        consumer.Join();
+        return QueueItems / watch.Elapsed.TotalSeconds;
+
+        static async Task WriteAll(ChannelWriter<int> writer)
+        {
+            for (var i = 0; i < QueueItems; i++)
+            {
+                if (!writer.TryWrite(i))
+                {
+                    await writer.WriteAsync(i).ConfigureAwait(false);
+                }
+            }
+
+            writer.Complete();
+        }
+
+        static async Task ReadAll(ChannelReader<int> reader)
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (reader.TryRead(out _))
+                {
+                }
+            }
+        }
+    }
+
+    private static double LockNanoseconds()
+    {
+        var gate = new Lock();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < LockOps; i++)
+        {
+            gate.Acquire();
+            gate.Release();
+        }
+
+        return watch.Elapsed.TotalNanoseconds / LockOps;
+    }
+
+    private static double MonitorNanoseconds()
+    {
+        var gate = new object();
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < LockOps; i++)
+        {
+            Monitor.Enter(gate);
+            Monitor.Exit(gate);
+        }
+
+        return watch.Elapsed.TotalNanoseconds / LockOps;
+    }
+}

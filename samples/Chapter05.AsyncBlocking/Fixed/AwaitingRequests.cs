@@ -53,6 +53,14 @@ public static class AwaitingRequests
         }
     }
 
+    private static Task<string> ReadSettingAsync(string path, CancellationToken ct) => File.ReadAllTextAsync(path, ct);
+
+    public static async Task<string> StartAsync(string path, CancellationToken ct = default)
+    {
+        await Task.Yield();
+        return await ReadSettingAsync(path, ct);
+    }
+
     public static async Task FlushAsync()
     {
         await FakeDatabase.FlushAsync();

@@ -56,6 +56,14 @@ public static class BlockingRequests
         }
     }
 
+    private static string ReadSetting(string path) => File.ReadAllText(path);
+
+    public static async Task<string> StartAsync(string path)
+    {
+        await Task.Yield();
+        return ReadSetting(path);                                // CONC407: ReadSetting -> File.ReadAllText
+    }
+
     public static async Task FlushAsync()
     {
         FakeDatabase.FlushAsync().Wait();                        // CONC401

@@ -133,16 +133,15 @@ internal sealed class BlockingSummaries
                 continue;
             }
 
-            foreach (var invocation in InvocationsRunByTheMethod(operation))
+            foreach (var call in CallsRunByTheMethod(operation))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (DirectBlocker(invocation, model) is { } blocker)
+                if (DirectBlocker(call, model) is { } blocker)
                 {
-                    return new BlockingChain(ImmutableArray.Create(blocker), invocation.Syntax.GetLocation());
+                    return new BlockingChain(ImmutableArray.Create(blocker), call.Syntax.GetLocation());
                 }
 
-                var callee = invocation.TargetMethod;
-                if (IsSummarized(callee) && Summarize(callee.OriginalDefinition, depth + 1, inProgress, cancellationToken) is { } deeper)
+                if (call is IInvocationOperation { TargetMethod: var callee } && IsSummarized(callee) && Summarize(callee.OriginalDefinition, depth + 1, inProgress, cancellationToken) is { } deeper)
                 {
                     return new BlockingChain(deeper.Path.Insert(0, Display(callee)), deeper.Location);
                 }
@@ -152,17 +151,18 @@ internal sealed class BlockingSummaries
         return null;
     }
 
-    // The calls the method itself runs: not those inside lambdas or local functions it only creates.
-    private static IEnumerable<IInvocationOperation> InvocationsRunByTheMethod(IOperation root)
+    // The calls (and property reads, for task.Result) the method itself runs: not those inside
+    // lambdas or local functions it only creates.
+    private static IEnumerable<IOperation> CallsRunByTheMethod(IOperation root)
     {
         var stack = new Stack<IOperation>();
         stack.Push(root);
         while (stack.Count > 0)
         {
             var current = stack.Pop();
-            if (current is IInvocationOperation invocation)
+            if (current is IInvocationOperation or IPropertyReferenceOperation)
             {
-                yield return invocation;
+                yield return current;
             }
 
             foreach (var child in current.ChildOperations.Reverse())
@@ -175,18 +175,23 @@ internal sealed class BlockingSummaries
         }
     }
 
-    /// <summary>The blocking API <paramref name="invocation"/> calls directly, or null.</summary>
-    private string? DirectBlocker(IInvocationOperation invocation, SemanticModel model)
+    /// <summary>The blocking API <paramref name="call"/> runs directly, or null.</summary>
+    private string? DirectBlocker(IOperation call, SemanticModel model)
     {
+        if (BlockingWait.Classify(call, _symbols) is { } wait)
+        {
+            return IsSynchronousByConstruction(call, wait) ? null : "Task" + wait.MemberText.Replace("Task.", ".");
+        }
+
+        if (call is not IInvocationOperation invocation)
+        {
+            return null;
+        }
+
         var method = invocation.TargetMethod;
         if (TaskSymbols.Is(method.ContainingType, _thread) && method.Name == "Sleep")
         {
             return "Thread.Sleep";
-        }
-
-        if (BlockingWait.Classify(invocation, _symbols) is { } wait)
-        {
-            return IsSynchronousByConstruction(invocation, wait) ? null : "Task" + wait.MemberText.Replace("Task.", ".");
         }
 
         if (IsSummarized(method) || _symbols.IsTaskLike(method.ContainingType) || _symbols.IsTaskLike(invocation.Instance?.Type))
@@ -207,9 +212,9 @@ internal sealed class BlockingSummaries
     /// The synchronous wrapper of the dual-path pattern: <c>XCore(async: false).GetAwaiter().GetResult()</c>
     /// waits on a task that completed synchronously, because the flag told it not to go async.
     /// </summary>
-    private bool IsSynchronousByConstruction(IInvocationOperation invocation, BlockingWait wait)
+    private bool IsSynchronousByConstruction(IOperation call, BlockingWait wait)
     {
-        var operands = BlockingWait.TaskOperands(invocation, wait.Kind, _symbols);
+        var operands = BlockingWait.TaskOperands(call, wait.Kind, _symbols);
         return !operands.IsEmpty && operands.All(operand =>
             operand is IInvocationOperation call
             && call.Arguments.Any(a =>

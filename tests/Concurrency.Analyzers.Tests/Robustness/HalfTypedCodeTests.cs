@@ -103,15 +103,21 @@ public class HalfTypedCodeTests
             project = project.AddDocument(Path.GetRelativePath(folder, file), SourceText.From(await File.ReadAllTextAsync(file)), filePath: file).Project;
         }
 
-        // Samples of the runtime's chapters use Concurrency.Runtime: compile its sources along.
+        // Samples of the runtime's chapters use Concurrency.Runtime: a project of its sources, referenced.
         if (File.ReadAllText(Directory.GetFiles(folder, "*.csproj").Single()).Contains("Concurrency.Runtime.csproj", StringComparison.Ordinal))
         {
+            var runtimeProject = project.Solution.AddProject("Concurrency.Runtime", "Concurrency.Runtime", LanguageNames.CSharp)
+                .WithCompilationOptions(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable))
+                .WithParseOptions(new CSharpParseOptions(LanguageVersion.Latest))
+                .WithMetadataReferences(TestReferences.Framework);
             var runtime = Path.Combine(RepositoryPaths.Root, "src", "Concurrency.Runtime");
             foreach (var file in Directory.GetFiles(runtime, "*.cs", SearchOption.AllDirectories)
                 .Where(f => !Path.GetRelativePath(runtime, f).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj")))
             {
-                project = project.AddDocument("Runtime/" + Path.GetRelativePath(runtime, file), SourceText.From(await File.ReadAllTextAsync(file)), filePath: file).Project;
+                runtimeProject = runtimeProject.AddDocument(Path.GetRelativePath(runtime, file), SourceText.From(await File.ReadAllTextAsync(file)), filePath: file).Project;
             }
+
+            project = runtimeProject.Solution.GetProject(project.Id)!.AddProjectReference(new ProjectReference(runtimeProject.Id));
         }
 
         var compilation = (await project.GetCompilationAsync())!;

@@ -240,4 +240,56 @@ public class BlockingCallThroughMethodsTests
             async Task M() { [|Pause()|]; await Task.Yield(); }
         }
         """);
+
+    private const string Store = """
+        class Store
+        {
+            public string Load(string key) => File.ReadAllText(key);
+            public Task<string> LoadAsync(string key, CancellationToken ct = default) => File.ReadAllTextAsync(key, ct);
+            public int Count() => File.ReadAllLines("index").Length;
+            public Task<int> CountAsync(CancellationToken ct) => Task.FromResult(0);
+        }
+        """;
+
+    [Fact]
+    public Task Fix_without_a_token_in_scope_uses_the_optional_parameter() => VerifyCS.VerifyCodeFixAsync(Usings + Store + """
+        class App { async Task<string> M(Store s) { await Task.Yield(); return [|s.Load("a")|]; } }
+        """, Usings + Store + """
+        class App { async Task<string> M(Store s) { await Task.Yield(); return await s.LoadAsync("a"); } }
+        """);
+
+    [Fact]
+    public Task Fix_with_a_required_token_and_none_in_scope_passes_None() => VerifyCS.VerifyCodeFixAsync(Usings + Store + """
+        class App { async Task<int> M(Store s) { await Task.Yield(); return [|s.Count()|] + 1; } }
+        """, Usings + Store + """
+        class App { async Task<int> M(Store s) { await Task.Yield(); return await s.CountAsync(CancellationToken.None) + 1; } }
+        """);
+
+    [Fact]
+    public Task No_fix_inside_the_counterpart_itself() => VerifyCS.VerifyCodeFixAsync(Usings + """
+        class Store
+        {
+            public string Load() => File.ReadAllText("x");
+            public async Task<string> LoadAsync() { await Task.Yield(); return [|Load()|]; }
+        }
+        """, Usings + """
+        class Store
+        {
+            public string Load() => File.ReadAllText("x");
+            public async Task<string> LoadAsync() { await Task.Yield(); return [|Load()|]; }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_all_in_document_and_project()
+    {
+        var test = new VerifyCS.Test();
+        test.TestState.Sources.Add(("Store.cs", Usings + Store));
+        test.TestState.Sources.Add(("A.cs", Usings + "class A { async Task<int> M(Store s, CancellationToken ct) { await Task.Yield(); return [|s.Load(\"a\")|].Length + [|s.Load(\"b\")|].Length; } }"));
+        test.TestState.Sources.Add(("B.cs", Usings + "class B { async Task<string> M(Store s) { await Task.Yield(); return [|s.Load(\"c\")|]; } }"));
+        test.FixedState.Sources.Add(("Store.cs", Usings + Store));
+        test.FixedState.Sources.Add(("A.cs", Usings + "class A { async Task<int> M(Store s, CancellationToken ct) { await Task.Yield(); return (await s.LoadAsync(\"a\", ct)).Length + (await s.LoadAsync(\"b\", ct)).Length; } }"));
+        test.FixedState.Sources.Add(("B.cs", Usings + "class B { async Task<string> M(Store s) { await Task.Yield(); return await s.LoadAsync(\"c\"); } }"));
+        return test.RunAsync();
+    }
 }

@@ -158,7 +158,28 @@ public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
         {
             IInvocationOperation { TargetMethod: { IsStatic: true, Name: "FromResult" or "FromException" or "FromCanceled" } method } => symbols.IsTaskLike(method.ContainingType),
             IPropertyReferenceOperation { Property: { IsStatic: true, Name: "CompletedTask" } property } => symbols.IsTaskLike(property.ContainingType),
+            IParameterReferenceOperation parameter => IsContinuationAntecedent(parameter, symbols),
             _ => false,
         });
+    }
+
+    /// <summary>
+    /// <c>t.ContinueWith(async antecedent => ... antecedent.Result)</c>: a continuation runs after its
+    /// antecedent has completed, so reading the antecedent does not block.
+    /// </summary>
+    private static bool IsContinuationAntecedent(IParameterReferenceOperation reference, TaskSymbols symbols)
+    {
+        for (var current = reference.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation lambda)
+            {
+                return lambda.Symbol.Parameters.Length > 0
+                    && SymbolEqualityComparer.Default.Equals(lambda.Symbol.Parameters[0], reference.Parameter)
+                    && lambda.Parent?.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ContinueWith" } continuation }
+                    && symbols.IsTask(continuation.TargetMethod.ContainingType);
+            }
+        }
+
+        return false;
     }
 }

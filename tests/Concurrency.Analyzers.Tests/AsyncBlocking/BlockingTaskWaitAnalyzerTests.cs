@@ -398,6 +398,24 @@ public class BlockingTaskWaitAnalyzerTests
         """);
 
     [Fact]
+    public Task Antecedent_inside_its_ContinueWith_continuation() => Verify("""
+        class C
+        {
+            Task<Task<int>> M(Task<int> t) => t.ContinueWith(async antecedent =>
+            {
+                await Task.Yield();
+                return antecedent.Result + antecedent.GetAwaiter().GetResult();
+            });
+
+            Task<Task<int>> N(Task<int> t, Task<int> other) => t.ContinueWith(async antecedent =>
+            {
+                await Task.Yield();
+                return [|other.Result|];
+            });
+        }
+        """);
+
+    [Fact]
     public Task NameOf_and_expression_tree() => Verify("""
         class C
         {

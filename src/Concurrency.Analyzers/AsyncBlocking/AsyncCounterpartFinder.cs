@@ -7,15 +7,18 @@ namespace Concurrency.Analyzers.AsyncBlocking;
 /// Finds the asynchronous counterpart of a synchronous method: a method <c>MAsync</c> of the
 /// receiver's type (its bases and interfaces) or an extension method in scope, with the same
 /// parameters, optionally plus one trailing <c>CancellationToken</c>, returning <c>Task</c>/<c>ValueTask</c>
-/// (of the same result type). Obsolete counterparts do not count. Results are cached per
-/// compilation; extension look-ups per method, receiver type and file (usings are per file).
+/// (of the same result type). Obsolete counterparts do not count. Member look-ups are cached per
+/// method and receiver type for the compilation; extension look-ups, which depend on the usings in
+/// scope, per method, receiver type and set of usings — files that import the same namespaces share them.
 /// </summary>
 internal sealed class AsyncCounterpartFinder
 {
     private readonly TaskSymbols _symbols;
     private readonly INamedTypeSymbol? _obsolete;
-    private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol? Receiver, SyntaxTree Tree), Counterparts> _cache =
+    private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol? Receiver), ImmutableArray<IMethodSymbol>> _members =
         new(new KeyComparer());
+    private readonly ConcurrentDictionary<(IMethodSymbol Method, ITypeSymbol? Receiver, string Scope), ImmutableArray<IMethodSymbol>> _extensions =
+        new(new ScopedKeyComparer());
 
     public AsyncCounterpartFinder(Compilation compilation, TaskSymbols symbols)
     {
@@ -38,22 +41,79 @@ internal sealed class AsyncCounterpartFinder
             return default;
         }
 
-        return _cache.GetOrAdd((method, receiverType, model.SyntaxTree), key => Search(key.Method, key.Receiver, model, position));
+        var candidates = _members.GetOrAdd((method, receiverType), key => Compatible(key.Method, MemberCandidates(key.Method, key.Receiver)))
+            .Where(c => model.IsAccessible(position, c))
+            .ToList();
+        if (candidates.Count == 0 && (!method.IsStatic || method.MethodKind == MethodKind.ReducedExtension))
+        {
+            candidates = _extensions.GetOrAdd(
+                (method, receiverType, ScopeOf(model, position)),
+                key => Compatible(key.Method, model.LookupSymbols(position, key.Receiver ?? key.Method.ContainingType, key.Method.Name + "Async", includeReducedExtensionMethods: true)
+                    .OfType<IMethodSymbol>()
+                    .Where(m => m.MethodKind == MethodKind.ReducedExtension)))
+                .ToList();
+        }
+
+        return new Counterparts(
+            candidates.FirstOrDefault(c => c.Parameters.Length == method.Parameters.Length),
+            candidates.FirstOrDefault(c => c.Parameters.Length == method.Parameters.Length + 1));
     }
 
-    private Counterparts Search(IMethodSymbol method, ITypeSymbol? receiverType, SemanticModel model, int position)
+    /// <summary>Methods named <c>MAsync</c> on the type that declares a static method, or on the receiver's type, its bases and interfaces.</summary>
+    private static IEnumerable<IMethodSymbol> MemberCandidates(IMethodSymbol method, ITypeSymbol? receiverType)
     {
         var name = method.Name + "Async";
-        IEnumerable<ISymbol> candidates = method.IsStatic && method.MethodKind != MethodKind.ReducedExtension
-            ? method.ContainingType.GetMembers(name)
-            : model.LookupSymbols(position, receiverType ?? method.ContainingType, name, includeReducedExtensionMethods: true);
-        var compatible = candidates.OfType<IMethodSymbol>()
-            .Select(c => Construct(c, method))
-            .Where(c => c is not null && IsCompatible(method, c))
-            .ToList();
-        return new Counterparts(
-            compatible.FirstOrDefault(c => c!.Parameters.Length == method.Parameters.Length),
-            compatible.FirstOrDefault(c => c!.Parameters.Length == method.Parameters.Length + 1));
+        if (method.IsStatic && method.MethodKind != MethodKind.ReducedExtension)
+        {
+            return method.ContainingType.GetMembers(name).OfType<IMethodSymbol>().Where(m => m.IsStatic);
+        }
+
+        if (method.MethodKind == MethodKind.ReducedExtension)
+        {
+            return Enumerable.Empty<IMethodSymbol>(); // extension counterparts are found with the usings in scope
+        }
+
+        var type = receiverType ?? method.ContainingType;
+        var types = new List<ITypeSymbol>();
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            types.Add(current);
+        }
+
+        types.AddRange(type.AllInterfaces);
+        return types.SelectMany(t => t.GetMembers(name)).OfType<IMethodSymbol>().Where(m => !m.IsStatic);
+    }
+
+    private ImmutableArray<IMethodSymbol> Compatible(IMethodSymbol method, IEnumerable<IMethodSymbol> candidates) =>
+        candidates.Select(c => Construct(c, method)).Where(c => c is not null && IsCompatible(method, c)).ToImmutableArray()!;
+
+    /// <summary>What decides which extension methods are in scope at a position: the usings and the enclosing namespaces.</summary>
+    private static string ScopeOf(SemanticModel model, int position)
+    {
+        var scope = new System.Text.StringBuilder();
+        for (var node = model.SyntaxTree.GetRoot().FindToken(position).Parent; node is not null; node = node.Parent)
+        {
+            switch (node)
+            {
+                case Microsoft.CodeAnalysis.CSharp.Syntax.BaseNamespaceDeclarationSyntax ns:
+                    scope.Append(ns.Name).Append(';');
+                    foreach (var u in ns.Usings)
+                    {
+                        scope.Append(u.ToString()).Append(';');
+                    }
+
+                    break;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax unit:
+                    foreach (var u in unit.Usings)
+                    {
+                        scope.Append(u.ToString()).Append(';');
+                    }
+
+                    break;
+            }
+        }
+
+        return scope.ToString();
     }
 
     // A generic counterpart takes the same type arguments as the method it replaces.
@@ -116,15 +176,25 @@ internal sealed class AsyncCounterpartFinder
             && SymbolEqualityComparer.Default.Equals(returned.TypeArguments[0], method.ReturnType);
     }
 
-    private sealed class KeyComparer : IEqualityComparer<(IMethodSymbol Method, ITypeSymbol? Receiver, SyntaxTree Tree)>
+    private sealed class KeyComparer : IEqualityComparer<(IMethodSymbol Method, ITypeSymbol? Receiver)>
     {
-        public bool Equals((IMethodSymbol Method, ITypeSymbol? Receiver, SyntaxTree Tree) x, (IMethodSymbol Method, ITypeSymbol? Receiver, SyntaxTree Tree) y) =>
+        public bool Equals((IMethodSymbol Method, ITypeSymbol? Receiver) x, (IMethodSymbol Method, ITypeSymbol? Receiver) y) =>
+            SymbolEqualityComparer.Default.Equals(x.Method, y.Method) && SymbolEqualityComparer.Default.Equals(x.Receiver, y.Receiver);
+
+        public int GetHashCode((IMethodSymbol Method, ITypeSymbol? Receiver) key) =>
+            SymbolEqualityComparer.Default.GetHashCode(key.Method) * 31 + SymbolEqualityComparer.Default.GetHashCode(key.Receiver);
+    }
+
+    private sealed class ScopedKeyComparer : IEqualityComparer<(IMethodSymbol Method, ITypeSymbol? Receiver, string Scope)>
+    {
+        public bool Equals((IMethodSymbol Method, ITypeSymbol? Receiver, string Scope) x, (IMethodSymbol Method, ITypeSymbol? Receiver, string Scope) y) =>
             SymbolEqualityComparer.Default.Equals(x.Method, y.Method)
             && SymbolEqualityComparer.Default.Equals(x.Receiver, y.Receiver)
-            && x.Tree == y.Tree;
+            && string.Equals(x.Scope, y.Scope, StringComparison.Ordinal);
 
-        public int GetHashCode((IMethodSymbol Method, ITypeSymbol? Receiver, SyntaxTree Tree) key) =>
-            (SymbolEqualityComparer.Default.GetHashCode(key.Method) * 31 + SymbolEqualityComparer.Default.GetHashCode(key.Receiver)) * 31 + key.Tree.GetHashCode();
+        public int GetHashCode((IMethodSymbol Method, ITypeSymbol? Receiver, string Scope) key) =>
+            (SymbolEqualityComparer.Default.GetHashCode(key.Method) * 31 + SymbolEqualityComparer.Default.GetHashCode(key.Receiver)) * 31
+            + StringComparer.Ordinal.GetHashCode(key.Scope);
     }
 }
 

@@ -111,10 +111,26 @@ public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
     {
         var graphs = new Dictionary<IOperation, ControlFlowGraph?>();
         var analyses = new Dictionary<SyntaxNode, TaskCompletionAnalysis?>();
+        var mentions = new Dictionary<IOperation, HashSet<ISymbol>>();
         foreach (var wait in candidates)
         {
             var function = OperationHelpers.EnclosingFunction(wait.Operation);
             var functionSyntax = function?.Syntax ?? context.CodeBlock;
+            var scope = function ?? OperationHelpers.Root(wait.Operation);
+            if (!mentions.TryGetValue(scope, out var completing))
+            {
+                completing = CompletionMentions(scope, symbols);
+                mentions[scope] = completing;
+            }
+
+            // Most waits in async code are on tasks nothing ever awaits or tests: no flow analysis needed.
+            var mayBeComplete = BlockingWait.TaskOperands(wait.Operation, wait.Kind, symbols).Any(o => RootSymbols(o).Any(completing.Contains));
+            if (!mayBeComplete)
+            {
+                Report(context, wait);
+                continue;
+            }
+
             if (!analyses.TryGetValue(functionSyntax, out var analysis))
             {
                 analysis = null;
@@ -139,14 +155,82 @@ public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var fix = wait.Fix != BlockingWaitFix.None && AsyncCode.CanAwaitAt(wait.Operation) ? wait.Fix : BlockingWaitFix.None;
-            var properties = ImmutableDictionary<string, string?>.Empty.Add(FixProperty, fix.ToString());
-            context.ReportDiagnostic(Diagnostic.Create(
-                RuleDescriptors.BlockingTaskWait,
-                wait.Operation.Syntax.GetLocation(),
-                properties,
-                wait.MemberText,
-                wait.AlternativeText));
+            Report(context, wait);
+        }
+    }
+
+    private static void Report(CodeBlockAnalysisContext context, BlockingWait wait)
+    {
+        var fix = wait.Fix != BlockingWaitFix.None && AsyncCode.CanAwaitAt(wait.Operation) ? wait.Fix : BlockingWaitFix.None;
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(FixProperty, fix.ToString());
+        context.ReportDiagnostic(Diagnostic.Create(
+            RuleDescriptors.BlockingTaskWait,
+            wait.Operation.Syntax.GetLocation(),
+            properties,
+            wait.MemberText,
+            wait.AlternativeText));
+    }
+
+    /// <summary>
+    /// The locals and parameters something in <paramref name="scope"/> could make complete: awaited
+    /// (alone, in <c>WhenAll</c>/<c>WhenAny</c>, through <c>ConfigureAwait</c>), tested with
+    /// <c>IsCompleted</c>/<c>IsCompletedSuccessfully</c>/<c>Status</c>, or assigned anything but the
+    /// result of an ordinary call. A wait whose task is none of these cannot be proven complete, so
+    /// the flow analysis is skipped for it.
+    /// </summary>
+    private static HashSet<ISymbol> CompletionMentions(IOperation scope, TaskSymbols symbols)
+    {
+        var found = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var operation in scope.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IAwaitOperation awaitOperation:
+                    found.UnionWith(awaitOperation.Operation.DescendantsAndSelf().Select(OperationHelpers.ReferencedLocalOrParameter).OfType<ISymbol>());
+                    break;
+                case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "Status", Instance: { } instance }
+                    when OperationHelpers.ReferencedLocalOrParameter(instance) is { } tested:
+                    found.Add(tested);
+                    break;
+                case ISimpleAssignmentOperation assignment when OperationHelpers.ReferencedLocalOrParameter(assignment.Target) is { } target && MayBeComplete(assignment.Value, symbols):
+                    found.Add(target);
+                    break;
+                case IVariableDeclaratorOperation { Initializer.Value: var value } declarator when MayBeComplete(value, symbols):
+                    found.Add(declarator.Symbol);
+                    break;
+            }
+        }
+
+        return found;
+    }
+
+    // Anything but an ordinary call (whose task nothing is known about) may be a complete task.
+    private static bool MayBeComplete(IOperation value, TaskSymbols symbols) =>
+        OperationHelpers.WalkDownConversion(value) is not IInvocationOperation invocation
+        || (invocation.TargetMethod.IsStatic && symbols.IsTaskLike(invocation.TargetMethod.ContainingType)
+            && invocation.TargetMethod.Name is "FromResult" or "FromException" or "FromCanceled");
+
+    /// <summary>The locals and parameters a task operand stands on: itself, or the collection it is an element of or iterates.</summary>
+    private static IEnumerable<ISymbol> RootSymbols(IOperation operand)
+    {
+        switch (OperationHelpers.WalkDownConversion(operand))
+        {
+            case IArrayElementReferenceOperation element when OperationHelpers.ReferencedLocalOrParameter(element.ArrayReference) is { } array:
+                yield return array;
+                break;
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } list } when OperationHelpers.ReferencedLocalOrParameter(list) is { } collection:
+                yield return collection;
+                break;
+            case var other when OperationHelpers.ReferencedLocalOrParameter(other) is { } symbol:
+                yield return symbol;
+                if (symbol is ILocalSymbol { DeclaringSyntaxReferences.Length: 1 } local
+                    && local.DeclaringSyntaxReferences[0].GetSyntax() is ForEachStatementSyntax forEach
+                    && other.SemanticModel?.GetSymbolInfo(forEach.Expression).Symbol is ILocalSymbol or IParameterSymbol)
+                {
+                    yield return other.SemanticModel.GetSymbolInfo(forEach.Expression).Symbol!;
+                }
+
+                break;
         }
     }
 

@@ -5,8 +5,9 @@ namespace Concurrency.Analyzers.AsyncBlocking;
 
 /// <summary>
 /// Finds the asynchronous counterpart of a synchronous method: a method <c>MAsync</c> of the
-/// receiver's type (its bases and interfaces) or an extension method in scope, with the same
-/// parameters, optionally plus one trailing <c>CancellationToken</c>, returning <c>Task</c>/<c>ValueTask</c>
+/// receiver's type (its bases and interfaces) or an extension method in scope, taking the arguments
+/// the call passes (trailing optional parameters it leaves out do not count), optionally plus one
+/// trailing <c>CancellationToken</c>, returning <c>Task</c>/<c>ValueTask</c>
 /// (of the same result type). Obsolete counterparts do not count. Member look-ups are cached per
 /// method and receiver type for the compilation; extension look-ups, which depend on the usings in
 /// scope, per method, receiver type and set of usings — files that import the same namespaces share them.
@@ -31,9 +32,10 @@ internal sealed class AsyncCounterpartFinder
     /// <paramref name="position"/>: the one with the same parameters and the one that also takes a
     /// <c>CancellationToken</c>, either or both of which may be missing.
     /// </summary>
-    public Counterparts Find(IMethodSymbol method, ITypeSymbol? receiverType, SemanticModel model, int position)
+    public Counterparts Find(IMethodSymbol method, ITypeSymbol? receiverType, SemanticModel model, int position, int passed)
     {
-        if (method.Name.EndsWith("Async", StringComparison.Ordinal)
+        if (passed < 0
+            || method.Name.EndsWith("Async", StringComparison.Ordinal)
             || method.MethodKind is not (MethodKind.Ordinary or MethodKind.ReducedExtension)
             || method.Parameters.Any(p => p.RefKind != RefKind.None)
             || _symbols.IsTaskLike(method.ReturnType))
@@ -42,7 +44,7 @@ internal sealed class AsyncCounterpartFinder
         }
 
         var candidates = _members.GetOrAdd((method, receiverType), key => Compatible(key.Method, MemberCandidates(key.Method, key.Receiver)))
-            .Where(c => model.IsAccessible(position, c))
+            .Where(c => TakesThePassedArguments(method, c, passed) && model.IsAccessible(position, c))
             .ToList();
         if (candidates.Count == 0 && (!method.IsStatic || method.MethodKind == MethodKind.ReducedExtension))
         {
@@ -51,12 +53,49 @@ internal sealed class AsyncCounterpartFinder
                 key => Compatible(key.Method, model.LookupSymbols(position, key.Receiver ?? key.Method.ContainingType, key.Method.Name + "Async", includeReducedExtensionMethods: true)
                     .OfType<IMethodSymbol>()
                     .Where(m => m.MethodKind == MethodKind.ReducedExtension)))
+                .Where(c => TakesThePassedArguments(method, c, passed))
                 .ToList();
         }
 
         return new Counterparts(
-            candidates.FirstOrDefault(c => c.Parameters.Length == method.Parameters.Length),
-            candidates.FirstOrDefault(c => c.Parameters.Length == method.Parameters.Length + 1));
+            candidates.FirstOrDefault(c => c.Parameters.Length == passed),
+            candidates.FirstOrDefault(c => c.Parameters.Length == passed + 1));
+    }
+
+    /// <summary>
+    /// How many leading parameters of the called method the call passes explicitly (trailing
+    /// optional ones it leaves out need no counterpart), or -1 when the explicit arguments are not
+    /// such a prefix (an optional parameter skipped by name): then no counterpart is sought.
+    /// </summary>
+    public static int PassedArguments(Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation)
+    {
+        var ordinals = invocation.Arguments
+            .Where(a => a.ArgumentKind != Microsoft.CodeAnalysis.Operations.ArgumentKind.DefaultValue && a.Parameter is not null)
+            .Select(a => a.Parameter!.Ordinal)
+            .ToList();
+        return ordinals.All(o => o < ordinals.Count) ? ordinals.Count : -1;
+    }
+
+    // MAsync takes exactly the passed parameters of M, optionally plus a trailing CancellationToken.
+    private bool TakesThePassedArguments(IMethodSymbol method, IMethodSymbol candidate, int passed)
+    {
+        var extra = candidate.Parameters.Length - passed;
+        if (extra is not (0 or 1)
+            || (extra == 1 && !TaskSymbols.Is(candidate.Parameters[candidate.Parameters.Length - 1].Type, _symbols.CancellationToken)))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < passed; i++)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(method.Parameters[i].Type, candidate.Parameters[i].Type)
+                || candidate.Parameters[i].RefKind != RefKind.None)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Methods named <c>MAsync</c> on the type that declares a static method, or on the receiver's type, its bases and interfaces.</summary>
@@ -142,22 +181,6 @@ internal sealed class AsyncCounterpartFinder
         if (_obsolete is not null && candidate.GetAttributes().Any(a => TaskSymbols.Is(a.AttributeClass, _obsolete)))
         {
             return false;
-        }
-
-        var extra = candidate.Parameters.Length - method.Parameters.Length;
-        if (extra is not (0 or 1)
-            || (extra == 1 && !TaskSymbols.Is(candidate.Parameters[candidate.Parameters.Length - 1].Type, _symbols.CancellationToken)))
-        {
-            return false;
-        }
-
-        for (var i = 0; i < method.Parameters.Length; i++)
-        {
-            if (!SymbolEqualityComparer.Default.Equals(method.Parameters[i].Type, candidate.Parameters[i].Type)
-                || candidate.Parameters[i].RefKind != RefKind.None)
-            {
-                return false;
-            }
         }
 
         if (!_symbols.IsTaskLike(candidate.ReturnType))

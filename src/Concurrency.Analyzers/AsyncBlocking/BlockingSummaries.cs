@@ -199,7 +199,7 @@ internal sealed class BlockingSummaries
             return null; // our own methods are followed, not flagged; tasks are CONC401's
         }
 
-        if (!_finder.Find(method, invocation.Instance?.Type, model, invocation.Syntax.SpanStart).Any)
+        if (!_finder.Find(method, invocation.Instance?.Type, model, invocation.Syntax.SpanStart, AsyncCounterpartFinder.PassedArguments(invocation)).Any)
         {
             return null;
         }

@@ -64,7 +64,7 @@ public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
         }
 
         var method = invocation.TargetMethod;
-        var counterparts = finder.Find(method, invocation.Instance?.Type, context.SemanticModel, syntax.SpanStart);
+        var counterparts = finder.Find(method, invocation.Instance?.Type, context.SemanticModel, syntax.SpanStart, AsyncCounterpartFinder.PassedArguments(invocation));
         if (!counterparts.Any)
         {
             return;
@@ -82,7 +82,7 @@ public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
         var properties = ImmutableDictionary.CreateBuilder<string, string?>();
         properties.Add(CounterpartProperty, counterpart.Name);
         properties.Add(FixProperty, CanFix(syntax, invocation, counterpart, context.ContainingSymbol!) ? "true" : "false");
-        if (counterpart.Parameters.Length == method.Parameters.Length + 1
+        if (counterpart.Parameters.Length == AsyncCounterpartFinder.PassedArguments(invocation) + 1
             && (token is not null || !counterpart.Parameters[counterpart.Parameters.Length - 1].IsOptional))
         {
             properties.Add(TokenProperty, token ?? "CancellationToken.None");

@@ -152,6 +152,34 @@ public class SyncCallWithAsyncCounterpartTests
         }
         """);
 
+    private const string RuntimeQueue = """
+        namespace Concurrency.Runtime.Queues
+        {
+            public class Queue<T>
+            {
+                public T Get(bool block = true, TimeSpan? timeout = null) => default!;
+                public ValueTask<T> GetAsync(CancellationToken cancellationToken = default) => default;
+                public void Put(T item, bool block = true, TimeSpan? timeout = null) { }
+                public ValueTask PutAsync(T item, CancellationToken cancellationToken = default) => default;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task The_runtime_queues_blocking_Get_and_Put() => Verify(RuntimeQueue + """
+        class C
+        {
+            async Task<int> M(Concurrency.Runtime.Queues.Queue<int> queue)
+            {
+                await Task.Yield();
+                [|queue.Put(1)|];
+                var nonBlocking = queue.Get(block: false);
+                var timed = queue.Get(true, TimeSpan.FromSeconds(1));
+                return [|queue.Get()|] + nonBlocking + timed;
+            }
+        }
+        """);
+
     // ---- negatives ----
 
     [Fact]
@@ -410,6 +438,31 @@ public class SyncCallWithAsyncCounterpartTests
             {
                 await _gate.WaitAsync(token);
                 try { await Task.Yield(); } finally { _gate.Release(); }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task The_runtime_queues_Get_becomes_GetAsync_with_the_token() => VerifyFix(RuntimeQueue + """
+        class C
+        {
+            async Task<int> Consume(Concurrency.Runtime.Queues.Queue<int> queue, CancellationToken ct)
+            {
+                await Task.Yield();
+                var item = [|queue.Get()|];
+                [|queue.Put(item + 1)|];
+                return item;
+            }
+        }
+        """, RuntimeQueue + """
+        class C
+        {
+            async Task<int> Consume(Concurrency.Runtime.Queues.Queue<int> queue, CancellationToken ct)
+            {
+                await Task.Yield();
+                var item = await queue.GetAsync(ct);
+                await queue.PutAsync(item + 1, ct);
+                return item;
             }
         }
         """);

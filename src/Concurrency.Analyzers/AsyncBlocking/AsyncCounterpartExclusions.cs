@@ -42,6 +42,7 @@ internal sealed class AsyncCounterpartExclusions
     private readonly ImmutableArray<INamedTypeSymbol> _inMemoryTypes;
     private readonly ImmutableArray<(INamedTypeSymbol Type, string[] Methods)> _nonBlocking;
     private readonly INamedTypeSymbol? _console;
+    private readonly INamedTypeSymbol? _timeSpan;
     private readonly ConcurrentDictionary<string, UserExclusions> _userExclusions = new(StringComparer.Ordinal);
 
     public AsyncCounterpartExclusions(Compilation compilation)
@@ -53,6 +54,7 @@ internal sealed class AsyncCounterpartExclusions
             .Select(entry => (entry.Type!, entry.Methods))
             .ToImmutableArray();
         _console = compilation.GetTypeByMetadataName("System.Console");
+        _timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
     }
 
     /// <summary>Whether the call is excluded by default or by the user's <paramref name="option"/> value.</summary>
@@ -62,6 +64,11 @@ internal sealed class AsyncCounterpartExclusions
         if (method.Name == "Dispose")
         {
             return true; // disposing releases resources; DisposeAsync is the 'await using' story, not blocking IO
+        }
+
+        if (OperationHelpers.PassesZeroTimeout(invocation, _timeSpan))
+        {
+            return true; // semaphore.Wait(0) and the like only try: they never wait
         }
 
         var receiverType = invocation.Instance?.Type;

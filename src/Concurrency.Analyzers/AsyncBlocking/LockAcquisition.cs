@@ -21,6 +21,7 @@ internal sealed class LockSymbols
     private readonly INamedTypeSymbol? _runtimeLock;
     private readonly INamedTypeSymbol? _runtimeRLock;
     private readonly INamedTypeSymbol? _heldScope;
+    private readonly INamedTypeSymbol? _timeSpan;
 
     public LockSymbols(Compilation compilation)
     {
@@ -32,6 +33,7 @@ internal sealed class LockSymbols
         _runtimeLock = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.Lock");
         _runtimeRLock = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.RLock");
         _heldScope = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.HeldScope");
+        _timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
     }
 
     public INamedTypeSymbol? SemaphoreSlim => _semaphoreSlim;
@@ -54,7 +56,9 @@ internal sealed class LockSymbols
         }
 
         var name = method.Name;
-        var acquires = (TaskSymbols.Is(type, _semaphoreSlim) && name == "Wait")
+        // SemaphoreSlim has no thread affinity: holding it across an await is the async-lock pattern,
+        // a problem only when taking it blocked (Wait(0) only tries).
+        var acquires = (TaskSymbols.Is(type, _semaphoreSlim) && name == "Wait" && !OperationHelpers.PassesZeroTimeout(invocation, _timeSpan))
             || (TaskSymbols.Is(type, _readerWriterLockSlim) && name is "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock" or "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock")
             || (TaskSymbols.Is(type, _spinLock) && name is "Enter" or "TryEnter")
             || (name == "WaitOne" && InheritsFrom(invocation.Instance?.Type, _mutex))

@@ -87,6 +87,19 @@ internal static class OperationHelpers
 
     private const string CollectionExpressionKind = "CollectionExpression";
 
+    /// <summary>
+    /// Whether the call passes a zero timeout (<c>Wait(0)</c>, <c>Wait(TimeSpan.Zero)</c>): a
+    /// non-blocking try, whatever the method does with longer timeouts.
+    /// </summary>
+    public static bool PassesZeroTimeout(IInvocationOperation invocation, INamedTypeSymbol? timeSpan) =>
+        invocation.Arguments.Any(a =>
+            a.ArgumentKind != ArgumentKind.DefaultValue
+            && a.Parameter is { } parameter
+            && parameter.Name.IndexOf("timeout", StringComparison.OrdinalIgnoreCase) >= 0
+            && (a.Value.ConstantValue is { HasValue: true, Value: 0 or 0L }
+                || (WalkDownConversion(a.Value) is IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } zero }
+                    && TaskSymbols.Is(zero.ContainingType, timeSpan))));
+
     /// <summary>The local or parameter an operation reads, if it is a plain read of one.</summary>
     public static ISymbol? ReferencedLocalOrParameter(IOperation operation) => WalkDownConversion(operation) switch
     {

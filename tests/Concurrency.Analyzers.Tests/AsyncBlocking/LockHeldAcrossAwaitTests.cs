@@ -236,6 +236,23 @@ public class LockHeldAcrossAwaitTests
         """);
 
     [Fact]
+    public Task SemaphoreSlim_tried_with_a_zero_timeout_is_the_async_lock_pattern() => Verify("""
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            async Task<bool> M()
+            {
+                if (!_gate.Wait(0))
+                {
+                    return false;
+                }
+
+                try { await Task.Yield(); return true; } finally { _gate.Release(); }
+            }
+        }
+        """);
+
+    [Fact]
     public Task Synchronous_method_and_synchronous_lambda() => Verify("""
         class C
         {

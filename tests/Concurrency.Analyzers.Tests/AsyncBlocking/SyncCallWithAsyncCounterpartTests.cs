@@ -228,6 +228,18 @@ public class SyncCallWithAsyncCounterpartTests
         """);
 
     [Fact]
+    public Task A_zero_timeout_only_tries_and_never_waits() => Verify("""
+        class C
+        {
+            async Task<bool> M(SemaphoreSlim gate)
+            {
+                await Task.Yield();
+                return gate.Wait(0) || gate.Wait(TimeSpan.Zero) || gate.Wait(millisecondsTimeout: 0);
+            }
+        }
+        """);
+
+    [Fact]
     public Task Dual_path_on_an_async_flag_is_not_reported() => Verify("""
         class C
         {

@@ -49,27 +49,17 @@ public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
         }
 
         // The fix of CONC403 applies when the callee has an async counterpart.
-        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
         var method = invocation.TargetMethod;
         var counterparts = summaries.Finder.Find(method, invocation.Instance?.Type, context.SemanticModel, syntax.SpanStart, AsyncCounterpartFinder.PassedArguments(invocation));
-        if (counterparts.Any)
-        {
-            var token = AsyncCode.TokenInScope(invocation, context.ContainingSymbol!, symbols.CancellationToken);
-            var counterpart = counterparts.Choose(tokenInScope: token is not null)!;
-            properties.Add(SyncCallWithAsyncCounterpartAnalyzer.CounterpartProperty, counterpart.Name);
-            properties.Add(SyncCallWithAsyncCounterpartAnalyzer.FixProperty, SyncCallWithAsyncCounterpartAnalyzer.CanFix(syntax, invocation, counterpart, context.ContainingSymbol!) ? "true" : "false");
-            if (counterpart.Parameters.Length == AsyncCounterpartFinder.PassedArguments(invocation) + 1
-                && (token is not null || !counterpart.Parameters[counterpart.Parameters.Length - 1].IsOptional))
-            {
-                properties.Add(SyncCallWithAsyncCounterpartAnalyzer.TokenProperty, token ?? "CancellationToken.None");
-            }
-        }
+        var properties = counterparts.Any
+            ? SyncCallWithAsyncCounterpartAnalyzer.FixProperties(syntax, invocation, counterparts, context.ContainingSymbol!, symbols, out _)
+            : ImmutableDictionary<string, string?>.Empty;
 
         context.ReportDiagnostic(Diagnostic.Create(
             RuleDescriptors.BlockingCallThroughMethods,
             syntax.GetLocation(),
             new[] { chain.Location },
-            properties.ToImmutable(),
+            properties,
             $"{method.Name}()",
             chain.PathText,
             chain.LocationText));

@@ -77,28 +77,40 @@ public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
             return; // a method of ours that blocks is CONC407's, with the chain in its message
         }
 
-        var token = AsyncCode.TokenInScope(invocation, context.ContainingSymbol!, symbols.CancellationToken);
-        var counterpart = counterparts.Choose(tokenInScope: token is not null)!;
-        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-        properties.Add(CounterpartProperty, counterpart.Name);
-        properties.Add(FixProperty, CanFix(syntax, invocation, counterpart, context.ContainingSymbol!) ? "true" : "false");
-        if (counterpart.Parameters.Length == AsyncCounterpartFinder.PassedArguments(invocation) + 1
-            && (token is not null || !counterpart.Parameters[counterpart.Parameters.Length - 1].IsOptional))
-        {
-            properties.Add(TokenProperty, token ?? "CancellationToken.None");
-        }
+        var properties = FixProperties(syntax, invocation, counterparts, context.ContainingSymbol!, symbols, out var counterpart);
 
         var type = (method.ReducedFrom ?? method).ContainingType.Name;
         var counterpartType = (counterpart.ReducedFrom ?? counterpart).ContainingType.Name;
         context.ReportDiagnostic(Diagnostic.Create(
             RuleDescriptors.SyncCallWithAsyncCounterpart,
             syntax.GetLocation(),
-            properties.ToImmutable(),
+            properties,
             $"{type}.{method.Name}",
             $"{counterpartType}.{counterpart.Name}"));
     }
 
-    internal static bool CanFix(InvocationExpressionSyntax syntax, IInvocationOperation invocation, IMethodSymbol counterpart, ISymbol containingSymbol)
+    /// <summary>
+    /// The diagnostic properties the fix reads (counterpart, whether it may rewrite, the token to
+    /// pass) for a call with <paramref name="counterparts"/>; shared with CONC407.
+    /// </summary>
+    internal static ImmutableDictionary<string, string?> FixProperties(
+        InvocationExpressionSyntax syntax, IInvocationOperation invocation, Counterparts counterparts, ISymbol containingSymbol, TaskSymbols symbols, out IMethodSymbol counterpart)
+    {
+        var token = AsyncCode.TokenInScope(invocation, containingSymbol, symbols.CancellationToken);
+        counterpart = counterparts.Choose(tokenInScope: token is not null)!;
+        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+        properties.Add(CounterpartProperty, counterpart.Name);
+        properties.Add(FixProperty, CanFix(syntax, invocation, counterpart, containingSymbol) ? "true" : "false");
+        if (counterpart.Parameters.Length == AsyncCounterpartFinder.PassedArguments(invocation) + 1
+            && (token is not null || !counterpart.Parameters[counterpart.Parameters.Length - 1].IsOptional))
+        {
+            properties.Add(TokenProperty, token ?? "CancellationToken.None");
+        }
+
+        return properties.ToImmutable();
+    }
+
+    private static bool CanFix(InvocationExpressionSyntax syntax, IInvocationOperation invocation, IMethodSymbol counterpart, ISymbol containingSymbol)
     {
         // Inside MAsync itself the fix would make it call itself.
         var enclosing = (OperationHelpers.EnclosingFunction(invocation) switch

@@ -40,9 +40,31 @@ public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
         var syntax = (InvocationExpressionSyntax)context.Node;
         if (!AsyncCode.IsInAsyncFunctionSyntax(syntax)
             || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation
-            || !summaries.IsSummarized(invocation.TargetMethod)
             || !AsyncCode.IsInAsyncCode(invocation, context.ContainingSymbol!)
-            || OperationHelpers.IsInsideNameOf(invocation)
+            || OperationHelpers.IsInsideNameOf(invocation))
+        {
+            return;
+        }
+
+        if (invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke)
+        {
+            if (StoredLambda(invocation, context.CancellationToken) is { } lambda
+                && summaries.OfLambda(lambda, context.CancellationToken) is { } lambdaChain)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    RuleDescriptors.BlockingCallThroughMethods,
+                    syntax.GetLocation(),
+                    new[] { lambdaChain.Location },
+                    ImmutableDictionary<string, string?>.Empty,
+                    $"{syntax.Expression}()",
+                    lambdaChain.PathText,
+                    lambdaChain.LocationText));
+            }
+
+            return;
+        }
+
+        if (!summaries.IsSummarized(invocation.TargetMethod)
             || summaries.Of(invocation.TargetMethod, context.CancellationToken) is not { } chain)
         {
             return;
@@ -63,5 +85,26 @@ public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
             $"{method.Name}()",
             chain.PathText,
             chain.LocationText));
+    }
+
+    /// <summary>
+    /// The synchronous lambda a delegate local holds when it is invoked: declared with the lambda as
+    /// its initializer and never assigned again in the member.
+    /// </summary>
+    private static IAnonymousFunctionOperation? StoredLambda(IInvocationOperation invocation, System.Threading.CancellationToken cancellationToken)
+    {
+        if (invocation.Instance is not ILocalReferenceOperation { Local: { DeclaringSyntaxReferences.Length: 1 } local }
+            || local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: { } initializer }
+            || invocation.SemanticModel?.GetOperation(initializer, cancellationToken) is not { } created)
+        {
+            return null;
+        }
+
+        var lambda = created as IAnonymousFunctionOperation
+            ?? (OperationHelpers.WalkDownConversion(created) as IDelegateCreationOperation)?.Target as IAnonymousFunctionOperation;
+        var reassigned = OperationHelpers.Root(invocation).Descendants()
+            .Any(o => o is IAssignmentOperation { Target: ILocalReferenceOperation target } && SymbolEqualityComparer.Default.Equals(target.Local, local)
+                || o is IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation byRef } && SymbolEqualityComparer.Default.Equals(byRef.Local, local));
+        return lambda is { Symbol.IsAsync: false } && !reassigned ? lambda : null;
     }
 }

@@ -133,18 +133,37 @@ internal sealed class BlockingSummaries
                 continue;
             }
 
-            foreach (var call in CallsRunByTheMethod(operation))
+            if (BodyBlocks(operation, model, depth, inProgress, cancellationToken) is { } chain)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (DirectBlocker(call, model) is { } blocker)
-                {
-                    return new BlockingChain(ImmutableArray.Create(blocker), call.Syntax.GetLocation());
-                }
+                return chain;
+            }
+        }
 
-                if (call is IInvocationOperation { TargetMethod: var callee } && IsSummarized(callee) && Summarize(callee.OriginalDefinition, depth + 1, inProgress, cancellationToken) is { } deeper)
-                {
-                    return new BlockingChain(deeper.Path.Insert(0, Display(callee)), deeper.Location);
-                }
+        return null;
+    }
+
+    /// <summary>
+    /// Why a synchronous lambda blocks when it is invoked: <c>Func&lt;int&gt; f = () =&gt; t.Result;</c>
+    /// is harmless until async code calls <c>f()</c>.
+    /// </summary>
+    public BlockingChain? OfLambda(IAnonymousFunctionOperation lambda, CancellationToken cancellationToken) =>
+        lambda.Symbol.IsAsync || lambda.SemanticModel is null
+            ? null
+            : BodyBlocks(lambda.Body, lambda.SemanticModel, depth: 0, ImmutableHashSet<IMethodSymbol>.Empty.WithComparer(SymbolEqualityComparer.Default), cancellationToken);
+
+    private BlockingChain? BodyBlocks(IOperation body, SemanticModel model, int depth, ImmutableHashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken)
+    {
+        foreach (var call in CallsRunByTheMethod(body))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (DirectBlocker(call, model) is { } blocker)
+            {
+                return new BlockingChain(ImmutableArray.Create(blocker), call.Syntax.GetLocation());
+            }
+
+            if (call is IInvocationOperation { TargetMethod: var callee } && IsSummarized(callee) && Summarize(callee.OriginalDefinition, depth + 1, inProgress, cancellationToken) is { } deeper)
+            {
+                return new BlockingChain(deeper.Path.Insert(0, Display(callee)), deeper.Location);
             }
         }
 

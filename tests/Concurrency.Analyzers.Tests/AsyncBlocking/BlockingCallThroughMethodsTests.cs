@@ -117,6 +117,22 @@ public class BlockingCallThroughMethodsTests
         }
         """);
 
+    [Fact]
+    public Task A_stored_synchronous_lambda_is_reported_where_async_code_invokes_it() => VerifyCS.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            async Task<int> M(Task<int> t)
+            {
+                await Task.Yield();
+                Func<int> read = () => t.Result;
+                Func<int> safe = () => 42;
+                return {|#0:read()|} + safe();
+            }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.BlockingCallThroughMethods).WithLocation(0).WithLocation(7, 32)
+            .WithArguments("read()", "Task.Result", "Test0.cs:7"));
+
     // ---- negatives ----
 
     [Fact]
@@ -179,6 +195,21 @@ public class BlockingCallThroughMethodsTests
         {
             string Render(string s) { using var w = new StringWriter(); w.Write(s); return w.ToString(); }
             async Task<string> M() { await Task.Yield(); return Render("x"); }
+        }
+        """);
+
+    [Fact]
+    public Task A_stored_lambda_that_is_never_invoked_or_is_reassigned() => Verify("""
+        class C
+        {
+            async Task<int> M(Task<int> t, bool fresh)
+            {
+                await Task.Yield();
+                Func<int> later = () => t.Result;
+                Func<int> swapped = () => t.Result;
+                if (fresh) { swapped = () => 1; }
+                return swapped();
+            }
         }
         """);
 

@@ -6,6 +6,9 @@ namespace Concurrency.Analyzers;
 /// </summary>
 public static class RuleIds
 {
+    /// <summary>A lock object that other code can also lock, or that changes.</summary>
+    public const string SharedLockObject = "CONC104";
+
     /// <summary>Blocking wait on a task in async code (<c>.Result</c>, <c>.Wait()</c>, <c>GetResult()</c>, <c>WaitAll</c>, <c>WaitAny</c>).</summary>
     public const string BlockingTaskWait = "CONC401";
 

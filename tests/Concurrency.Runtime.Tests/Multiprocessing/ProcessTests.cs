@@ -231,6 +231,7 @@ public sealed class ProcessTests : IDisposable
 
         parent.Kill();
         parent.WaitForExit();
+        RemoveRuntimeDirectoryOf(parent.Id);
 
         Assert.True(ProcessState.WaitUntil(() => !ProcessState.IsRunning(daemonPid), TimeSpan.FromSeconds(2)), $"daemon {daemonPid} still runs 2 s after its parent was killed");
     }
@@ -249,6 +250,7 @@ public sealed class ProcessTests : IDisposable
 
         parent.Kill();
         parent.WaitForExit();
+        RemoveRuntimeDirectoryOf(parent.Id);
         try
         {
             Assert.True(ProcessState.WaitUntil(() => System.IO.File.ReadAllText(marker).Split(' ')[1] != before[1], TimeSpan.FromSeconds(3)), "the orphan's parent pid never changed");
@@ -271,6 +273,15 @@ public sealed class ProcessTests : IDisposable
         var process = System.Diagnostics.Process.Start(info)!;
         ChildProcessFixture.Track(process.Id);
         return process;
+    }
+
+    /// <summary>A killed parent cannot delete its private runtime directory (documented); the test does.</summary>
+    private static void RemoveRuntimeDirectoryOf(int pid)
+    {
+        foreach (var dir in Directory.GetDirectories("/tmp", $"concurrency-mp-{pid}-*").Concat(Directory.GetDirectories(Path.GetTempPath(), $"concurrency-mp-{pid}-*")).Distinct())
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     private static (int Code, string Output) RunHost(params string[] args)

@@ -1,5 +1,9 @@
 using Concurrency.Benchmarks.Harness;
 
+// The child-entry guard (Python's `if __name__ == '__main__':`): the process benchmarks start this
+// program again as a child, which runs its target here and exits.
+Concurrency.Runtime.Multiprocessing.Process.EnterChildIfRequested();
+
 // dotnet run -c Release --project benchmarks/Concurrency.Benchmarks -- <suite> [--json <file>]
 var suiteName = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
 string? jsonPath = null;

@@ -29,6 +29,62 @@ public static class RuntimeSuite
         sink.Add("bcl.channel.spsc.ops_per_s", Median(ChannelSpsc));
         sink.Add("lock.uncontended.ns_per_op", Median(LockNanoseconds));
         sink.Add("bcl.monitor.uncontended.ns_per_op", Median(MonitorNanoseconds));
+        sink.Add("process.spawn_join.ms", SpawnJoinMilliseconds());
+        sink.Add("process.queue.msgs_per_s", Median(ProcessQueueThroughput));
+    }
+
+    // Course topic 2.2/2.4: start + join of a child whose target returns at once; the median of
+    // 10 after one warm-up, as the CPython reference measures (it spawns a fresh interpreter).
+    private static double SpawnJoinMilliseconds()
+    {
+        var times = new List<double>();
+        for (var i = 0; i <= 10; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var child = new Concurrency.Runtime.Multiprocessing.Process(ReturnAtOnce);
+            child.Start();
+            child.Join();
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        var timed = times.Skip(1).Order().ToArray();
+        return timed[timed.Length / 2];
+    }
+
+    public static void ReturnAtOnce()
+    {
+    }
+
+    // Course topic 2.9: one child puts 50,000 small ints and a -1 sentinel on a process queue; the
+    // parent gets them, timed from the first item as in the CPython reference.
+    private static double ProcessQueueThroughput()
+    {
+        const int items = 50_000;
+        var queue = new Concurrency.Runtime.Multiprocessing.Queue<int>();
+        var child = new Concurrency.Runtime.Multiprocessing.Process(
+            (Action<Concurrency.Runtime.Multiprocessing.Queue<int>, int>)PutInts, new object?[] { queue, items });
+        child.Start();
+        queue.Get();
+        var watch = Stopwatch.StartNew();
+        var got = 1;
+        while (queue.Get() >= 0)
+        {
+            got++;
+        }
+
+        var seconds = watch.Elapsed.TotalSeconds;
+        child.Join();
+        return got / seconds;
+    }
+
+    public static void PutInts(Concurrency.Runtime.Multiprocessing.Queue<int> queue, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            queue.Put(i);
+        }
+
+        queue.Put(-1);
     }
 
     private static double Median(Func<double> measure)

@@ -16,6 +16,10 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor SharedLockObject =
         Create(RuleIds.SharedLockObject, RuleCategories.Locks, DiagnosticSeverity.Warning);
 
+    /// <summary>CONC105: a condition wait outside a loop that re-checks its predicate.</summary>
+    public static readonly DiagnosticDescriptor ConditionWaitOutsideLoop =
+        Create(RuleIds.ConditionWaitOutsideLoop, RuleCategories.Locks, DiagnosticSeverity.Warning);
+
     /// <summary>CONC401: blocking wait on a task in async code.</summary>
     public static readonly DiagnosticDescriptor BlockingTaskWait =
         Create(RuleIds.BlockingTaskWait, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);

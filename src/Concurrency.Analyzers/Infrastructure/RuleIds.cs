@@ -9,6 +9,9 @@ public static class RuleIds
     /// <summary>A lock object that other code can also lock, or that changes.</summary>
     public const string SharedLockObject = "CONC104";
 
+    /// <summary>A condition wait outside a loop that re-checks its predicate.</summary>
+    public const string ConditionWaitOutsideLoop = "CONC105";
+
     /// <summary>Blocking wait on a task in async code (<c>.Result</c>, <c>.Wait()</c>, <c>GetResult()</c>, <c>WaitAll</c>, <c>WaitAny</c>).</summary>
     public const string BlockingTaskWait = "CONC401";
 

@@ -12,6 +12,10 @@ public static class RuleDescriptors
     /// <summary>Where the rule pages live; a rule's help link is this plus <c>{id}.md</c>.</summary>
     public const string HelpLinkBase = "https://github.com/concurrency-analyzers/concurrency-analyzers/blob/main/docs/rules/";
 
+    /// <summary>CONC103: a lock acquired without a guaranteed release.</summary>
+    public static readonly DiagnosticDescriptor UnreleasedLock =
+        Create(RuleIds.UnreleasedLock, RuleCategories.Locks, DiagnosticSeverity.Warning);
+
     /// <summary>CONC104: a lock object that other code can also lock, or that changes.</summary>
     public static readonly DiagnosticDescriptor SharedLockObject =
         Create(RuleIds.SharedLockObject, RuleCategories.Locks, DiagnosticSeverity.Warning);

@@ -6,6 +6,9 @@ namespace Concurrency.Analyzers;
 /// </summary>
 public static class RuleIds
 {
+    /// <summary>A lock acquired without a guaranteed release.</summary>
+    public const string UnreleasedLock = "CONC103";
+
     /// <summary>A lock object that other code can also lock, or that changes.</summary>
     public const string SharedLockObject = "CONC104";
 

@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Concurrency.Analyzers.AsyncBlocking;
+namespace Concurrency.Analyzers;
 
 /// <summary>
 /// Acquisitions and releases of the locks CONC404 follows: <c>Monitor.Enter/TryEnter</c> and
@@ -22,6 +22,7 @@ internal sealed class LockSymbols
     private readonly INamedTypeSymbol? _runtimeRLock;
     private readonly INamedTypeSymbol? _heldScope;
     private readonly INamedTypeSymbol? _timeSpan;
+    private readonly INamedTypeSymbol? _cancellationToken;
 
     public LockSymbols(Compilation compilation)
     {
@@ -34,11 +35,27 @@ internal sealed class LockSymbols
         _runtimeRLock = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.RLock");
         _heldScope = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.HeldScope");
         _timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        _cancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
     }
 
     public INamedTypeSymbol? SemaphoreSlim => _semaphoreSlim;
 
     public INamedTypeSymbol? Monitor => _monitor;
+
+    public INamedTypeSymbol? RuntimeLock => _runtimeLock;
+
+    public INamedTypeSymbol? RuntimeRLock => _runtimeRLock;
+
+    /// <summary>
+    /// The key of the lock <paramref name="invocation"/> acquires (including <c>SemaphoreSlim.WaitAsync</c>,
+    /// which CONC404 leaves alone but which needs a release like any other), or null.
+    /// </summary>
+    public string? AcquiresIncludingAsync(IInvocationOperation invocation) =>
+        TaskSymbols.Is(invocation.TargetMethod.ContainingType, _semaphoreSlim) && invocation.TargetMethod.Name == "WaitAsync"
+            && invocation.Arguments.All(a => a.ArgumentKind == ArgumentKind.DefaultValue || TaskSymbols.Is(a.Parameter?.Type, _cancellationToken))
+            && invocation.Instance is { } semaphore
+                ? KeyOf(semaphore)
+                : Acquires(invocation);
 
     /// <summary>The key of the lock <paramref name="invocation"/> acquires, or null when it acquires none.</summary>
     public string? Acquires(IInvocationOperation invocation)

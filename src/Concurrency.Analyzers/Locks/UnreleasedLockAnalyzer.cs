@@ -1,0 +1,145 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Locks;
+
+/// <summary>
+/// CONC103: a lock acquired by a statement (<c>Monitor.Enter</c>, <c>SemaphoreSlim.Wait/WaitAsync</c>,
+/// <c>ReaderWriterLockSlim.Enter*Lock</c>, <c>Mutex.WaitOne</c>, the runtime's <c>Acquire</c>) and
+/// released in the same function, but not in a <c>finally</c>: an exception in between leaks the
+/// lock and every other thread then waits forever. A lock the function never releases is left
+/// alone (it may be released elsewhere by design).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: the fix, <c>TryFinally</c>, <c>Hold</c> (the runtime's <c>using (x.Hold())</c>) or <c>None</c>.</summary>
+    public const string FixProperty = "Fix";
+
+    private static readonly ImmutableHashSet<string> ReleaseNames = ImmutableHashSet.Create(
+        "Exit", "Release", "ReleaseMutex", "ExitReadLock", "ExitWriteLock", "ExitUpgradeableReadLock");
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(RuleDescriptors.UnreleasedLock);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var locks = new LockSymbols(start.Compilation);
+            start.RegisterOperationAction(operation => Analyze(operation, locks), OperationKind.ExpressionStatement);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, LockSymbols locks)
+    {
+        var statement = (IExpressionStatementOperation)context.Operation;
+        var call = statement.Operation is IAwaitOperation awaited ? awaited.Operation : statement.Operation;
+        if (call is not IInvocationOperation invocation
+            || statement.Syntax is not ExpressionStatementSyntax acquisition
+            || locks.AcquiresIncludingAsync(invocation) is not { } key
+            || IsReleasedInFinally(acquisition, key, locks, statement.SemanticModel!, context.CancellationToken))
+        {
+            return;
+        }
+
+        var function = acquisition.Ancestors().FirstOrDefault(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or CompilationUnitSyntax);
+        var releases = function is null ? new List<ExpressionStatementSyntax>() : Releases(function, key, locks, statement.SemanticModel!, context.CancellationToken);
+        if (releases.Count == 0)
+        {
+            return;
+        }
+
+        var fix = "None";
+        if (acquisition.Parent is BlockSyntax block
+            && releases.FirstOrDefault(r => r.Parent == block && block.Statements.IndexOf(r) > block.Statements.IndexOf(acquisition)) is { } release
+            && !DeclaresWhatFollows(block, acquisition, release))
+        {
+            var isRuntimeLock = invocation.Instance?.Type is { } type
+                && (TaskSymbols.Is(type, locks.RuntimeLock) || TaskSymbols.Is(type, locks.RuntimeRLock))
+                && invocation.TargetMethod.Name == "Acquire"
+                && invocation.Arguments.All(a => a.ArgumentKind == ArgumentKind.DefaultValue)
+                && statement.SemanticModel!.LookupSymbols(acquisition.SpanStart, type, "Hold", includeReducedExtensionMethods: true).Any();
+            fix = isRuntimeLock ? "Hold" : "TryFinally";
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            RuleDescriptors.UnreleasedLock,
+            invocation.Syntax.GetLocation(),
+            ImmutableDictionary<string, string?>.Empty.Add(FixProperty, fix),
+            invocation.Syntax.ToString()));
+    }
+
+    /// <summary>
+    /// Whether a <c>finally</c> releases the lock: the statement right after the acquisition is a
+    /// <c>try</c> whose <c>finally</c> releases it, or the acquisition sits in a <c>try</c> block
+    /// (of the same function) whose <c>finally</c> does.
+    /// </summary>
+    private static bool IsReleasedInFinally(ExpressionStatementSyntax acquisition, string key, LockSymbols locks, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    {
+        if (acquisition.Parent is BlockSyntax block
+            && block.Statements.IndexOf(acquisition) is var index && index + 1 < block.Statements.Count
+            && block.Statements[index + 1] is TryStatementSyntax { Finally: { } following }
+            && Releases(following.Block, key, locks, model, cancellationToken).Count > 0)
+        {
+            return true;
+        }
+
+        for (SyntaxNode? node = acquisition, child = null; node is not null; child = node, node = node.Parent)
+        {
+            switch (node)
+            {
+                case TryStatementSyntax { Finally: { } enclosing } tryStatement when child == tryStatement.Block
+                    && Releases(enclosing.Block, key, locks, model, cancellationToken).Count > 0:
+                    return true;
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The statements in <paramref name="scope"/> that release the lock <paramref name="key"/>.</summary>
+    private static List<ExpressionStatementSyntax> Releases(SyntaxNode scope, string key, LockSymbols locks, SemanticModel model, System.Threading.CancellationToken cancellationToken) =>
+        scope.DescendantNodes()
+            .OfType<InvocationExpressionSyntax>()
+            .Where(call => call.Expression switch
+            {
+                MemberAccessExpressionSyntax access => ReleaseNames.Contains(access.Name.Identifier.ValueText),
+                IdentifierNameSyntax identifier => ReleaseNames.Contains(identifier.Identifier.ValueText),
+                _ => false,
+            })
+            .Where(call => call.Parent is ExpressionStatementSyntax
+                && model.GetOperation(call, cancellationToken) is IInvocationOperation release
+                && locks.Releases(release, key))
+            .Select(call => (ExpressionStatementSyntax)call.Parent!)
+            .ToList();
+
+    // Moving the statements between acquisition and release into a try block would hide a local
+    // that code after the release still uses.
+    private static bool DeclaresWhatFollows(BlockSyntax block, StatementSyntax acquisition, StatementSyntax release)
+    {
+        var start = block.Statements.IndexOf(acquisition);
+        var end = block.Statements.IndexOf(release);
+        var declared = new HashSet<string>(block.Statements.Skip(start + 1).Take(end - start - 1)
+            .SelectMany(s => s.DescendantNodesAndSelf())
+            .Select(n => n switch
+            {
+                VariableDeclaratorSyntax v => v.Identifier.ValueText,
+                SingleVariableDesignationSyntax d => d.Identifier.ValueText,
+                _ => null,
+            })
+            .OfType<string>());
+        return declared.Count > 0 && block.Statements.Skip(end + 1)
+            .SelectMany(s => s.DescendantNodes().OfType<IdentifierNameSyntax>())
+            .Any(i => declared.Contains(i.Identifier.ValueText));
+    }
+}

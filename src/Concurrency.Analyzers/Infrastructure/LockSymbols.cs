@@ -46,6 +46,10 @@ internal sealed class LockSymbols
 
     public INamedTypeSymbol? RuntimeRLock => _runtimeRLock;
 
+    public INamedTypeSymbol? ReaderWriterLockSlim => _readerWriterLockSlim;
+
+    public INamedTypeSymbol? HeldScope => _heldScope;
+
     /// <summary>
     /// The key of the lock <paramref name="invocation"/> acquires (including <c>SemaphoreSlim.WaitAsync</c>,
     /// which CONC404 leaves alone but which needs a release like any other), or null.
@@ -56,6 +60,27 @@ internal sealed class LockSymbols
             && invocation.Instance is { } semaphore
                 ? KeyOf(semaphore)
                 : Acquires(invocation);
+
+    /// <summary>
+    /// The lock expression an acquisition takes, whatever its form: the receiver of
+    /// <c>Wait/Enter*Lock/WaitOne/Acquire</c>, the argument of <c>Monitor.Enter</c>, the primitive of
+    /// <c>x.Hold()</c>. Null when <paramref name="invocation"/> acquires nothing.
+    /// </summary>
+    public IOperation? LockExpression(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (method.Name == "Hold" && TaskSymbols.Is(method.ReturnType, _heldScope))
+        {
+            return invocation.Instance ?? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+        }
+
+        if (AcquiresIncludingAsync(invocation) is null)
+        {
+            return null;
+        }
+
+        return TaskSymbols.Is(method.ContainingType, _monitor) ? invocation.Arguments[0].Value : invocation.Instance;
+    }
 
     /// <summary>The key of the lock <paramref name="invocation"/> acquires, or null when it acquires none.</summary>
     public string? Acquires(IInvocationOperation invocation)

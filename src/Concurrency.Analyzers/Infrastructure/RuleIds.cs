@@ -6,6 +6,9 @@ namespace Concurrency.Analyzers;
 /// </summary>
 public static class RuleIds
 {
+    /// <summary>Self-deadlock: a non-reentrant lock acquired again while held.</summary>
+    public const string SelfDeadlock = "CONC102";
+
     /// <summary>A lock acquired without a guaranteed release.</summary>
     public const string UnreleasedLock = "CONC103";
 

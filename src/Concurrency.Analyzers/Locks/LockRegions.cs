@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Locks;
+
+/// <summary>
+/// Where code holds locks, shared by the lock rules: the regions of a body that hold a lock on a
+/// field (<c>lock (x) { … }</c>, <c>using (x.Hold()) { … }</c>, <c>using var h = x.Hold();</c> to the
+/// end of the block, an acquisition followed by <c>try</c>/<c>finally</c>), and per-method summaries of
+/// the field locks a method takes, transitively through calls of the compilation (up to
+/// <see cref="MaxDepth"/> calls deep, cycles cut), cached per compilation. A lock is identified by
+/// its field: all instances of a field are one lock (a documented approximation).
+/// </summary>
+internal sealed class LockRegions
+{
+    public const int MaxDepth = 5;
+
+    private readonly Compilation _compilation;
+    private readonly LockSymbols _locks;
+    private readonly bool _followAllCalls;
+    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableDictionary<IFieldSymbol, string>> _acquiredBy = new(SymbolEqualityComparer.Default);
+
+    /// <param name="compilation">The compilation whose methods are summarized.</param>
+    /// <param name="locks">The lock types.</param>
+    /// <param name="followAllCalls">Follow calls on any instance (lock order), or only on this one and static calls (self-deadlock).</param>
+    public LockRegions(Compilation compilation, LockSymbols locks, bool followAllCalls)
+    {
+        _compilation = compilation;
+        _locks = locks;
+        _followAllCalls = followAllCalls;
+    }
+
+    /// <summary>The field lock <paramref name="call"/> acquires, or null.</summary>
+    public IFieldSymbol? LockTaken(IInvocationOperation call) =>
+        _locks.LockExpression(call) is { } locked ? FieldOf(locked) : null;
+
+    /// <summary>The regions of a body that hold a lock on a field: (field, region, acquisition).</summary>
+    public IEnumerable<(IFieldSymbol Field, IOperation Region, IOperation Acquisition)> HeldRegions(IOperation body)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            switch (operation)
+            {
+                // lock (x) { ... }
+                case ILockOperation { LockedValue: var locked, Body: var lockBody } when FieldOf(locked) is { } lockField:
+                    yield return (lockField, lockBody, operation);
+                    break;
+
+                // using (x.Hold()) { ... }
+                case IUsingOperation { Resources: var resource, Body: var region }
+                    when Acquisition(resource) is { } taken && FieldOf(taken.Lock) is { } field:
+                    yield return (field, region, taken.Call);
+                    break;
+
+                // using var held = x.Hold(); ... rest of the block
+                case IUsingDeclarationOperation { DeclarationGroup: var group, Parent: IBlockOperation block } declaration
+                    when Acquisition(group) is { } taken && FieldOf(taken.Lock) is { } field:
+                    foreach (var rest in block.Operations.SkipWhile(o => o != declaration).Skip(1))
+                    {
+                        yield return (field, rest, taken.Call);
+                    }
+
+                    break;
+
+                // x.Acquire(); try { ... } finally { x.Release(); }
+                case IExpressionStatementOperation { Parent: IBlockOperation block } statement
+                    when Acquisition(statement.Operation) is { } taken && FieldOf(taken.Lock) is { } field
+                        && block.Operations.SkipWhile(o => o != statement).Skip(1).FirstOrDefault() is ITryOperation { Finally: not null } guarded:
+                    yield return (field, guarded.Body, taken.Call);
+                    break;
+            }
+        }
+    }
+
+    private (IInvocationOperation Call, IOperation Lock)? Acquisition(IOperation operation)
+    {
+        foreach (var candidate in operation.DescendantsAndSelf())
+        {
+            if (candidate is IInvocationOperation call && _locks.LockExpression(call) is { } locked)
+            {
+                return (call, locked);
+            }
+        }
+
+        return null;
+    }
+
+    public static IFieldSymbol? FieldOf(IOperation operation) =>
+        OperationHelpers.WalkDownConversion(operation) is IFieldReferenceOperation reference
+        && (reference.Field.IsStatic || reference.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+            ? reference.Field.OriginalDefinition
+            : null;
+
+    // this.M(), M(), or a static call: the same instance's locks (another instance's would be another lock).
+    public static bool IsSameInstanceCall(IInvocationOperation call) =>
+        call.TargetMethod.IsStatic || call.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
+    /// <summary>The non-reentrant locks (fields) a method takes, each with the chain of calls to where.</summary>
+    public ImmutableDictionary<IFieldSymbol, string> AcquiredBy(IMethodSymbol method, int depth, ImmutableHashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken)
+    {
+        method = method.OriginalDefinition;
+        if (_acquiredBy.TryGetValue(method, out var known))
+        {
+            return known;
+        }
+
+        var empty = ImmutableDictionary<IFieldSymbol, string>.Empty.WithComparers(SymbolEqualityComparer.Default);
+        if (depth > MaxDepth || inProgress.Contains(method) || method.DeclaringSyntaxReferences.Length == 0
+            || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly))
+        {
+            return empty;
+        }
+
+        var result = empty;
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var declaration = reference.GetSyntax(cancellationToken);
+            var body = declaration switch
+            {
+                BaseMethodDeclarationSyntax m => (SyntaxNode?)m.Body ?? m.ExpressionBody,
+                LocalFunctionStatementSyntax l => (SyntaxNode?)l.Body ?? l.ExpressionBody,
+                AccessorDeclarationSyntax a => (SyntaxNode?)a.Body ?? a.ExpressionBody,
+                _ => null,
+            };
+#pragma warning disable RS1030 // Interprocedural: the callee may be declared in another file.
+            if (body is null || _compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken) is not { } operation)
+#pragma warning restore RS1030
+            {
+                continue;
+            }
+
+            foreach (var call in RunBy(operation).OfType<IInvocationOperation>())
+            {
+                if (_locks.LockExpression(call) is { } locked && FieldOf(locked) is { } field && !result.ContainsKey(field))
+                {
+                    var line = call.Syntax.GetLocation().GetLineSpan();
+                    result = result.Add(field, $"{call.Syntax} ({System.IO.Path.GetFileName(line.Path)}:{line.StartLinePosition.Line + 1})");
+                }
+                else if (IsSameInstanceCall(call))
+                {
+                    foreach (var pair in AcquiredBy(call.TargetMethod, depth + 1, inProgress.Add(method), cancellationToken))
+                    {
+                        if (!result.ContainsKey(pair.Key))
+                        {
+                            result = result.Add(pair.Key, $"{call.TargetMethod.Name}() → {pair.Value}");
+                        }
+                    }
+                }
+            }
+        }
+
+        if (inProgress.IsEmpty)
+        {
+            _acquiredBy.TryAdd(method, result);
+        }
+
+        return result;
+    }
+
+    // What a region runs itself: not the bodies of lambdas or local functions it only creates.
+    public static IEnumerable<IOperation> RunBy(IOperation root)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            yield return current;
+            foreach (var child in current.ChildOperations.Reverse())
+            {
+                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+    }
+}

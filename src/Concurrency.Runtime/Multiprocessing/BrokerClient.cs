@@ -22,7 +22,10 @@ internal sealed class BrokerClient
         _tag = tag;
     }
 
-    /// <summary>Sends a request that expects no reply (a put to an unbounded queue).</summary>
+    /// <summary>Whether <see cref="Close"/> was called.</summary>
+    internal bool IsClosed => System.Threading.Volatile.Read(ref _closed);
+
+    /// <summary>Sends a request that expects no reply (a feeder's batch of puts).</summary>
     internal void Send(byte op, ReadOnlySpan<byte> body)
     {
         var connection = Open();

@@ -17,9 +17,16 @@ namespace Concurrency.Runtime.Multiprocessing;
 /// reach it through that process's broker, a Unix domain socket. So the queue works while its
 /// creator runs; once the creator has exited, other processes get <see cref="EndOfStreamException"/>.</para>
 /// <para>A process killed in the middle of a <see cref="Put"/> leaves nothing half-written: the broker
-/// drops a partial message, and everything put before stays. In another process, a put to an
-/// unbounded queue does not wait for the creator to store the item (like CPython's feeder thread),
-/// so right after it <see cref="QSize"/> may not count it yet; a blocking <see cref="Get"/> will see it.</para>
+/// drops a partial message, and everything put before stays.</para>
+/// <para>In another process, a put to an unbounded <see cref="Queue{T}"/> does not wait for the
+/// creator: as in CPython, the item goes into a buffer of this process that a feeder thread (one per
+/// queue and process) writes to the creator in batches, many items per socket write. The process's
+/// own later calls on the queue (<see cref="Get"/>, <see cref="QSize"/>, ...) first wait until the
+/// creator holds its buffered puts, and a process that ends normally (also by
+/// <see cref="Environment.Exit(int)"/>) delivers them before it exits; a process killed by a signal
+/// loses what was still in its buffer, never what the creator already holds. So
+/// <see cref="QSize"/>, <see cref="Empty"/> and <see cref="Full"/> are approximate, as in Python:
+/// puts other processes have buffered but not yet written are not counted.</para>
 /// <para>Named like the thread queue <see cref="Queues.Queue{T}"/>; it reuses its
 /// <see cref="QueueEmptyException"/> and <see cref="QueueFullException"/>.</para>
 /// </remarks>
@@ -29,6 +36,7 @@ public class Queue<T> : IIpcObject
 {
     private readonly QueueState? _local;
     private readonly BrokerClient? _remote;
+    private readonly Feeder? _feeder;
 
     /// <summary>Creates a queue holding at most <paramref name="maxsize"/> items (0 = unbounded), owned by this process.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxsize"/> is negative.</exception>
@@ -54,6 +62,10 @@ public class Queue<T> : IIpcObject
     {
         Handle = handle;
         (_local, _remote) = Broker.Attach<QueueState>(handle);
+        if (_remote is not null && MaxSize == 0 && !IsJoinable)
+        {
+            _feeder = new Feeder(_remote, handle.Kind);
+        }
     }
 
     /// <summary>The most items the queue holds; 0 means unbounded.</summary>
@@ -64,7 +76,7 @@ public class Queue<T> : IIpcObject
     /// than the creator it asks the creator, a round trip.
     /// </summary>
     /// <exception cref="EndOfStreamException">The creating process has exited.</exception>
-    public int QSize => _local is not null ? _local.Items.QSize : Body.ReadInt(_remote!.Call(QueueState.Size, ReadOnlySpan<byte>.Empty).Body);
+    public int QSize => _local is not null ? _local.Items.QSize : Body.ReadInt(Remote!.Call(QueueState.Size, ReadOnlySpan<byte>.Empty).Body);
 
     /// <summary>Whether the queue is empty now (approximate, like <see cref="QSize"/>).</summary>
     public bool Empty => QSize == 0;
@@ -86,7 +98,8 @@ public class Queue<T> : IIpcObject
     /// <exception cref="QueueFullException">No room came within the timeout, or the queue is full and <paramref name="block"/> is false.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
     /// <exception cref="ArgumentException"><paramref name="item"/> cannot be serialized.</exception>
-    /// <exception cref="EndOfStreamException">The creating process has exited.</exception>
+    /// <exception cref="EndOfStreamException">The creating process has exited (for a buffered put to an unbounded queue, reported by the next call).</exception>
+    /// <exception cref="ObjectDisposedException"><see cref="Close"/> was called in this process.</exception>
     public void Put(T item, bool block = true, TimeSpan? timeout = null)
     {
         var deadline = Deadline.After(timeout);
@@ -97,9 +110,11 @@ public class Queue<T> : IIpcObject
             return;
         }
 
-        if (block && MaxSize == 0 && !IsJoinable)
+        if (_feeder is not null)
         {
-            _remote!.Send(QueueState.PutNoReply, bytes);
+            // unbounded: it can never be full, so block and timeout do not matter
+            ObjectDisposedException.ThrowIf(_remote!.IsClosed, this);
+            _feeder.Put(bytes);
             return;
         }
 
@@ -129,7 +144,7 @@ public class Queue<T> : IIpcObject
             return Decode(_local.Items.Get(block, deadline.Remaining));
         }
 
-        var reply = _remote!.Call(QueueState.Get, Body.Flags(block, deadline.RemainingMilliseconds));
+        var reply = Remote!.Call(QueueState.Get, Body.Flags(block, deadline.RemainingMilliseconds));
         return reply.Status == Status.Empty ? throw new QueueEmptyException() : Decode(reply.Body);
     }
 
@@ -140,11 +155,44 @@ public class Queue<T> : IIpcObject
     /// <summary>
     /// Closes this process's connections to a queue created elsewhere (Python's <c>close</c>); later
     /// calls here throw <see cref="ObjectDisposedException"/>. In the creating process it does nothing:
-    /// the queue lives as long as that process. Never blocks.
+    /// the queue lives as long as that process. Blocks only until the creator holds the puts this
+    /// process still had buffered (Python's <c>join_thread</c>).
     /// </summary>
-    public void Close() => _remote?.Close();
+    public void Close()
+    {
+        if (_remote is null || _remote.IsClosed)
+        {
+            return;
+        }
 
-    private protected BrokerClient? Remote => _remote;
+        try
+        {
+            _feeder?.Sync();
+        }
+        catch (EndOfStreamException)
+        {
+            // the creator is gone: nothing left to deliver
+        }
+
+        _remote.Close();
+    }
+
+    /// <summary>
+    /// The client for every request other than a buffered put; first waits until the creator holds
+    /// this process's buffered puts, so a process always sees its own puts (null in the creator).
+    /// </summary>
+    private protected BrokerClient? Remote
+    {
+        get
+        {
+            if (_feeder is not null && !_remote!.IsClosed)
+            {
+                _feeder.Sync();
+            }
+
+            return _remote;
+        }
+    }
 
     private protected QueueState? LocalState => _local;
 

@@ -9,12 +9,12 @@ namespace Concurrency.Runtime.Multiprocessing;
 /// </summary>
 internal sealed class QueueState : IServed
 {
-    internal const byte PutNoReply = 1;
     internal const byte Put = 2;
     internal const byte Get = 3;
     internal const byte Size = 4;
     internal const byte TaskDone = 5;
     internal const byte Join = 6;
+    internal const byte PutMany = 7;
 
     internal QueueState(int maxsize)
     {
@@ -27,9 +27,21 @@ internal sealed class QueueState : IServed
     {
         switch (op)
         {
-            case PutNoReply:
-                Items.Put(body.ToArray());
+            case PutMany:
+            {
+                // a feeder's batch: [int32 count]([int32 length][bytes])*, no reply
+                var count = Body.ReadInt(body);
+                var at = 4;
+                for (var i = 0; i < count; i++)
+                {
+                    var length = Body.ReadInt(body[at..]);
+                    Items.Put(body.Slice(at + 4, length).ToArray());
+                    at += 4 + length;
+                }
+
                 return null;
+            }
+
             case Put:
             {
                 var (block, timeoutMs) = Body.ReadFlags(body);

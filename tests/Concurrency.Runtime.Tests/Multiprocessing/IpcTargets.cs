@@ -30,6 +30,40 @@ public static class IpcTargets
         File.WriteAllLines(path, got.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
+    /// <summary>Puts <paramref name="count"/> items from <paramref name="start"/>, then ends at once with <paramref name="exitCode"/>: buffered puts must still arrive.</summary>
+    public static void ProduceThenExit(Concurrency.Runtime.Multiprocessing.Queue<int> queue, int start, int count, int exitCode)
+    {
+        Produce(queue, start, count);
+        Environment.Exit(exitCode);
+    }
+
+    /// <summary>Exit code 7 if this process sees its own buffered puts at once, and a put after Close is refused.</summary>
+    public static void PutThenSeeOwnPuts(Concurrency.Runtime.Multiprocessing.Queue<int> queue)
+    {
+        Produce(queue, 0, 3);
+        var sees = queue.QSize == 3 && queue.GetNowait() == 0 && !queue.Empty;
+        queue.Put(3);
+        queue.Close();
+        try
+        {
+            queue.Put(4);
+            Environment.Exit(2);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        Environment.Exit(sees ? 7 : 5);
+    }
+
+    /// <summary>Creates a queue in this process, hands it over through <paramref name="outer"/>, and exits: the queue's creator is gone.</summary>
+    public static void HandOverOwnQueue(Concurrency.Runtime.Multiprocessing.Queue<Concurrency.Runtime.Multiprocessing.Queue<int>> outer)
+    {
+        var mine = new Concurrency.Runtime.Multiprocessing.Queue<int>();
+        mine.Put(42);
+        outer.Put(mine);
+    }
+
     public static void PutForever(Concurrency.Runtime.Multiprocessing.Queue<int> queue)
     {
         for (var i = 0; ; i++)

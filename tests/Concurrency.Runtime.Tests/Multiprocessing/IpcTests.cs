@@ -126,6 +126,58 @@ public sealed class IpcTests : IDisposable
     }
 
     [Fact]
+    public void Buffered_puts_of_children_arrive_exactly_once_in_each_childs_order_even_when_they_end_by_Environment_Exit()
+    {
+        const int perChild = 20_000;
+        var queue = new Concurrency.Runtime.Multiprocessing.Queue<int>();
+        var producers = new[]
+        {
+            Run((Action<Concurrency.Runtime.Multiprocessing.Queue<int>, int, int, int>)IpcTargets.ProduceThenExit, queue, 0, perChild, 0),
+            Run((Action<Concurrency.Runtime.Multiprocessing.Queue<int>, int, int, int>)IpcTargets.ProduceThenExit, queue, perChild, perChild, 9),
+        };
+        foreach (var producer in producers)
+        {
+            Assert.True(producer.Join(Timing.Patience), $"{producer} did not end");
+        }
+
+        Assert.Equal(new int?[] { 0, 9 }, producers.Select(p => p.ExitCode));
+
+        // A child that ended normally has delivered everything it put before it exited.
+        Assert.Equal(2 * perChild, queue.QSize);
+        var got = Enumerable.Range(0, 2 * perChild).Select(_ => queue.Get(block: false)).ToList();
+        Assert.Equal(Enumerable.Range(0, perChild), got.Where(i => i < perChild));
+        Assert.Equal(Enumerable.Range(perChild, perChild), got.Where(i => i >= perChild));
+        Assert.True(queue.Empty);
+    }
+
+    [Fact]
+    public void A_child_sees_its_own_buffered_puts_and_Close_delivers_them()
+    {
+        var queue = new Concurrency.Runtime.Multiprocessing.Queue<int>();
+        var child = Run((Action<Concurrency.Runtime.Multiprocessing.Queue<int>>)IpcTargets.PutThenSeeOwnPuts, queue);
+        Assert.True(child.Join(Timing.Patience));
+
+        Assert.Equal(7, child.ExitCode);
+        Assert.Equal(new[] { 1, 2, 3 }, new[] { queue.Get(block: false), queue.Get(block: false), queue.Get(block: false) });
+        Assert.True(queue.Empty);
+    }
+
+    [Fact]
+    public void Putting_to_a_queue_whose_creator_has_exited_fails_with_end_of_stream()
+    {
+        var outer = new Concurrency.Runtime.Multiprocessing.Queue<Concurrency.Runtime.Multiprocessing.Queue<int>>();
+        var creator = Run((Action<Concurrency.Runtime.Multiprocessing.Queue<Concurrency.Runtime.Multiprocessing.Queue<int>>>)IpcTargets.HandOverOwnQueue, outer);
+        var orphaned = outer.Get(timeout: Timing.Patience);
+        JoinAll(creator);
+
+        // The first put is only buffered; the feeder finds the creator gone, and the next call reports it.
+        orphaned.Put(1);
+        Assert.Throws<EndOfStreamException>(() => orphaned.QSize);
+        Assert.Throws<EndOfStreamException>(() => orphaned.Put(2));
+        orphaned.Close();
+    }
+
+    [Fact]
     public void A_joinable_queue_counts_TaskDone_from_children_and_Join_works_in_a_child()
     {
         var jobs = new JoinableQueue<int>();

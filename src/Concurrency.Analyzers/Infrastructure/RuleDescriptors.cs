@@ -12,6 +12,10 @@ public static class RuleDescriptors
     /// <summary>Where the rule pages live; a rule's help link is this plus <c>{id}.md</c>.</summary>
     public const string HelpLinkBase = "https://github.com/concurrency-analyzers/concurrency-analyzers/blob/main/docs/rules/";
 
+    /// <summary>CONC101: lock-order inversion.</summary>
+    public static readonly DiagnosticDescriptor LockOrderInversion =
+        Create(RuleIds.LockOrderInversion, RuleCategories.Locks, DiagnosticSeverity.Warning);
+
     /// <summary>CONC102: a non-reentrant lock acquired again while held.</summary>
     public static readonly DiagnosticDescriptor SelfDeadlock =
         Create(RuleIds.SelfDeadlock, RuleCategories.Locks, DiagnosticSeverity.Warning);

@@ -6,6 +6,9 @@ namespace Concurrency.Analyzers;
 /// </summary>
 public static class RuleIds
 {
+    /// <summary>Lock-order inversion: two (or more) locks taken in opposite orders somewhere in the compilation.</summary>
+    public const string LockOrderInversion = "CONC101";
+
     /// <summary>Self-deadlock: a non-reentrant lock acquired again while held.</summary>
     public const string SelfDeadlock = "CONC102";
 

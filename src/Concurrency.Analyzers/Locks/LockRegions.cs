@@ -132,6 +132,15 @@ internal sealed class LockRegions
                 continue;
             }
 
+            foreach (var lockStatement in RunBy(operation).OfType<ILockOperation>())
+            {
+                if (FieldOf(lockStatement.LockedValue) is { } lockField && !result.ContainsKey(lockField))
+                {
+                    var at = lockStatement.Syntax.GetLocation().GetLineSpan();
+                    result = result.Add(lockField, $"lock ({lockStatement.LockedValue.Syntax}) ({System.IO.Path.GetFileName(at.Path)}:{at.StartLinePosition.Line + 1})");
+                }
+            }
+
             foreach (var call in RunBy(operation).OfType<IInvocationOperation>())
             {
                 if (_locks.LockExpression(call) is { } locked && FieldOf(locked) is { } field && !result.ContainsKey(field))

@@ -68,6 +68,7 @@ public sealed class ReentrantLockCodeFixProvider : CodeFixProvider
         return field?.DeclaringSyntaxReferences.Length == 1
             && field.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1 } declaration }
             && declaration.SyntaxTree == root.SyntaxTree
+            && ToRLock(declaration.Type) != declaration.Type // a type written through an alias is left to a person
                 ? declaration
                 : null;
     }

@@ -257,6 +257,36 @@ public class SelfDeadlockTests
         """);
 
     [Fact]
+    public Task No_fix_for_a_lock_type_written_through_an_alias() => VerifyCS.VerifyCodeFixAsync("using LockType = Concurrency.Runtime.Threading.Lock;\n" + Usings + """
+        class C
+        {
+            private readonly LockType _gate = new LockType();
+            void M() { using (_gate.Hold()) { [|N()|]; } }
+            void N() { _gate.Acquire(); try { } finally { _gate.Release(); } }
+        }
+        """ + "\n" + Runtime, "using LockType = Concurrency.Runtime.Threading.Lock;\n" + Usings + """
+        class C
+        {
+            private readonly LockType _gate = new LockType();
+            void M() { using (_gate.Hold()) { [|N()|]; } }
+            void N() { _gate.Acquire(); try { } finally { _gate.Release(); } }
+        }
+        """ + "\n" + Runtime);
+
+    [Fact]
+    public Task No_fix_when_the_field_is_declared_in_another_document()
+    {
+        var test = new VerifyCS.Test();
+        test.TestState.Sources.Add(("Fields.cs", Usings + "partial class C { private readonly Concurrency.Runtime.Threading.Lock _g = new(); }"));
+        test.TestState.Sources.Add(("Use.cs", Usings + "partial class C { void M() { using (_g.Hold()) { using ([|_g.Hold()|]) { } } } }"));
+        test.TestState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
+        test.FixedState.Sources.Add(("Fields.cs", Usings + "partial class C { private readonly Concurrency.Runtime.Threading.Lock _g = new(); }"));
+        test.FixedState.Sources.Add(("Use.cs", Usings + "partial class C { void M() { using (_g.Hold()) { using ([|_g.Hold()|]) { } } } }"));
+        test.FixedState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task Fix_all_in_document_and_project()
     {
         var test = new VerifyCS.Test();

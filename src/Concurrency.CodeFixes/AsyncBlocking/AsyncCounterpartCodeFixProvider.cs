@@ -2,7 +2,6 @@ using System.Composition;
 using Concurrency.Analyzers;
 using Concurrency.Analyzers.AsyncBlocking;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,14 +16,10 @@ namespace Concurrency.CodeFixes.AsyncBlocking;
 /// value is used (parenthesized where needed), the cancellation token in scope passed along.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncCounterpartCodeFixProvider)), Shared]
-public sealed class AsyncCounterpartCodeFixProvider : CodeFixProvider
+public sealed class AsyncCounterpartCodeFixProvider : RewriteCodeFixProvider
 {
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SyncCallWithAsyncCounterpart, RuleIds.BlockingCallThroughMethods);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(
-        async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -37,12 +32,7 @@ public sealed class AsyncCounterpartCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    CodeFixResources.Get("CONC403_Fix").Replace("{0}", diagnostic.Properties[SyncCallWithAsyncCounterpartAnalyzer.CounterpartProperty]),
-                    cancellationToken => FixAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    diagnostic.Id),
-                diagnostic);
+            Register(context, diagnostic, CodeFixResources.Get("CONC403_Fix").Replace("{0}", diagnostic.Properties[SyncCallWithAsyncCounterpartAnalyzer.CounterpartProperty]), diagnostic.Id);
         }
     }
 
@@ -53,7 +43,8 @@ public sealed class AsyncCounterpartCodeFixProvider : CodeFixProvider
             ? call
             : null;
 
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)

@@ -2,7 +2,6 @@ using System.Composition;
 using Concurrency.Analyzers;
 using Concurrency.Analyzers.AsyncBlocking;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -19,16 +18,12 @@ namespace Concurrency.CodeFixes.AsyncBlocking;
 /// every other <c>await</c> of the type uses it.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BlockingTaskWaitCodeFixProvider)), Shared]
-public sealed class BlockingTaskWaitCodeFixProvider : CodeFixProvider
+public sealed class BlockingTaskWaitCodeFixProvider : RewriteCodeFixProvider
 {
     private const string EquivalenceKey = RuleIds.BlockingTaskWait;
 
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.BlockingTaskWait);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(
-        async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -48,12 +43,7 @@ public sealed class BlockingTaskWaitCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    CodeFixResources.Get("CONC401_Fix_" + fix),
-                    cancellationToken => FixAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    EquivalenceKey),
-                diagnostic);
+            Register(context, diagnostic, CodeFixResources.Get("CONC401_Fix_" + fix), EquivalenceKey);
         }
     }
 
@@ -63,7 +53,8 @@ public sealed class BlockingTaskWaitCodeFixProvider : CodeFixProvider
             ? fix
             : BlockingWaitFix.None;
 
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)

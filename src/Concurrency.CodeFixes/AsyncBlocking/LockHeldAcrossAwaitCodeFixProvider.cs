@@ -2,7 +2,6 @@ using System.Composition;
 using Concurrency.Analyzers;
 using Concurrency.Analyzers.AsyncBlocking;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -19,14 +18,10 @@ namespace Concurrency.CodeFixes.AsyncBlocking;
 /// a <c>_gate.Release()</c> — offered only when that is every use of the field in its type.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LockHeldAcrossAwaitCodeFixProvider)), Shared]
-public sealed class LockHeldAcrossAwaitCodeFixProvider : CodeFixProvider
+public sealed class LockHeldAcrossAwaitCodeFixProvider : RewriteCodeFixProvider
 {
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.LockHeldAcrossAwait);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(
-        async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -43,19 +38,15 @@ public sealed class LockHeldAcrossAwaitCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    CodeFixResources.Get("CONC404_Fix_" + fix),
-                    cancellationToken => FixAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    RuleIds.LockHeldAcrossAwait + "." + fix),
-                diagnostic);
+            Register(context, diagnostic, CodeFixResources.Get("CONC404_Fix_" + fix), RuleIds.LockHeldAcrossAwait + "." + fix);
         }
     }
 
     private static string FixOf(Diagnostic diagnostic) =>
         diagnostic.Properties.TryGetValue(LockHeldAcrossAwaitAnalyzer.FixProperty, out var fix) ? fix ?? "None" : "None";
 
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

@@ -2,7 +2,6 @@ using System.Composition;
 using Concurrency.Analyzers;
 using Concurrency.Analyzers.AsyncBlocking;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,14 +17,10 @@ namespace Concurrency.CodeFixes.AsyncBlocking;
 /// become <c>await Task.Yield()</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ThreadSleepCodeFixProvider)), Shared]
-public sealed class ThreadSleepCodeFixProvider : CodeFixProvider
+public sealed class ThreadSleepCodeFixProvider : RewriteCodeFixProvider
 {
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ThreadSleepInAsyncCode);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(
-        async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -39,19 +34,15 @@ public sealed class ThreadSleepCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    CodeFixResources.Get("CONC402_Fix_" + fix),
-                    cancellationToken => FixAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    RuleIds.ThreadSleepInAsyncCode),
-                diagnostic);
+            Register(context, diagnostic, CodeFixResources.Get("CONC402_Fix_" + fix), RuleIds.ThreadSleepInAsyncCode);
         }
     }
 
     private static string FixOf(Diagnostic diagnostic) =>
         diagnostic.Properties.TryGetValue(ThreadSleepInAsyncCodeAnalyzer.FixProperty, out var fix) && fix is "Delay" or "Yield" ? fix : "None";
 
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)

@@ -2,7 +2,6 @@ using System.Composition;
 using Concurrency.Analyzers;
 using Concurrency.Analyzers.Locks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -17,14 +16,10 @@ namespace Concurrency.CodeFixes.Locks;
 /// the <c>if</c> becomes a <c>while</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ConditionWaitInLoopCodeFixProvider)), Shared]
-public sealed class ConditionWaitInLoopCodeFixProvider : CodeFixProvider
+public sealed class ConditionWaitInLoopCodeFixProvider : RewriteCodeFixProvider
 {
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ConditionWaitOutsideLoop);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(
-        async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -37,12 +32,7 @@ public sealed class ConditionWaitInLoopCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    CodeFixResources.Get("CONC105_Fix_" + target.Fix),
-                    cancellationToken => FixAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    RuleIds.ConditionWaitOutsideLoop),
-                diagnostic);
+            Register(context, diagnostic, CodeFixResources.Get("CONC105_Fix_" + target.Fix), RuleIds.ConditionWaitOutsideLoop);
         }
     }
 
@@ -53,7 +43,8 @@ public sealed class ConditionWaitInLoopCodeFixProvider : CodeFixProvider
             ? (ifStatement, wait, fix!)
             : null;
 
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         if (root is null)

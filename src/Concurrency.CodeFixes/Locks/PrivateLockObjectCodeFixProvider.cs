@@ -2,7 +2,6 @@ using System.Composition;
 using Concurrency.Analyzers;
 using Concurrency.Analyzers.Locks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -21,16 +20,12 @@ namespace Concurrency.CodeFixes.Locks;
 /// Not offered for partial types, whose other parts the fix cannot see.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PrivateLockObjectCodeFixProvider)), Shared]
-public sealed class PrivateLockObjectCodeFixProvider : CodeFixProvider
+public sealed class PrivateLockObjectCodeFixProvider : RewriteCodeFixProvider
 {
     private static readonly string[] MonitorMethods = { "Enter", "TryEnter", "Exit", "Wait", "Pulse", "PulseAll", "IsEntered" };
 
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SharedLockObject);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(
-        async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -43,12 +38,7 @@ public sealed class PrivateLockObjectCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    CodeFixResources.Get("CONC104_Fix"),
-                    cancellationToken => FixAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    RuleIds.SharedLockObject),
-                diagnostic);
+            Register(context, diagnostic, CodeFixResources.Get("CONC104_Fix"), RuleIds.SharedLockObject);
         }
     }
 
@@ -60,7 +50,8 @@ public sealed class PrivateLockObjectCodeFixProvider : CodeFixProvider
             ? (locked, type)
             : null;
 
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

@@ -2,7 +2,6 @@ using System.Composition;
 using Concurrency.Analyzers;
 using Concurrency.Analyzers.Locks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
@@ -14,14 +13,10 @@ namespace Concurrency.CodeFixes.Locks;
 /// that holds it may acquire again (it counts, and is free after as many releases).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReentrantLockCodeFixProvider)), Shared]
-public sealed class ReentrantLockCodeFixProvider : CodeFixProvider
+public sealed class ReentrantLockCodeFixProvider : RewriteCodeFixProvider
 {
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SelfDeadlock);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(
-        async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -33,12 +28,7 @@ public sealed class ReentrantLockCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    CodeFixResources.Get("CONC102_Fix"),
-                    cancellationToken => FixAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    RuleIds.SelfDeadlock),
-                diagnostic);
+            Register(context, diagnostic, CodeFixResources.Get("CONC102_Fix"), RuleIds.SelfDeadlock);
         }
     }
 
@@ -73,7 +63,8 @@ public sealed class ReentrantLockCodeFixProvider : CodeFixProvider
                 : null;
     }
 
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var declarations = new HashSet<VariableDeclarationSyntax>();
         foreach (var diagnostic in diagnostics)

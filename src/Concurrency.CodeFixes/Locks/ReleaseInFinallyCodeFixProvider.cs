@@ -2,7 +2,6 @@ using System.Composition;
 using Concurrency.Analyzers;
 using Concurrency.Analyzers.Locks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,14 +17,10 @@ namespace Concurrency.CodeFixes.Locks;
 /// <c>Hold()</c> is in scope, into <c>using (x.Hold()) { … }</c> instead.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReleaseInFinallyCodeFixProvider)), Shared]
-public sealed class ReleaseInFinallyCodeFixProvider : CodeFixProvider
+public sealed class ReleaseInFinallyCodeFixProvider : RewriteCodeFixProvider
 {
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnreleasedLock);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(
-        async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public override Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -38,12 +33,7 @@ public sealed class ReleaseInFinallyCodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    CodeFixResources.Get("CONC103_Fix_" + fix),
-                    cancellationToken => FixAsync(context.Document, ImmutableArray.Create(diagnostic), cancellationToken),
-                    RuleIds.UnreleasedLock),
-                diagnostic);
+            Register(context, diagnostic, CodeFixResources.Get("CONC103_Fix_" + fix), RuleIds.UnreleasedLock);
         }
 
         return Task.CompletedTask;
@@ -52,7 +42,8 @@ public sealed class ReleaseInFinallyCodeFixProvider : CodeFixProvider
     private static string FixOf(Diagnostic diagnostic) =>
         diagnostic.Properties.TryGetValue(UnreleasedLockAnalyzer.FixProperty, out var fix) && fix is "TryFinally" or "Hold" ? fix : "None";
 
-    private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

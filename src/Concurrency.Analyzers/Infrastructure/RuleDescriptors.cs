@@ -14,7 +14,7 @@ public static class RuleDescriptors
 
     /// <summary>CONC101: lock-order inversion.</summary>
     public static readonly DiagnosticDescriptor LockOrderInversion =
-        Create(RuleIds.LockOrderInversion, RuleCategories.Locks, DiagnosticSeverity.Warning);
+        Create(RuleIds.LockOrderInversion, RuleCategories.Locks, DiagnosticSeverity.Warning, WellKnownDiagnosticTags.CompilationEnd);
 
     /// <summary>CONC102: a non-reentrant lock acquired again while held.</summary>
     public static readonly DiagnosticDescriptor SelfDeadlock =
@@ -52,7 +52,7 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor BlockingCallThroughMethods =
         Create(RuleIds.BlockingCallThroughMethods, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
 
-    private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity) =>
+    private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity, params string[] customTags) =>
         new(
             id,
             Localized(id + "_Title"),
@@ -61,7 +61,8 @@ public static class RuleDescriptors
             severity,
             isEnabledByDefault: true,
             description: Localized(id + "_Description"),
-            helpLinkUri: HelpLinkBase + id + ".md");
+            helpLinkUri: HelpLinkBase + id + ".md",
+            customTags: customTags);
 
     private static LocalizableResourceString Localized(string name) =>
         new(name, AnalyzerResources.ResourceManager, typeof(AnalyzerResources));

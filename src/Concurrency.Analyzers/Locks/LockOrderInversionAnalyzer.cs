@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -16,6 +17,13 @@ namespace Concurrency.Analyzers.Locks;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>
+    /// Diagnostic property: <c>Swap</c> when this site takes two locks in the minority order (or, on a
+    /// tie, against their declaration order) as directly nested <c>lock</c> statements, so swapping
+    /// them brings it to the dominant order; else <c>None</c>.
+    /// </summary>
+    public const string FixProperty = "Fix";
+
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(RuleDescriptors.LockOrderInversion);
@@ -44,7 +52,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
     private static void CollectEdges(IOperation body, ISymbol owner, LockRegions regions, ConcurrentBag<Edge> edges, System.Threading.CancellationToken cancellationToken)
     {
         var member = $"{owner.ContainingType?.Name}.{owner.Name}";
-        foreach (var (held, region, _) in regions.HeldRegions(body))
+        foreach (var (held, region, acquisition) in regions.HeldRegions(body))
         {
             foreach (var operation in LockRegions.RunBy(region))
             {
@@ -52,7 +60,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
                 switch (operation)
                 {
                     case ILockOperation inner when LockRegions.FieldOf(inner.LockedValue) is { } taken && !SymbolEqualityComparer.Default.Equals(taken, held):
-                        edges.Add(new Edge(held, taken, inner.LockedValue.Syntax.GetLocation(), member));
+                        edges.Add(new Edge(held, taken, inner.LockedValue.Syntax.GetLocation(), member) { DirectlyNested = IsDirectlyNested(acquisition.Syntax, inner.Syntax) });
                         break;
                     case IInvocationOperation call when regions.LockTaken(call) is { } taken:
                         if (!SymbolEqualityComparer.Default.Equals(taken, held))
@@ -102,15 +110,43 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
             }
 
             var opposite = string.Join(" → ", back.Select(e => $"{e.Member} ({Place(e.Location)})"));
+            var swap = back.Count == 1 && edge.DirectlyNested && IsMinorityOrder(edge, edges, comparer);
             context.ReportDiagnostic(Diagnostic.Create(
                 RuleDescriptors.LockOrderInversion,
                 edge.Location,
                 back.Select(e => e.Location),
+                ImmutableDictionary<string, string?>.Empty.Add(FixProperty, swap ? "Swap" : "None"),
                 edge.Taken.Name,
                 edge.Held.Name,
                 opposite));
         }
     }
+
+    // lock (a) { lock (b) { ... } } with nothing else in the outer body.
+    private static bool IsDirectlyNested(SyntaxNode outer, SyntaxNode inner) =>
+        outer is LockStatementSyntax outerLock
+        && (outerLock.Statement == inner || (outerLock.Statement is BlockSyntax { Statements.Count: 1 } block && block.Statements[0] == inner));
+
+    /// <summary>
+    /// Whether the edge's order is the one to change: fewer sites take the two locks this way than the
+    /// other way, or as many, and this way goes against the order the fields are declared in.
+    /// </summary>
+    private static bool IsMinorityOrder(Edge edge, List<Edge> edges, SymbolEqualityComparer comparer)
+    {
+        var thisWay = edges.Count(e => comparer.Equals(e.Held, edge.Held) && comparer.Equals(e.Taken, edge.Taken));
+        var otherWay = edges.Count(e => comparer.Equals(e.Held, edge.Taken) && comparer.Equals(e.Taken, edge.Held));
+        if (thisWay != otherWay)
+        {
+            return thisWay < otherWay;
+        }
+
+        return DeclarationOrder(edge.Taken).CompareTo(DeclarationOrder(edge.Held)) < 0;
+    }
+
+    private static (string Path, int Position) DeclarationOrder(IFieldSymbol field) =>
+        field.Locations.FirstOrDefault() is { IsInSource: true } location
+            ? (location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan.Start)
+            : (string.Empty, 0);
 
     /// <summary>The shortest chain of edges from <paramref name="from"/> to <paramref name="to"/>, or null.</summary>
     private static List<Edge>? PathBack(IFieldSymbol from, IFieldSymbol to, Dictionary<IFieldSymbol, List<Edge>> successors, SymbolEqualityComparer comparer)
@@ -172,5 +208,8 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
         public Location Location { get; }
 
         public string Member { get; }
+
+        /// <summary>The acquisition is a <c>lock</c> statement that is the whole body of the <c>lock</c> holding the other lock.</summary>
+        public bool DirectlyNested { get; set; }
     }
 }

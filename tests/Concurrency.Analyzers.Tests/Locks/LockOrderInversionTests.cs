@@ -1,6 +1,7 @@
+using Microsoft.CodeAnalysis.Testing;
 using VerifyCS = Concurrency.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     Concurrency.Analyzers.Locks.LockOrderInversionAnalyzer,
-    Microsoft.CodeAnalysis.Testing.EmptyCodeFixProvider>;
+    Concurrency.CodeFixes.Locks.LockOrderCodeFixProvider>;
 
 namespace Concurrency.Analyzers.Tests.Locks;
 
@@ -152,4 +153,144 @@ public class LockOrderInversionTests
             void N() { lock (_b) { lock (_a) { } } }
         }
         """);
+
+    // ---- fixes ----
+
+    // CONC101 is reported at compilation end (a non-local diagnostic): its fix is applied from the
+    // error list, by Fix All and by 'dotnet format', which the testing library checks only when told.
+    private const CodeFixTestBehaviors CompilationEndFix = CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+
+    private static Task VerifyFix(string source, string fixedSource) => new VerifyCS.Test
+    {
+        TestCode = Usings + source,
+        FixedCode = Usings + fixedSource,
+        NumberOfIncrementalIterations = 1,
+        NumberOfFixAllIterations = 1,
+        CodeFixTestBehaviors = CompilationEndFix,
+    }.RunAsync();
+
+    [Fact]
+    public Task The_minority_site_is_brought_to_the_dominant_order() => VerifyFix("""
+        class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            void Post() { lock (_accounts) { lock ([|_audit|]) { } } }
+            void Settle() { lock (_accounts) { lock ([|_audit|]) { } } }
+            void Check()
+            {
+                lock (_audit)
+                {
+                    lock ([|_accounts|])
+                    {
+                        Console.WriteLine("checked");
+                    }
+                }
+            }
+        }
+        """, """
+        class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            void Post() { lock (_accounts) { lock (_audit) { } } }
+            void Settle() { lock (_accounts) { lock (_audit) { } } }
+            void Check()
+            {
+                lock (_accounts)
+                {
+                    lock (_audit)
+                    {
+                        Console.WriteLine("checked");
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task On_a_tie_the_declaration_order_wins() => VerifyFix("""
+        class C
+        {
+            private readonly object _first = new object();
+            private readonly object _second = new object();
+            void M() { lock (_first) { lock ([|_second|]) { } } }
+            void N() { lock (_second) lock ([|_first|]) { } }
+        }
+        """, """
+        class C
+        {
+            private readonly object _first = new object();
+            private readonly object _second = new object();
+            void M() { lock (_first) { lock (_second) { } } }
+            void N() { lock (_first) lock (_second) { } }
+        }
+        """);
+
+    [Fact]
+    public Task No_fix_when_something_runs_between_the_two_acquisitions() => new VerifyCS.Test
+    {
+        CodeFixTestBehaviors = CompilationEndFix,
+        TestCode = Usings + """
+            class C
+            {
+                private readonly object _first = new object();
+                private readonly object _second = new object();
+                private int _n;
+                void M() { lock (_first) { lock ([|_second|]) { } } }
+                void N() { lock (_second) { _n++; lock ([|_first|]) { } } }
+            }
+            """,
+        FixedCode = Usings + """
+            class C
+            {
+                private readonly object _first = new object();
+                private readonly object _second = new object();
+                private int _n;
+                void M() { lock (_first) { lock ([|_second|]) { } } }
+                void N() { lock (_second) { _n++; lock ([|_first|]) { } } }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public Task No_fix_for_a_cycle_of_three() => new VerifyCS.Test
+    {
+        CodeFixTestBehaviors = CompilationEndFix,
+        TestCode = Usings + """
+            class C
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new object();
+                private readonly object _c = new object();
+                void AB() { lock (_a) { lock ([|_b|]) { } } }
+                void BC() { lock (_b) { lock ([|_c|]) { } } }
+                void CA() { lock (_c) { lock ([|_a|]) { } } }
+            }
+            """,
+        FixedCode = Usings + """
+            class C
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new object();
+                private readonly object _c = new object();
+                void AB() { lock (_a) { lock ([|_b|]) { } } }
+                void BC() { lock (_b) { lock ([|_c|]) { } } }
+                void CA() { lock (_c) { lock ([|_a|]) { } } }
+            }
+            """,
+    }.RunAsync();
+
+    [Fact]
+    public Task The_fix_follows_the_order_the_other_files_use()
+    {
+        var test = new VerifyCS.Test { NumberOfIncrementalIterations = 1, NumberOfFixAllIterations = 1, CodeFixTestBehaviors = CompilationEndFix };
+        test.TestState.Sources.Add(("Locks.cs", Usings + "static class Locks { public static readonly object A = new object(); public static readonly object B = new object(); }"));
+        test.TestState.Sources.Add(("One.cs", Usings + "class One { void M() { lock (Locks.A) { lock ([|Locks.B|]) { } } } void N() { lock (Locks.A) { lock ([|Locks.B|]) { } } } }"));
+        test.TestState.Sources.Add(("Two.cs", Usings + "class Two { void M() { lock (Locks.B) { lock ([|Locks.A|]) { } } } }"));
+        test.FixedState.Sources.Add(("Locks.cs", Usings + "static class Locks { public static readonly object A = new object(); public static readonly object B = new object(); }"));
+        test.FixedState.Sources.Add(("One.cs", Usings + "class One { void M() { lock (Locks.A) { lock (Locks.B) { } } } void N() { lock (Locks.A) { lock (Locks.B) { } } } }"));
+        test.FixedState.Sources.Add(("Two.cs", Usings + "class Two { void M() { lock (Locks.A) { lock (Locks.B) { } } } }"));
+        return test.RunAsync();
+    }
 }

@@ -13,7 +13,8 @@ namespace Concurrency.Benchmarks.Analyzers;
 /// Suite <c>analyzers</c>: our analyzers' own execution time (Roslyn's analyzer telemetry, as
 /// <c>-p:ReportAnalyzer=true</c> reports it) on generated code of 200 and 2,000 files, beside the
 /// driver's cost for the same registrations, the cost of binding every body, and the compiler's
-/// own time to produce the compilation's diagnostics for the 2,000 files.
+/// own time to produce the compilation's diagnostics for the 2,000 files; then the lock rules at
+/// scale in real builds (<see cref="LockScaleBenchmark"/>).
 /// </summary>
 public static class AnalyzersSuite
 {
@@ -48,7 +49,9 @@ public static class AnalyzersSuite
         var big = Generate(2000);
         var stopwatch = Stopwatch.StartNew();
         _ = big.GetDiagnostics();
-        sink.Add("analyzers.compile.ms.2000", stopwatch.Elapsed.TotalMilliseconds);
+        sink.Add("analyzers.inproc_compile.ms.2000", stopwatch.Elapsed.TotalMilliseconds);
+
+        LockScaleBenchmark.Run(sink);
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ public static class Suites
     public static IReadOnlyDictionary<string, Action<MetricSink>> All { get; } = new Dictionary<string, Action<MetricSink>>(StringComparer.OrdinalIgnoreCase)
     {
         ["analyzers"] = Analyzers.AnalyzersSuite.Run,
+        ["locks"] = Analyzers.LockScaleBenchmark.Run, // the lock-rule part of 'analyzers' alone
         ["runtime"] = Runtime.RuntimeSuite.Run,
     };
 }

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Concurrency.Analyzers;
+using Concurrency.Benchmarks.Harness;
+
+namespace Concurrency.Benchmarks.Analyzers;
+
+/// <summary>
+/// The lock rules (CONC101–CONC105) at scale, as a user's build sees them: a generated class
+/// library of 200 and 2,000 files of lock-heavy code (classes with two or three locks, nested
+/// acquisitions in a consistent order, calls to other classes made while holding a lock, and a
+/// lock-order inversion in one file in fifty) is built with <c>-p:ReportAnalyzer=true</c>; the
+/// figures are the compiler's own report of our lock analyzers' time and the Csc task's time.
+/// </summary>
+public static partial class LockScaleBenchmark
+{
+    public static void Run(MetricSink sink)
+    {
+        foreach (var files in new[] { 200, 2000 })
+        {
+            var (analyzersMs, compileMs) = Measure(files);
+            sink.Add($"analyzers.locks.ms.{files}", analyzersMs);
+            if (files == 2000)
+            {
+                sink.Add("analyzers.compile.ms.2000", compileMs);
+            }
+        }
+    }
+
+    private static (double AnalyzersMs, double CompileMs) Measure(int files)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"conc-locks-{files}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "Generated.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>disable</Nullable>
+                    <ImplicitUsings>disable</ImplicitUsings>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <Analyzer Include="{typeof(RuleIds).Assembly.Location}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            for (var i = 0; i < files; i++)
+            {
+                File.WriteAllText(Path.Combine(folder, $"Service{i}.cs"), Source(i, files));
+            }
+
+            var output = Build(folder);
+            var analyzers = LockAnalyzerLine().Matches(output)
+                .Sum(m => double.Parse(m.Groups["seconds"].Value, CultureInfo.InvariantCulture)) * 1000;
+            var compile = CscLine().Match(output) is { Success: true } csc
+                ? double.Parse(csc.Groups["ms"].Value, CultureInfo.InvariantCulture)
+                : throw new InvalidOperationException("The build printed no Csc task time:\n" + output);
+            return (analyzers, compile);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>One file: a service with its own locks that calls the next service while holding one.</summary>
+    private static string Source(int i, int files)
+    {
+        var next = (i + 1) % files;
+        var inverted = i % 50 == 49; // one file in fifty takes its two locks the other way round
+        var source = new StringBuilder();
+        source.AppendLine("using System; using System.Collections.Generic; using System.Threading;");
+        source.AppendLine($"namespace App.Module{i % 40};");
+        source.AppendLine($"public sealed class Service{i}");
+        source.AppendLine("{");
+        source.AppendLine("    private readonly object _state = new object();");
+        source.AppendLine("    private readonly object _log = new object();");
+        source.AppendLine("    private readonly SemaphoreSlim _io = new SemaphoreSlim(1, 1);");
+        source.AppendLine("    private readonly List<int> _items = new List<int>();");
+        source.AppendLine($"    private readonly App.Module{next % 40}.Service{next} _next = null;");
+        source.AppendLine("    public void Add(int x) { lock (_state) { lock (_log) { _items.Add(x); } } }");
+        source.AppendLine(inverted
+            ? "    public int Count() { lock (_log) { lock (_state) { return _items.Count; } } }"
+            : "    public int Count() { lock (_state) { lock (_log) { return _items.Count; } } }");
+        source.AppendLine("    public void Forward(int x) { lock (_state) { _items.Add(x); } _next?.Add(x); }");
+        source.AppendLine("    public void Flush() { _io.Wait(); try { lock (_log) { _items.Clear(); } } finally { _io.Release(); } }");
+        source.AppendLine("    public void Audit() { lock (_log) { Describe(); } }");
+        source.AppendLine("    private string Describe() => _items.Count.ToString();");
+        source.AppendLine("    public void Wait(bool ready) { lock (_state) { while (!ready) { Monitor.Wait(_state, 1); } } }");
+        source.AppendLine("}");
+        return source.ToString();
+    }
+
+    private static string Build(string folder)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "build", "-c", "Release", "--no-incremental", "--disable-build-servers", "-p:ReportAnalyzer=true", "-v:d", "-clp:PerformanceSummary" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The generated project did not build within 10 minutes.");
+        }
+
+        process.WaitForExit();
+        return process.ExitCode == 0 ? output.ToString() : throw new InvalidOperationException("The generated project did not build:\n" + output);
+    }
+
+    // "0.013    5      Concurrency.Analyzers.Locks.LockOrderInversionAnalyzer (CONC101)"
+    [GeneratedRegex(@"^\s*(?<seconds>[\d.]+)\s+\d+\s+Concurrency\.Analyzers\.Locks\.\w+ \(CONC1\d\d\)", RegexOptions.Multiline)]
+    private static partial Regex LockAnalyzerLine();
+
+    // "     1249 ms  Csc                                        1 calls"
+    [GeneratedRegex(@"^\s*(?<ms>\d+) ms\s+Csc\s+\d+ calls", RegexOptions.Multiline)]
+    private static partial Regex CscLine();
+}

@@ -25,14 +25,7 @@ internal sealed class BlockingChain
 
     public string PathText => string.Join(" → ", Path);
 
-    public string LocationText
-    {
-        get
-        {
-            var span = Location.GetLineSpan();
-            return $"{System.IO.Path.GetFileName(span.Path)}:{span.StartLinePosition.Line + 1}";
-        }
-    }
+    public string LocationText => OperationHelpers.Place(Location);
 }
 
 /// <summary>
@@ -55,7 +48,6 @@ internal sealed class BlockingSummaries
     private readonly AnalyzerConfigOptionsProvider _options;
     private readonly INamedTypeSymbol? _thread;
     private readonly ConcurrentDictionary<IMethodSymbol, BlockingChain?> _summaries = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new();
 
     private BlockingSummaries(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options)
     {
@@ -108,39 +100,10 @@ internal sealed class BlockingSummaries
         return chain;
     }
 
-    private BlockingChain? Compute(IMethodSymbol method, int depth, ImmutableHashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken)
-    {
-        foreach (var reference in method.DeclaringSyntaxReferences)
-        {
-            var declaration = reference.GetSyntax(cancellationToken);
-            var body = declaration switch
-            {
-                BaseMethodDeclarationSyntax m => (SyntaxNode?)m.Body ?? m.ExpressionBody,
-                LocalFunctionStatementSyntax l => (SyntaxNode?)l.Body ?? l.ExpressionBody,
-                _ => null,
-            };
-            if (body is null)
-            {
-                continue;
-            }
-
-            var model = _models.GetOrAdd(declaration.SyntaxTree, tree =>
-#pragma warning disable RS1030 // Interprocedural: the callee's body lives in another file than the one being analyzed.
-                _compilation.GetSemanticModel(tree));
-#pragma warning restore RS1030
-            if (model.GetOperation(body, cancellationToken) is not { } operation)
-            {
-                continue;
-            }
-
-            if (BodyBlocks(operation, model, depth, inProgress, cancellationToken) is { } chain)
-            {
-                return chain;
-            }
-        }
-
-        return null;
-    }
+    private BlockingChain? Compute(IMethodSymbol method, int depth, ImmutableHashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken) =>
+        OperationHelpers.BodiesOf(method, _compilation, cancellationToken)
+            .Select(body => BodyBlocks(body, body.SemanticModel!, depth, inProgress, cancellationToken))
+            .FirstOrDefault(chain => chain is not null);
 
     /// <summary>
     /// Why a synchronous lambda blocks when it is invoked: <c>Func&lt;int&gt; f = () =&gt; t.Result;</c>
@@ -153,7 +116,7 @@ internal sealed class BlockingSummaries
 
     private BlockingChain? BodyBlocks(IOperation body, SemanticModel model, int depth, ImmutableHashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken)
     {
-        foreach (var call in CallsRunByTheMethod(body))
+        foreach (var call in OperationHelpers.RunBy(body).Where(o => o is IInvocationOperation or IPropertyReferenceOperation))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (DirectBlocker(call, model) is { } blocker)
@@ -168,30 +131,6 @@ internal sealed class BlockingSummaries
         }
 
         return null;
-    }
-
-    // The calls (and property reads, for task.Result) the method itself runs: not those inside
-    // lambdas or local functions it only creates.
-    private static IEnumerable<IOperation> CallsRunByTheMethod(IOperation root)
-    {
-        var stack = new Stack<IOperation>();
-        stack.Push(root);
-        while (stack.Count > 0)
-        {
-            var current = stack.Pop();
-            if (current is IInvocationOperation or IPropertyReferenceOperation)
-            {
-                yield return current;
-            }
-
-            foreach (var child in current.ChildOperations.Reverse())
-            {
-                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
-                {
-                    stack.Push(child);
-                }
-            }
-        }
     }
 
     /// <summary>The blocking API <paramref name="call"/> runs directly, or null.</summary>

@@ -150,6 +150,59 @@ internal static class OperationHelpers
         return false;
     }
 
+    /// <summary>
+    /// The operations a body runs itself, depth first: not the bodies of lambdas or local functions
+    /// it only creates (they run whenever they are invoked).
+    /// </summary>
+    public static IEnumerable<IOperation> RunBy(IOperation root)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            yield return current;
+            foreach (var child in current.ChildOperations.Reverse())
+            {
+                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The operation trees of a source method's bodies (partial methods, accessors and local
+    /// functions included), for interprocedural summaries.
+    /// </summary>
+    public static IEnumerable<IOperation> BodiesOf(IMethodSymbol method, Compilation compilation, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var body = reference.GetSyntax(cancellationToken) switch
+            {
+                Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax m => (SyntaxNode?)m.Body ?? m.ExpressionBody,
+                Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax l => (SyntaxNode?)l.Body ?? l.ExpressionBody,
+                Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax a => (SyntaxNode?)a.Body ?? a.ExpressionBody,
+                _ => null,
+            };
+#pragma warning disable RS1030 // Interprocedural: the callee's body may live in another file than the one analyzed.
+            if (body is not null && compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken) is { } operation)
+#pragma warning restore RS1030
+            {
+                yield return operation;
+            }
+        }
+    }
+
+    /// <summary>A location as people read it in a message: <c>File.cs:42</c>.</summary>
+    public static string Place(Location location)
+    {
+        var span = location.GetLineSpan();
+        return $"{System.IO.Path.GetFileName(span.Path)}:{span.StartLinePosition.Line + 1}";
+    }
+
     /// <summary>Every operation of a control-flow graph block, in order, branch value last.</summary>
     public static IEnumerable<IOperation> TopLevelOperations(BasicBlock block) =>
         block.BranchValue is null ? block.Operations : block.Operations.Append(block.BranchValue);

@@ -54,7 +54,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
         var member = $"{owner.ContainingType?.Name}.{owner.Name}";
         foreach (var (held, region, acquisition) in regions.HeldRegions(body))
         {
-            foreach (var operation in LockRegions.RunBy(region))
+            foreach (var operation in OperationHelpers.RunBy(region))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 switch (operation)
@@ -109,7 +109,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var opposite = string.Join(" → ", back.Select(e => $"{e.Member} ({Place(e.Location)})"));
+            var opposite = string.Join(" → ", back.Select(e => $"{e.Member} ({OperationHelpers.Place(e.Location)})"));
             var swap = back.Count == 1 && edge.DirectlyNested && IsMinorityOrder(edge, edges, comparer);
             context.ReportDiagnostic(Diagnostic.Create(
                 RuleDescriptors.LockOrderInversion,
@@ -182,12 +182,6 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
-    }
-
-    private static string Place(Location location)
-    {
-        var span = location.GetLineSpan();
-        return $"{System.IO.Path.GetFileName(span.Path)}:{span.StartLinePosition.Line + 1}";
     }
 
     /// <summary>"<see cref="Taken"/> is acquired while <see cref="Held"/> is held", at <see cref="Location"/> in <see cref="Member"/>.</summary>

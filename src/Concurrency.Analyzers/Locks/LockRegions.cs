@@ -115,40 +115,23 @@ internal sealed class LockRegions
         }
 
         var result = empty;
-        foreach (var reference in method.DeclaringSyntaxReferences)
+        foreach (var operation in OperationHelpers.BodiesOf(method, _compilation, cancellationToken))
         {
-            var declaration = reference.GetSyntax(cancellationToken);
-            var body = declaration switch
-            {
-                BaseMethodDeclarationSyntax m => (SyntaxNode?)m.Body ?? m.ExpressionBody,
-                LocalFunctionStatementSyntax l => (SyntaxNode?)l.Body ?? l.ExpressionBody,
-                AccessorDeclarationSyntax a => (SyntaxNode?)a.Body ?? a.ExpressionBody,
-                _ => null,
-            };
-#pragma warning disable RS1030 // Interprocedural: the callee may be declared in another file.
-            if (body is null || _compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken) is not { } operation)
-#pragma warning restore RS1030
-            {
-                continue;
-            }
-
-            foreach (var lockStatement in RunBy(operation).OfType<ILockOperation>())
+            foreach (var lockStatement in OperationHelpers.RunBy(operation).OfType<ILockOperation>())
             {
                 if (FieldOf(lockStatement.LockedValue) is { } lockField && !result.ContainsKey(lockField))
                 {
-                    var at = lockStatement.Syntax.GetLocation().GetLineSpan();
-                    result = result.Add(lockField, $"lock ({lockStatement.LockedValue.Syntax}) ({System.IO.Path.GetFileName(at.Path)}:{at.StartLinePosition.Line + 1})");
+                    result = result.Add(lockField, $"lock ({lockStatement.LockedValue.Syntax}) ({OperationHelpers.Place(lockStatement.Syntax.GetLocation())})");
                 }
             }
 
-            foreach (var call in RunBy(operation).OfType<IInvocationOperation>())
+            foreach (var call in OperationHelpers.RunBy(operation).OfType<IInvocationOperation>())
             {
-                if (_locks.LockExpression(call) is { } locked && FieldOf(locked) is { } field && !result.ContainsKey(field))
+                if (LockTaken(call) is { } field && !result.ContainsKey(field))
                 {
-                    var line = call.Syntax.GetLocation().GetLineSpan();
-                    result = result.Add(field, $"{call.Syntax} ({System.IO.Path.GetFileName(line.Path)}:{line.StartLinePosition.Line + 1})");
+                    result = result.Add(field, $"{call.Syntax} ({OperationHelpers.Place(call.Syntax.GetLocation())})");
                 }
-                else if (IsSameInstanceCall(call))
+                else if (_followAllCalls || IsSameInstanceCall(call))
                 {
                     foreach (var pair in AcquiredBy(call.TargetMethod, depth + 1, inProgress.Add(method), cancellationToken))
                     {
@@ -167,24 +150,5 @@ internal sealed class LockRegions
         }
 
         return result;
-    }
-
-    // What a region runs itself: not the bodies of lambdas or local functions it only creates.
-    public static IEnumerable<IOperation> RunBy(IOperation root)
-    {
-        var stack = new Stack<IOperation>();
-        stack.Push(root);
-        while (stack.Count > 0)
-        {
-            var current = stack.Pop();
-            yield return current;
-            foreach (var child in current.ChildOperations.Reverse())
-            {
-                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
-                {
-                    stack.Push(child);
-                }
-            }
-        }
     }
 }

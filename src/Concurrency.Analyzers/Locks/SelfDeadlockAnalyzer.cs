@@ -81,7 +81,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                foreach (var operation in LockRegions.RunBy(region))
+                foreach (var operation in OperationHelpers.RunBy(region))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     if (operation is not IInvocationOperation call)

@@ -54,6 +54,22 @@ public class LockOrderInversionTests
         """);
 
     [Fact]
+    public Task Through_a_call_on_another_object_inside_a_callee() => Verify("""
+        class Orders
+        {
+            public static readonly object Gate = new object();
+            void Place() { lock (Gate) { [|Notify()|]; } }
+            void Notify() { new Stock().Reserve(); }
+        }
+        class Stock
+        {
+            public static readonly object Gate = new object();
+            public void Reserve() { lock (Gate) { } }
+            void Recount() { lock (Gate) { lock ([|Orders.Gate|]) { } } }
+        }
+        """);
+
+    [Fact]
     public Task Monitor_Enter_regions_and_static_locks() => Verify("""
         static class Registry
         {

@@ -12,8 +12,15 @@ public static class RuleDescriptors
     /// <summary>Where the rule pages live; a rule's help link is this plus <c>{id}.md</c>.</summary>
     public const string HelpLinkBase = "https://github.com/concurrency-analyzers/concurrency-analyzers/blob/main/docs/rules/";
 
-    /// <summary>CONC101: lock-order inversion.</summary>
+    /// <summary>CONC101: lock-order inversion inside one type, reported while typing.</summary>
     public static readonly DiagnosticDescriptor LockOrderInversion =
+        Create(RuleIds.LockOrderInversion, RuleCategories.Locks, DiagnosticSeverity.Warning);
+
+    /// <summary>
+    /// CONC101 across types, reported at compilation end (a separate descriptor of the same rule: the IDE
+    /// runs an analyzer with a compilation-end descriptor only in full-solution analysis).
+    /// </summary>
+    public static readonly DiagnosticDescriptor LockOrderInversionAcrossTypes =
         Create(RuleIds.LockOrderInversion, RuleCategories.Locks, DiagnosticSeverity.Warning, WellKnownDiagnosticTags.CompilationEnd);
 
     /// <summary>CONC102: a non-reentrant lock acquired again while held.</summary>

@@ -20,44 +20,41 @@ internal sealed class LockRegions
 
     private readonly Compilation _compilation;
     private readonly LockSymbols _locks;
-    private readonly bool _followAllCalls;
     private readonly ConcurrentDictionary<IMethodSymbol, ImmutableDictionary<IFieldSymbol, string>> _acquiredBy = new(SymbolEqualityComparer.Default);
 
     /// <param name="compilation">The compilation whose methods are summarized.</param>
     /// <param name="locks">The lock types.</param>
-    /// <param name="followAllCalls">Follow calls on any instance (lock order), or only on this one and static calls (self-deadlock).</param>
-    public LockRegions(Compilation compilation, LockSymbols locks, bool followAllCalls)
+    public LockRegions(Compilation compilation, LockSymbols locks)
     {
         _compilation = compilation;
         _locks = locks;
-        _followAllCalls = followAllCalls;
     }
 
     /// <summary>The field lock <paramref name="call"/> acquires, or null.</summary>
-    public IFieldSymbol? LockTaken(IInvocationOperation call) =>
-        _locks.LockExpression(call) is { } locked ? FieldOf(locked) : null;
+    public IFieldSymbol? LockTaken(IInvocationOperation call, bool anyInstance = false) =>
+        _locks.LockExpression(call) is { } locked ? FieldOf(locked, anyInstance) : null;
 
     /// <summary>The regions of a body that hold a lock on a field: (field, region, acquisition).</summary>
-    public IEnumerable<(IFieldSymbol Field, IOperation Region, IOperation Acquisition)> HeldRegions(IOperation body)
+    public IEnumerable<(IFieldSymbol Field, IOperation Region, IOperation Acquisition)> HeldRegions(IOperation body, bool anyInstance = false)
     {
         foreach (var operation in body.Descendants())
         {
             switch (operation)
             {
                 // lock (x) { ... }
-                case ILockOperation { LockedValue: var locked, Body: var lockBody } when FieldOf(locked) is { } lockField:
+                case ILockOperation { LockedValue: var locked, Body: var lockBody } when FieldOf(locked, anyInstance) is { } lockField:
                     yield return (lockField, lockBody, operation);
                     break;
 
                 // using (x.Hold()) { ... }
                 case IUsingOperation { Resources: var resource, Body: var region }
-                    when Acquisition(resource) is { } taken && FieldOf(taken.Lock) is { } field:
+                    when Acquisition(resource) is { } taken && FieldOf(taken.Lock, anyInstance) is { } field:
                     yield return (field, region, taken.Call);
                     break;
 
                 // using var held = x.Hold(); ... rest of the block
                 case IUsingDeclarationOperation { DeclarationGroup: var group, Parent: IBlockOperation block } declaration
-                    when Acquisition(group) is { } taken && FieldOf(taken.Lock) is { } field:
+                    when Acquisition(group) is { } taken && FieldOf(taken.Lock, anyInstance) is { } field:
                     foreach (var rest in block.Operations.SkipWhile(o => o != declaration).Skip(1))
                     {
                         yield return (field, rest, taken.Call);
@@ -67,7 +64,7 @@ internal sealed class LockRegions
 
                 // x.Acquire(); try { ... } finally { x.Release(); }
                 case IExpressionStatementOperation { Parent: IBlockOperation block } statement
-                    when Acquisition(statement.Operation) is { } taken && FieldOf(taken.Lock) is { } field
+                    when Acquisition(statement.Operation) is { } taken && FieldOf(taken.Lock, anyInstance) is { } field
                         && block.Operations.SkipWhile(o => o != statement).Skip(1).FirstOrDefault() is ITryOperation { Finally: not null } guarded:
                     yield return (field, guarded.Body, taken.Call);
                     break;
@@ -88,29 +85,84 @@ internal sealed class LockRegions
         return null;
     }
 
-    public static IFieldSymbol? FieldOf(IOperation operation) =>
-        OperationHelpers.WalkDownConversion(operation) is IFieldReferenceOperation reference
-        && (reference.Field.IsStatic || reference.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
-            ? reference.Field.OriginalDefinition
-            : null;
+    /// <summary>
+    /// The field a lock expression takes: a static field or a field of this instance — or, with
+    /// <paramref name="anyInstance"/>, of any instance (all instances of a field are one lock). A local
+    /// initialized from such a field and never assigned again (<c>var g = _gate; lock (g)</c>) is the field.
+    /// </summary>
+    public static IFieldSymbol? FieldOf(IOperation operation, bool anyInstance = false)
+    {
+        operation = OperationHelpers.WalkDownConversion(operation);
+        if (operation is ILocalReferenceOperation local && AliasedField(local) is { } aliased)
+        {
+            operation = aliased;
+        }
+
+        return operation is IFieldReferenceOperation reference
+            && (reference.Field.IsStatic || anyInstance || reference.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+                ? reference.Field.OriginalDefinition
+                : null;
+    }
+
+    private static IFieldReferenceOperation? AliasedField(ILocalReferenceOperation local)
+    {
+        IOperation? initializer = null;
+        foreach (var operation in OperationHelpers.Root(local).Descendants())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local.Local):
+                    initializer = declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value;
+                    break;
+                case ILocalReferenceOperation other when SymbolEqualityComparer.Default.Equals(other.Local, local.Local) && IsWritten(other):
+                    return null;
+            }
+        }
+
+        return initializer is not null && OperationHelpers.WalkDownConversion(initializer) is IFieldReferenceOperation field ? field : null;
+    }
+
+    private static bool IsWritten(ILocalReferenceOperation reference) => reference.Parent switch
+    {
+        IAssignmentOperation assignment => assignment.Target == reference,
+        IIncrementOrDecrementOperation => true,
+        IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
+        ITupleOperation tuple => tuple.Parent is IDeconstructionAssignmentOperation deconstruction && deconstruction.Target == tuple,
+        IDeclarationExpressionOperation => true,
+        _ => false,
+    };
 
     // this.M(), M(), or a static call: the same instance's locks (another instance's would be another lock).
     public static bool IsSameInstanceCall(IInvocationOperation call) =>
         call.TargetMethod.IsStatic || call.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
-    /// <summary>The non-reentrant locks (fields) a method takes, each with the chain of calls to where.</summary>
-    public ImmutableDictionary<IFieldSymbol, string> AcquiredBy(IMethodSymbol method, int depth, ImmutableHashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken)
+    /// <summary>
+    /// The locks (fields of this instance, or static) a method takes, each with the chain of calls to
+    /// where, following calls on the same instance and static calls.
+    /// </summary>
+    public ImmutableDictionary<IFieldSymbol, string> AcquiredBy(IMethodSymbol method, CancellationToken cancellationToken) =>
+        AcquiredBy(method, 0, ImmutableHashSet<IMethodSymbol>.Empty.WithComparer(SymbolEqualityComparer.Default), out _, cancellationToken);
+
+    // A summary cut short (by a call cycle or the depth limit) depends on where it was asked from, so
+    // only complete ones are cached: the result never depends on the order methods are analyzed in.
+    private ImmutableDictionary<IFieldSymbol, string> AcquiredBy(IMethodSymbol method, int depth, ImmutableHashSet<IMethodSymbol> inProgress, out bool complete, CancellationToken cancellationToken)
     {
         method = method.OriginalDefinition;
+        complete = true;
         if (_acquiredBy.TryGetValue(method, out var known))
         {
             return known;
         }
 
         var empty = ImmutableDictionary<IFieldSymbol, string>.Empty.WithComparers(SymbolEqualityComparer.Default);
-        if (depth > MaxDepth || inProgress.Contains(method) || method.DeclaringSyntaxReferences.Length == 0
-            || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly))
+        if (method.DeclaringSyntaxReferences.Length == 0 || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly))
         {
+            return empty;
+        }
+
+        if (depth > MaxDepth || inProgress.Contains(method))
+        {
+            complete = false;
             return empty;
         }
 
@@ -127,24 +179,28 @@ internal sealed class LockRegions
 
             foreach (var call in OperationHelpers.RunBy(operation).OfType<IInvocationOperation>())
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (LockTaken(call) is { } field && !result.ContainsKey(field))
                 {
                     result = result.Add(field, $"{call.Syntax} ({OperationHelpers.Place(call.Syntax.GetLocation())})");
                 }
-                else if (_followAllCalls || IsSameInstanceCall(call))
+                else if (IsSameInstanceCall(call))
                 {
-                    foreach (var pair in AcquiredBy(call.TargetMethod, depth + 1, inProgress.Add(method), cancellationToken))
+                    var callee = AcquiredBy(call.TargetMethod, depth + 1, inProgress.Add(method), out var calleeComplete, cancellationToken);
+                    foreach (var pair in callee)
                     {
                         if (!result.ContainsKey(pair.Key))
                         {
                             result = result.Add(pair.Key, $"{call.TargetMethod.Name}() → {pair.Value}");
                         }
                     }
+
+                    complete &= calleeComplete;
                 }
             }
         }
 
-        if (inProgress.IsEmpty)
+        if (complete)
         {
             _acquiredBy.TryAdd(method, result);
         }

@@ -59,7 +59,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         public Analysis(Compilation compilation, LockSymbols locks)
         {
             _locks = locks;
-            _regions = new LockRegions(compilation, locks, followAllCalls: false);
+            _regions = new LockRegions(compilation, locks);
         }
 
         public void AnalyzeBody(IOperation body, Action<Diagnostic> reportDiagnostic, CancellationToken cancellationToken)
@@ -93,7 +93,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
                     {
                         report(Create(call.Syntax, field, acquisition, "'" + call.Syntax + "'"), call.Syntax);
                     }
-                    else if (LockRegions.IsSameInstanceCall(call) && _regions.AcquiredBy(call.TargetMethod, 0, ImmutableHashSet<IMethodSymbol>.Empty.WithComparer(SymbolEqualityComparer.Default), cancellationToken).TryGetValue(field, out var chain))
+                    else if (LockRegions.IsSameInstanceCall(call) && _regions.AcquiredBy(call.TargetMethod, cancellationToken).TryGetValue(field, out var chain))
                     {
                         report(Create(call.Syntax, field, acquisition, $"{call.TargetMethod.Name}() → {chain}"), call.Syntax);
                     }

@@ -46,6 +46,12 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
 
         public LanguageVersion LanguageVersion { get; set; } = LanguageVersion.Latest;
 
+        /// <summary>Analyzers that run beside <typeparamref name="TAnalyzer"/> (another part of the same rule).</summary>
+        public List<DiagnosticAnalyzer> ExtraAnalyzers { get; } = new();
+
+        protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() =>
+            base.GetDiagnosticAnalyzers().Concat(ExtraAnalyzers);
+
         protected override ParseOptions CreateParseOptions() =>
             ((CSharpParseOptions)base.CreateParseOptions()).WithLanguageVersion(LanguageVersion);
 

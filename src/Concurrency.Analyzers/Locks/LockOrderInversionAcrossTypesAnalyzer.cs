@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Concurrency.Analyzers.Locks;
+
+/// <summary>
+/// CONC101 over the whole compilation: the graph "B is acquired while A is held" from nested
+/// acquisitions and from calls made while holding a lock to any method of the compilation (virtual
+/// and interface calls reach every override and implementation), and every cycle — of two locks or
+/// more — that is not already visible inside one type (<see cref="LockOrderInversionAnalyzer"/>
+/// reports those while typing). Runs at compilation end: in every build, and in the IDE with
+/// full-solution analysis.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class LockOrderInversionAcrossTypesAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(RuleDescriptors.LockOrderInversionAcrossTypes);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var collector = LockFactsCollector.For(start.Compilation);
+            var facts = new ConcurrentBag<MethodLockFacts>();
+            start.RegisterOperationBlockAction(block =>
+            {
+                foreach (var fact in collector.Collect(block.OwningSymbol, block.OperationBlocks, block.CancellationToken))
+                {
+                    facts.Add(fact);
+                }
+            });
+            start.RegisterCompilationEndAction(end =>
+            {
+                var all = facts.ToList();
+                var edges = LockOrderGraph.Edges(all, followDispatch: true, end.CancellationToken);
+                if (edges.Count == 0)
+                {
+                    return;
+                }
+
+                // Sites the per-type analysis reports already.
+                var withinTypes = new HashSet<Location>(all
+                    .GroupBy(f => f.Type, SymbolEqualityComparer.Default)
+                    .Where(g => g.Any(f => f.Nested.Count > 0 || f.HeldCalls.Count > 0))
+                    .SelectMany(g => LockOrderInversionAnalyzer.WithinType(g, end.CancellationToken))
+                    .Select(i => i.Edge.Location));
+                foreach (var inversion in LockOrderGraph.Inversions(edges, LockOrderInversionAnalyzer.MonitorLocks(all), end.CancellationToken))
+                {
+                    if (!withinTypes.Contains(inversion.Edge.Location))
+                    {
+                        end.ReportDiagnostic(LockOrderInversionAnalyzer.Create(RuleDescriptors.LockOrderInversionAcrossTypes, inversion));
+                    }
+                }
+            });
+        });
+    }
+}

@@ -39,6 +39,28 @@ internal sealed class MethodLockFacts
     /// <summary>The methods of this assembly the body calls (accessors and constructors included).</summary>
     public HashSet<IMethodSymbol> Calls { get; } = new(SymbolEqualityComparer.Default);
 
+    /// <summary>
+    /// For a body without any lock syntax, how to find its calls when a summary needs them: such
+    /// bodies — the bulk of a solution — are not walked unless a call made under a lock reaches them.
+    /// </summary>
+    public Func<CancellationToken, HashSet<IMethodSymbol>>? LazyCalls { get; set; }
+
+    private HashSet<IMethodSymbol>? _lazyCalls;
+
+    /// <summary>The calls, found now if they were left for later.</summary>
+    public HashSet<IMethodSymbol> CallsOf(CancellationToken cancellationToken)
+    {
+        if (LazyCalls is not { } find)
+        {
+            return Calls;
+        }
+
+        lock (Calls)
+        {
+            return _lazyCalls ??= find(cancellationToken);
+        }
+    }
+
     /// <summary>"B is taken while A is held", for acquisitions the body makes itself.</summary>
     public List<LockEdge> Nested { get; } = new();
 
@@ -110,6 +132,7 @@ internal sealed class LockFactsCollector
     private readonly LockRegions _regions;
     private readonly SynchronousCallbacks _callbacks;
     private readonly IAssemblySymbol _assembly;
+    private readonly Compilation _compilation;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>> _facts = new(SymbolEqualityComparer.Default);
 
     private LockFactsCollector(Compilation compilation)
@@ -117,6 +140,7 @@ internal sealed class LockFactsCollector
         _regions = new LockRegions(compilation, new LockSymbols(compilation));
         _callbacks = new SynchronousCallbacks(compilation);
         _assembly = compilation.Assembly;
+        _compilation = compilation;
     }
 
     public static LockFactsCollector For(Compilation compilation) =>
@@ -128,18 +152,35 @@ internal sealed class LockFactsCollector
 
     private ImmutableArray<MethodLockFacts> Compute(ISymbol owner, ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
     {
+        // A field or property initializer cannot be called: only the locks it nests itself matter.
+        var callable = owner is IMethodSymbol;
+        if (!callable && !blocks.Any(b => LockRegions.MayTakeLocks(b.Syntax)))
+        {
+            return ImmutableArray<MethodLockFacts>.Empty;
+        }
+
         var result = ImmutableArray.CreateBuilder<MethodLockFacts>();
         var facts = new MethodLockFacts(Key(owner), owner.ContainingType, $"{owner.ContainingType?.Name}.{MemberName(owner)}");
         result.Add(facts);
+        if (owner is IMethodSymbol method && !blocks.Any(b => LockRegions.MayTakeLocks(b.Syntax)))
+        {
+            facts.LazyCalls = token => CallsOf(method, token);
+            return result.ToImmutable();
+        }
+
+        var locals = new Queue<ILocalFunctionOperation>();
         foreach (var block in blocks)
         {
-            Collect(block, facts, cancellationToken);
-            foreach (var local in block.Descendants().OfType<ILocalFunctionOperation>())
-            {
-                var localFacts = new MethodLockFacts(Key(local.Symbol), owner.ContainingType, facts.Member);
-                Collect(local, localFacts, cancellationToken);
-                result.Add(localFacts);
-            }
+            Collect(block, facts, locals, cancellationToken);
+        }
+
+        // Local functions (nested ones too) have facts of their own, called like methods.
+        while (locals.Count > 0)
+        {
+            var local = locals.Dequeue();
+            var localFacts = new MethodLockFacts(Key(local.Symbol), owner.ContainingType, facts.Member);
+            Collect(local, localFacts, locals, cancellationToken);
+            result.Add(localFacts);
         }
 
         return result.ToImmutable();
@@ -155,107 +196,238 @@ internal sealed class LockFactsCollector
         _ => owner.Name,
     };
 
-    private void Collect(IOperation body, MethodLockFacts facts, CancellationToken cancellationToken)
+    private void Collect(IOperation body, MethodLockFacts facts, Queue<ILocalFunctionOperation> locals, CancellationToken cancellationToken)
     {
-        foreach (var operation in _callbacks.RunBy(body))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (operation is ILockOperation lockStatement && LockRegions.FieldOf(lockStatement.LockedValue, anyInstance: true) is { } field)
-            {
-                facts.Takes.Add(field);
-                facts.MonitorLocks.Add(field);
-            }
-            else if (operation is IInvocationOperation call && _regions.LockTaken(call, anyInstance: true) is { } taken)
-            {
-                facts.Takes.Add(taken);
-            }
-            else
-            {
-                foreach (var callee in Callees(operation))
-                {
-                    facts.Calls.Add(callee);
-                }
-            }
-        }
-
-        var regions = _regions.HeldRegions(body, anyInstance: true)
-            .Where(r => NearestLocalFunction(r.Acquisition) == (body as ILocalFunctionOperation)) // a local function's regions are its own facts
-            .ToList();
-        if (regions.Count == 0)
+        var mayTakeLocks = LockRegions.MayTakeLocks(body.Syntax);
+        if (!mayTakeLocks && facts.Owner is not IMethodSymbol)
         {
             return;
         }
 
-        var heldIn = new Dictionary<IOperation, List<IFieldSymbol>>();
-        foreach (var (held, region, _) in regions)
-        {
-            if (!heldIn.TryGetValue(region, out var fields))
-            {
-                heldIn[region] = fields = new List<IFieldSymbol>();
-            }
+        new BodyWalker(this, facts, locals, mayTakeLocks, cancellationToken).Walk(body);
+    }
 
-            fields.Add(held);
+    /// <summary>
+    /// One walk over a body: the locks it takes and the methods it calls (where it runs them itself),
+    /// and, under the stack of locks held at each point, the acquisitions and calls made while holding them.
+    /// </summary>
+    private sealed class BodyWalker
+    {
+        private readonly LockFactsCollector _collector;
+        private readonly MethodLockFacts _facts;
+        private readonly Queue<ILocalFunctionOperation> _locals;
+        private readonly bool _mayTakeLocks;
+        private readonly CancellationToken _cancellationToken;
+        private List<(IFieldSymbol Field, SyntaxNode Outer)> _held = new();
+
+        public BodyWalker(LockFactsCollector collector, MethodLockFacts facts, Queue<ILocalFunctionOperation> locals, bool mayTakeLocks, CancellationToken cancellationToken)
+        {
+            _collector = collector;
+            _facts = facts;
+            _locals = locals;
+            _mayTakeLocks = mayTakeLocks;
+            _cancellationToken = cancellationToken;
         }
 
-        // Taking a lock the code already holds only re-enters it: no order between the two.
-        bool AlreadyHeld(IOperation site, IFieldSymbol taken)
+        public void Walk(IOperation body)
         {
-            for (var current = site.Parent; current is not null; current = current.Parent)
+            // The root of a local function's facts is the local function itself: walk into it.
+            if (body is ILocalFunctionOperation local)
             {
-                if (heldIn.TryGetValue(current, out var fields) && fields.Contains(taken, SymbolEqualityComparer.Default))
+                foreach (var child in local.ChildOperations)
                 {
-                    return true;
+                    Visit(child, runs: true);
+                }
+            }
+            else
+            {
+                Visit(body, runs: true);
+            }
+        }
+
+        /// <param name="operation">The operation.</param>
+        /// <param name="runs">Whether the body runs it itself (not a lambda it only creates).</param>
+        private void Visit(IOperation operation, bool runs)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            switch (operation)
+            {
+                case ILocalFunctionOperation local:
+                    _locals.Enqueue(local); // its own facts
+                    return;
+
+                case IAnonymousFunctionOperation lambda when !_collector._callbacks.RunsNow(lambda):
+                    // Runs later, holding none of the locks held here.
+                    var outside = _held;
+                    _held = new List<(IFieldSymbol, SyntaxNode)>();
+                    VisitChildren(lambda, runs: false);
+                    _held = outside;
+                    return;
+
+                case ILockOperation lockStatement when _mayTakeLocks && LockRegions.FieldOf(lockStatement.LockedValue, anyInstance: true) is { } field:
+                    Visit(lockStatement.LockedValue, runs);
+                    Acquire(field, lockStatement.LockedValue.Syntax, lockStatement.Syntax, runs, monitor: true);
+                    Holding(field, lockStatement.Syntax, () => Visit(lockStatement.Body, runs));
+                    return;
+
+                case IUsingOperation { Resources: var resources, Body: var usingBody } when _mayTakeLocks && _collector._regions.Acquisition(resources) is { } scope
+                    && LockRegions.FieldOf(scope.Lock, anyInstance: true) is { } field:
+                    Visit(resources, runs);
+                    Holding(field, scope.Call.Syntax, () => Visit(usingBody, runs));
+                    return;
+
+                case IBlockOperation block when _mayTakeLocks:
+                    VisitBlock(block, runs);
+                    return;
+
+                case IInvocationOperation call when _mayTakeLocks && _collector._regions.LockTaken(call, anyInstance: true) is { } taken:
+                    VisitChildren(call, runs);
+                    Acquire(taken, call.Syntax, call.Syntax, runs, monitor: false);
+                    return;
+            }
+
+            Called(operation, runs);
+            VisitChildren(operation, runs);
+        }
+
+        private void VisitChildren(IOperation operation, bool runs)
+        {
+            foreach (var child in operation.ChildOperations)
+            {
+                Visit(child, runs);
+            }
+        }
+
+        // using var held = x.Hold(); holds to the end of the block; x.Acquire(); try { … } finally { … } holds in the try.
+        private void VisitBlock(IBlockOperation block, bool runs)
+        {
+            var depth = _held.Count;
+            (IFieldSymbol Field, SyntaxNode Outer)? beforeTry = null;
+            foreach (var statement in block.Operations)
+            {
+                if (beforeTry is { } acquired && statement is ITryOperation { Finally: not null } guarded)
+                {
+                    Holding(acquired.Field, acquired.Outer, () => Visit(guarded.Body, runs));
+                    foreach (var handler in guarded.Catches)
+                    {
+                        Visit(handler, runs);
+                    }
+
+                    Visit(guarded.Finally, runs);
+                    beforeTry = null;
+                    continue;
+                }
+
+                Visit(statement, runs);
+                beforeTry = null;
+                switch (statement)
+                {
+                    case IUsingDeclarationOperation { DeclarationGroup: var group } when _collector._regions.Acquisition(group) is { } scope
+                        && LockRegions.FieldOf(scope.Lock, anyInstance: true) is { } field:
+                        _held.Add((field, scope.Call.Syntax));
+                        break;
+                    case IExpressionStatementOperation expression when _collector._regions.Acquisition(expression.Operation) is { } taken
+                        && LockRegions.FieldOf(taken.Lock, anyInstance: true) is { } field:
+                        beforeTry = (field, taken.Call.Syntax);
+                        break;
                 }
             }
 
-            return false;
+            _held.RemoveRange(depth, _held.Count - depth);
         }
 
-        foreach (var (held, region, acquisition) in regions)
+        private void Holding(IFieldSymbol field, SyntaxNode outer, Action visit)
         {
-            foreach (var operation in _callbacks.RunBy(region))
+            _held.Add((field, outer));
+            visit();
+            _held.RemoveAt(_held.Count - 1);
+        }
+
+        /// <summary>An acquisition of <paramref name="taken"/>: an edge from every lock held here, unless it only re-enters one.</summary>
+        private void Acquire(IFieldSymbol taken, SyntaxNode site, SyntaxNode acquisition, bool runs, bool monitor)
+        {
+            if (runs)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                switch (operation)
+                _facts.Takes.Add(taken);
+                if (monitor)
                 {
-                    case ILockOperation inner when LockRegions.FieldOf(inner.LockedValue, anyInstance: true) is { } taken:
-                        if (!SymbolEqualityComparer.Default.Equals(taken, held) && !AlreadyHeld(inner, taken))
-                        {
-                            facts.Nested.Add(new LockEdge(held, taken, inner.LockedValue.Syntax.GetLocation(), facts, acquisition.Syntax, IsDirectlyNested(acquisition.Syntax, inner.Syntax)));
-                        }
+                    _facts.MonitorLocks.Add(taken);
+                }
+            }
 
-                        break;
-                    case IInvocationOperation call when _regions.LockTaken(call, anyInstance: true) is { } taken:
-                        if (!SymbolEqualityComparer.Default.Equals(taken, held) && !AlreadyHeld(call, taken))
-                        {
-                            facts.Nested.Add(new LockEdge(held, taken, call.Syntax.GetLocation(), facts, acquisition.Syntax, directlyNested: false));
-                        }
+            if (_held.Count == 0 || _held.Any(h => SymbolEqualityComparer.Default.Equals(h.Field, taken)))
+            {
+                return;
+            }
 
-                        break;
-                    default:
-                        foreach (var callee in Callees(operation))
-                        {
-                            facts.HeldCalls.Add(new HeldCall(held, callee, operation.Syntax.GetLocation(), acquisition.Syntax, HeldAround(operation, heldIn)));
-                        }
+            Location? location = null;
+            foreach (var (held, outer) in _held)
+            {
+                location ??= site.GetLocation();
+                _facts.Nested.Add(new LockEdge(held, taken, location, _facts, outer, monitor && IsDirectlyNested(outer, acquisition)));
+            }
+        }
 
-                        break;
+        /// <summary>The methods an operation calls: recorded, and under every lock held here.</summary>
+        private void Called(IOperation operation, bool runs)
+        {
+            if (operation is not (IInvocationOperation or IObjectCreationOperation or IPropertyReferenceOperation))
+            {
+                return;
+            }
+
+            ImmutableArray<IFieldSymbol> allHeld = default;
+            foreach (var callee in _collector.Callees(operation))
+            {
+                if (runs)
+                {
+                    _facts.Calls.Add(callee);
+                }
+
+                if (_held.Count > 0)
+                {
+                    allHeld = allHeld.IsDefault ? _held.Select(h => h.Field).ToImmutableArray() : allHeld;
+                    var location = operation.Syntax.GetLocation();
+                    foreach (var (held, outer) in _held)
+                    {
+                        _facts.HeldCalls.Add(new HeldCall(held, callee, location, outer, allHeld));
+                    }
                 }
             }
         }
     }
 
-    private static ImmutableArray<IFieldSymbol> HeldAround(IOperation site, Dictionary<IOperation, List<IFieldSymbol>> heldIn)
+    /// <summary>
+    /// The calls of a method without lock syntax, local functions included, read from its bodies
+    /// when a summary first needs them.
+    /// </summary>
+    private HashSet<IMethodSymbol> CallsOf(IMethodSymbol method, CancellationToken cancellationToken)
     {
-        var builder = ImmutableArray.CreateBuilder<IFieldSymbol>();
-        for (var current = site.Parent; current is not null; current = current.Parent)
+        var calls = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        foreach (var body in OperationHelpers.BodiesOf(method, _compilation, cancellationToken))
         {
-            if (heldIn.TryGetValue(current, out var fields))
+            var stack = new Stack<IOperation>();
+            stack.Push(body);
+            while (stack.Count > 0)
             {
-                builder.AddRange(fields);
+                cancellationToken.ThrowIfCancellationRequested();
+                var operation = stack.Pop();
+                foreach (var callee in Callees(operation))
+                {
+                    calls.Add(callee);
+                }
+
+                foreach (var child in operation.ChildOperations)
+                {
+                    if (child is not IAnonymousFunctionOperation lambda || _callbacks.RunsNow(lambda))
+                    {
+                        stack.Push(child);
+                    }
+                }
             }
         }
 
-        return builder.ToImmutable();
+        return calls;
     }
 
     /// <summary>The methods of this assembly an operation runs: a call, a property or indexer accessor, a constructor.</summary>
@@ -280,19 +452,6 @@ internal sealed class LockFactsCollector
         method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly)
             ? new[] { method.OriginalDefinition }
             : Enumerable.Empty<IMethodSymbol>();
-
-    private static ILocalFunctionOperation? NearestLocalFunction(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current is ILocalFunctionOperation local)
-            {
-                return local;
-            }
-        }
-
-        return null;
-    }
 
     // lock (a) { lock (b) { ... } } with nothing else in the outer body.
     private static bool IsDirectlyNested(SyntaxNode outer, SyntaxNode inner) =>

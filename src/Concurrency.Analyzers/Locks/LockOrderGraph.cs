@@ -60,7 +60,8 @@ internal static class LockOrderGraph
             }
         }
 
-        var implementations = followDispatch ? Implementations(byOwner.Values) : null;
+        // Built the first time a call can dispatch to another method.
+        Dictionary<IMethodSymbol, List<MethodLockFacts>>? implementations = null;
         List<MethodLockFacts> Resolve(IMethodSymbol callee)
         {
             var targets = new List<MethodLockFacts>();
@@ -69,7 +70,8 @@ internal static class LockOrderGraph
                 targets.Add(direct);
             }
 
-            if (implementations is not null && implementations.TryGetValue(callee, out var overriding))
+            if (followDispatch && (callee.IsVirtual || callee.IsAbstract || callee.IsOverride)
+                && (implementations ??= Implementations(byOwner.Values)).TryGetValue(callee, out var overriding))
             {
                 targets.AddRange(overriding);
             }
@@ -77,13 +79,23 @@ internal static class LockOrderGraph
             return targets;
         }
 
-        // Summaries: the locks each method takes itself or through its callees, to a fixed point.
-        var summary = new Dictionary<MethodLockFacts, HashSet<IFieldSymbol>>();
-        var callers = new Dictionary<MethodLockFacts, List<MethodLockFacts>>();
-        foreach (var fact in byOwner.Values)
+        // Only methods reachable from a call made under a lock need a summary.
+        var reachable = new HashSet<MethodLockFacts>();
+        var pending = new Stack<MethodLockFacts>();
+        foreach (var call in all.SelectMany(f => f.HeldCalls))
         {
-            summary[fact] = new HashSet<IFieldSymbol>(fact.Takes, comparer);
-            foreach (var callee in fact.Calls)
+            foreach (var target in Resolve(call.Callee).Where(reachable.Add))
+            {
+                pending.Push(target);
+            }
+        }
+
+        var callers = new Dictionary<MethodLockFacts, List<MethodLockFacts>>();
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var fact = pending.Pop();
+            foreach (var callee in fact.CallsOf(cancellationToken))
             {
                 foreach (var target in Resolve(callee))
                 {
@@ -93,12 +105,18 @@ internal static class LockOrderGraph
                     }
 
                     list.Add(fact);
+                    if (reachable.Add(target))
+                    {
+                        pending.Push(target);
+                    }
                 }
             }
         }
 
-        var work = new Queue<MethodLockFacts>(byOwner.Values);
-        var queued = new HashSet<MethodLockFacts>(byOwner.Values);
+        // Summaries: the locks each method takes itself or through its callees, to a fixed point.
+        var summary = reachable.ToDictionary(f => f, f => new HashSet<IFieldSymbol>(f.Takes, comparer));
+        var work = new Queue<MethodLockFacts>(reachable);
+        var queued = new HashSet<MethodLockFacts>(reachable);
         while (work.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -197,32 +215,24 @@ internal static class LockOrderGraph
     public static List<Inversion> Inversions(List<LockEdge> edges, ISet<IFieldSymbol> monitorLocks, CancellationToken cancellationToken)
     {
         var comparer = SymbolEqualityComparer.Default;
+
+        // Only an edge inside a strongly connected component can close a cycle: components are found
+        // in one linear pass, and only their edges are sorted and searched for the way back.
+        var component = Components(Successors(edges, comparer), comparer, cancellationToken);
         var ordered = edges
+            .Where(e => component.TryGetValue(e.Held, out var held) && component.TryGetValue(e.Taken, out var taken) && held == taken)
             .OrderBy(e => e.Location.SourceTree?.FilePath, StringComparer.Ordinal)
             .ThenBy(e => e.Location.SourceSpan.Start)
             .ThenBy(e => e.Taken.Name, StringComparer.Ordinal)
             .ToList();
-        var successors = new Dictionary<IFieldSymbol, List<LockEdge>>(comparer);
-        foreach (var edge in ordered)
-        {
-            if (!successors.TryGetValue(edge.Held, out var list))
-            {
-                successors[edge.Held] = list = new List<LockEdge>();
-            }
-
-            list.Add(edge);
-        }
-
-        // Only an edge inside a strongly connected component can close a cycle: the search for the
-        // way back is confined to those, so a large acyclic graph costs one linear pass.
-        var component = Components(successors, comparer, cancellationToken);
+        var successors = Successors(ordered, comparer);
         var inversions = new List<Inversion>();
         var reported = new HashSet<Location>();
         foreach (var edge in ordered)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var held = component[edge.Held];
             if (!reported.Contains(edge.Location)
-                && component.TryGetValue(edge.Held, out var held) && component.TryGetValue(edge.Taken, out var taken) && held == taken
                 && PathBack(edge.Taken, edge.Held, successors, e => component.TryGetValue(e, out var c) && c == held, comparer) is { } back)
             {
                 reported.Add(edge.Location);
@@ -281,6 +291,22 @@ internal static class LockOrderGraph
         field.Locations.FirstOrDefault() is { IsInSource: true } location
             ? (location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan.Start)
             : (string.Empty, 0);
+
+    private static Dictionary<IFieldSymbol, List<LockEdge>> Successors(IEnumerable<LockEdge> edges, SymbolEqualityComparer comparer)
+    {
+        var successors = new Dictionary<IFieldSymbol, List<LockEdge>>(comparer);
+        foreach (var edge in edges)
+        {
+            if (!successors.TryGetValue(edge.Held, out var list))
+            {
+                successors[edge.Held] = list = new List<LockEdge>();
+            }
+
+            list.Add(edge);
+        }
+
+        return successors;
+    }
 
     /// <summary>Tarjan's strongly connected components, without recursion: lock → component number.</summary>
     private static Dictionary<IFieldSymbol, int> Components(Dictionary<IFieldSymbol, List<LockEdge>> successors, SymbolEqualityComparer comparer, CancellationToken cancellationToken)

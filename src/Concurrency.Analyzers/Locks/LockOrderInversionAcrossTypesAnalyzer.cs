@@ -44,13 +44,16 @@ public sealed class LockOrderInversionAcrossTypesAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                // Sites the per-type analysis reports already.
+                var inversions = LockOrderGraph.Inversions(edges, LockOrderInversionAnalyzer.MonitorLocks(all), end.CancellationToken);
+
+                // Sites the per-type analysis reports already, found again for the types in question only.
+                var types = new HashSet<INamedTypeSymbol?>(inversions.Select(i => i.Edge.Site.Type), SymbolEqualityComparer.Default);
                 var withinTypes = new HashSet<Location>(all
+                    .Where(f => types.Contains(f.Type))
                     .GroupBy(f => f.Type, SymbolEqualityComparer.Default)
-                    .Where(g => g.Any(f => f.Nested.Count > 0 || f.HeldCalls.Count > 0))
                     .SelectMany(g => LockOrderInversionAnalyzer.WithinType(g, end.CancellationToken))
                     .Select(i => i.Edge.Location));
-                foreach (var inversion in LockOrderGraph.Inversions(edges, LockOrderInversionAnalyzer.MonitorLocks(all), end.CancellationToken))
+                foreach (var inversion in inversions)
                 {
                     if (!withinTypes.Contains(inversion.Edge.Location))
                     {

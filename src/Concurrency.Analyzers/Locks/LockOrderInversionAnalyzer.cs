@@ -72,6 +72,11 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
     internal static List<LockOrderGraph.Inversion> WithinType(IEnumerable<MethodLockFacts> facts, System.Threading.CancellationToken cancellationToken)
     {
         var list = facts.ToList();
+        if (list.Sum(f => f.Nested.Count + f.HeldCalls.Count) < 2)
+        {
+            return new List<LockOrderGraph.Inversion>(); // a cycle needs two edges at least
+        }
+
         var edges = LockOrderGraph.Edges(list, followDispatch: false, cancellationToken);
         return edges.Count == 0 ? new List<LockOrderGraph.Inversion>() : LockOrderGraph.Inversions(edges, MonitorLocks(list), cancellationToken);
     }

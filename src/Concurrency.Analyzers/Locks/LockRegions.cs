@@ -30,6 +30,44 @@ internal sealed class LockRegions
         _locks = locks;
     }
 
+    private static readonly ImmutableHashSet<string> AcquisitionNames = ImmutableHashSet.Create(
+        StringComparer.Ordinal,
+        "Enter", "TryEnter", "Wait", "WaitAsync", "WaitOne", "Acquire", "Hold",
+        "EnterReadLock", "EnterWriteLock", "EnterUpgradeableReadLock", "TryEnterReadLock", "TryEnterWriteLock", "TryEnterUpgradeableReadLock");
+
+    /// <summary>
+    /// Whether code may take a lock, judged from its syntax alone: a <c>lock</c> statement, or a call
+    /// of a method named like an acquisition. Bodies without either are not walked for lock regions,
+    /// which keeps the lock rules cheap on the bulk of a solution.
+    /// </summary>
+    public static bool MayTakeLocks(SyntaxNode syntax)
+    {
+        foreach (var node in syntax.DescendantNodesAndSelf())
+        {
+            switch (node)
+            {
+                case LockStatementSyntax:
+                    return true;
+                case InvocationExpressionSyntax { Expression: var callee }:
+                    var name = callee switch
+                    {
+                        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                        MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+                        SimpleNameSyntax simple => simple.Identifier.ValueText,
+                        _ => null,
+                    };
+                    if (name is not null && AcquisitionNames.Contains(name))
+                    {
+                        return true;
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The field lock <paramref name="call"/> acquires, or null.</summary>
     public IFieldSymbol? LockTaken(IInvocationOperation call, bool anyInstance = false) =>
         _locks.LockExpression(call) is { } locked ? FieldOf(locked, anyInstance) : null;
@@ -72,7 +110,8 @@ internal sealed class LockRegions
         }
     }
 
-    private (IInvocationOperation Call, IOperation Lock)? Acquisition(IOperation operation)
+    /// <summary>The first acquisition in <paramref name="operation"/> (itself or inside it), and the lock it takes.</summary>
+    public (IInvocationOperation Call, IOperation Lock)? Acquisition(IOperation operation)
     {
         foreach (var candidate in operation.DescendantsAndSelf())
         {

@@ -64,6 +64,11 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
 
         public void AnalyzeBody(IOperation body, Action<Diagnostic> reportDiagnostic, CancellationToken cancellationToken)
         {
+            if (!LockRegions.MayTakeLocks(body.Syntax))
+            {
+                return;
+            }
+
             // A site inside several nested regions of the same lock is reported once.
             var reported = new HashSet<SyntaxNode>();
             void report(Diagnostic diagnostic, SyntaxNode site)

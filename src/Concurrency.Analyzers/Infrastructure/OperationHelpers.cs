@@ -185,7 +185,7 @@ internal static class OperationHelpers
                 Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax m => (SyntaxNode?)m.Body ?? m.ExpressionBody,
                 Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax l => (SyntaxNode?)l.Body ?? l.ExpressionBody,
                 Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax a => (SyntaxNode?)a.Body ?? a.ExpressionBody,
-                Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax arrow => arrow, // int Count => …;
+                Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax getter => getter, // the getter of 'int P => …;'
                 _ => null,
             };
 #pragma warning disable RS1030 // Interprocedural: the callee's body may live in another file than the one analyzed.

@@ -78,8 +78,8 @@ public sealed class ConditionWaitOutsideLoopAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// The wait as the only statement of an <c>if</c> without <c>else</c> (<c>if (!ready) gate.Wait();</c>):
-    /// a runtime condition waited without a timeout becomes <c>WaitFor(() =&gt; !(condition))</c>,
-    /// anything else turns the <c>if</c> into a <c>while</c>. Otherwise no fix.
+    /// a runtime condition waited without a timeout becomes <c>WaitFor(() =&gt; !(condition))</c> where a
+    /// lambda can read the condition, anything else turns the <c>if</c> into a <c>while</c>. Otherwise no fix.
     /// </summary>
     private static string Fix(IInvocationOperation invocation, bool isConditionWait)
     {
@@ -89,12 +89,27 @@ public sealed class ConditionWaitOutsideLoopAnalyzer : DiagnosticAnalyzer
         }
 
         var owner = statement.Parent is BlockSyntax { Statements.Count: 1 } block ? block.Parent : statement.Parent;
-        if (owner is not IfStatementSyntax { Else: null })
+        if (owner is not IfStatementSyntax { Else: null } ifStatement)
         {
             return "None";
         }
 
         var explicitArguments = invocation.Arguments.Count(a => a.ArgumentKind != ArgumentKind.DefaultValue);
-        return isConditionWait && explicitArguments == 0 ? "WaitFor" : "While";
+        return isConditionWait && explicitArguments == 0 && CanBeCaptured(invocation.SemanticModel?.GetOperation(ifStatement.Condition))
+            ? "WaitFor"
+            : "While";
     }
+
+    /// <summary>
+    /// Whether a lambda may read the condition: not in a struct (a lambda cannot capture its
+    /// <c>this</c>), nor a <c>ref</c>/<c>out</c>/<c>in</c> parameter, a ref local or a ref struct value.
+    /// </summary>
+    private static bool CanBeCaptured(IOperation? condition) =>
+        condition is not null && !condition.DescendantsAndSelf().Any(operation => operation switch
+        {
+            IInstanceReferenceOperation instance => instance.Type is { IsValueType: true },
+            IParameterReferenceOperation parameter => parameter.Parameter.RefKind != RefKind.None || parameter.Parameter.Type.IsRefLikeType,
+            ILocalReferenceOperation local => local.Local.IsRef || local.Local.Type.IsRefLikeType,
+            _ => false,
+        });
 }

@@ -440,9 +440,7 @@ internal sealed class LockFactsCollector
             case IObjectCreationOperation { Constructor: { } constructor }:
                 return Own(constructor);
             case IPropertyReferenceOperation property:
-                var written = (operation.Parent is IAssignmentOperation assignment && assignment.Target == operation) || operation.Parent is IIncrementOrDecrementOperation;
-                var readToo = !written || operation.Parent is ICompoundAssignmentOperation or ICoalesceAssignmentOperation or IIncrementOrDecrementOperation;
-                return Own(written ? property.Property.SetMethod : null).Concat(Own(readToo ? property.Property.GetMethod : null));
+                return LockRegions.AccessorsRun(property).SelectMany(Own);
             default:
                 return Enumerable.Empty<IMethodSymbol>();
         }

@@ -10,9 +10,9 @@ namespace Concurrency.Analyzers.Locks;
 /// Where code holds locks, shared by the lock rules: the regions of a body that hold a lock on a
 /// field (<c>lock (x) { … }</c>, <c>using (x.Hold()) { … }</c>, <c>using var h = x.Hold();</c> to the
 /// end of the block, an acquisition followed by <c>try</c>/<c>finally</c>), and per-method summaries of
-/// the field locks a method takes, transitively through calls of the compilation (up to
-/// <see cref="MaxDepth"/> calls deep, cycles cut), cached per compilation. A lock is identified by
-/// its field: all instances of a field are one lock (a documented approximation).
+/// the field locks a method takes, transitively through calls and property or indexer accessors of
+/// the compilation (up to <see cref="MaxDepth"/> calls deep, cycles cut), cached per compilation. A
+/// lock is identified by its field: all instances of a field are one lock (a documented approximation).
 /// </summary>
 internal sealed class LockRegions
 {
@@ -176,8 +176,71 @@ internal sealed class LockRegions
         call.TargetMethod.IsStatic || call.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
     /// <summary>
+    /// The accessors a property or indexer reference runs on the same instance (or of a static
+    /// property): the getter where it is read, the setter where it is assigned, both for a compound
+    /// assignment or an increment. None for another instance (<c>_next.P</c>, an object initializer's
+    /// <c>new C { P = 1 }</c>) or inside <c>nameof</c>.
+    /// </summary>
+    public static IEnumerable<IMethodSymbol> SameInstanceAccessors(IPropertyReferenceOperation reference) =>
+        reference.Property.IsStatic || reference.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
+            ? AccessorsRun(reference)
+            : Enumerable.Empty<IMethodSymbol>();
+
+    /// <summary>
+    /// The accessors a property or indexer reference runs, on whatever instance: the getter where it
+    /// is read, the setter where it is assigned, both for a compound assignment or an increment; none
+    /// inside <c>nameof</c>.
+    /// </summary>
+    public static IEnumerable<IMethodSymbol> AccessorsRun(IPropertyReferenceOperation reference)
+    {
+        var property = reference.Property;
+        if (OperationHelpers.IsInsideNameOf(reference))
+        {
+            yield break;
+        }
+
+        var (reads, writes) = reference.Parent switch
+        {
+            _ when property.ReturnsByRef || property.ReturnsByRefReadonly => (true, false),
+            ISimpleAssignmentOperation assignment when assignment.Target == reference => (false, true),
+            ICompoundAssignmentOperation assignment when assignment.Target == reference => (true, true),
+            ICoalesceAssignmentOperation assignment when assignment.Target == reference => (true, true),
+            IIncrementOrDecrementOperation => (true, true),
+            ITupleOperation { Parent: IDeconstructionAssignmentOperation deconstruction } tuple when deconstruction.Target == tuple => (false, true),
+            _ => (true, false),
+        };
+        if (reads && property.GetMethod is { } getter)
+        {
+            yield return getter;
+        }
+
+        if (writes && property.SetMethod is { } setter)
+        {
+            yield return setter;
+        }
+    }
+
+    /// <summary>A step of a call chain as people read it: <c>Audit()</c>, <c>Total.get</c>, <c>this[].set</c>.</summary>
+    public static string Step(IMethodSymbol method) =>
+        method.MethodKind is MethodKind.PropertyGet or MethodKind.PropertySet && method.AssociatedSymbol is IPropertySymbol property
+            ? (property.IsIndexer ? "this[]" : property.Name) + (method.MethodKind == MethodKind.PropertyGet ? ".get" : ".set")
+            : method.Name + "()";
+
+    /// <summary>
+    /// The methods an operation runs on the same instance (or statically): the target of
+    /// <c>this.M()</c>/<c>M()</c>/a static call, the accessors of a property or indexer of this instance.
+    /// </summary>
+    public static IEnumerable<IMethodSymbol> SameInstanceCallees(IOperation operation) => operation switch
+    {
+        IInvocationOperation call when IsSameInstanceCall(call) => new[] { call.TargetMethod },
+        IPropertyReferenceOperation reference => SameInstanceAccessors(reference),
+        _ => Enumerable.Empty<IMethodSymbol>(),
+    };
+
+    /// <summary>
     /// The locks (fields of this instance, or static) a method takes, each with the chain of calls to
-    /// where, following calls on the same instance and static calls.
+    /// where, following calls on the same instance and static calls, and the accessors of properties
+    /// and indexers of the same instance (or static ones) it reads or assigns.
     /// </summary>
     public ImmutableDictionary<IFieldSymbol, string> AcquiredBy(IMethodSymbol method, CancellationToken cancellationToken) =>
         AcquiredBy(method, 0, ImmutableHashSet<IMethodSymbol>.Empty.WithComparer(SymbolEqualityComparer.Default), out _, cancellationToken);
@@ -216,21 +279,23 @@ internal sealed class LockRegions
                 }
             }
 
-            foreach (var call in OperationHelpers.RunBy(operation).OfType<IInvocationOperation>())
+            foreach (var call in OperationHelpers.RunBy(operation).Where(o => o is IInvocationOperation or IPropertyReferenceOperation))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (LockTaken(call) is { } field && !result.ContainsKey(field))
+                if (call is IInvocationOperation invocation && LockTaken(invocation) is { } field && !result.ContainsKey(field))
                 {
                     result = result.Add(field, $"{call.Syntax} ({OperationHelpers.Place(call.Syntax.GetLocation())})");
+                    continue;
                 }
-                else if (IsSameInstanceCall(call))
+
+                foreach (var target in SameInstanceCallees(call))
                 {
-                    var callee = AcquiredBy(call.TargetMethod, depth + 1, inProgress.Add(method), out var calleeComplete, cancellationToken);
+                    var callee = AcquiredBy(target, depth + 1, inProgress.Add(method), out var calleeComplete, cancellationToken);
                     foreach (var pair in callee)
                     {
                         if (!result.ContainsKey(pair.Key))
                         {
-                            result = result.Add(pair.Key, $"{call.TargetMethod.Name}() → {pair.Value}");
+                            result = result.Add(pair.Key, $"{Step(target)} → {pair.Value}");
                         }
                     }
 

@@ -14,7 +14,8 @@ namespace Concurrency.Analyzers.Locks;
 /// slot, a <c>ReaderWriterLockSlim</c> without recursion (it throws instead of hanging). Found
 /// inside the regions that hold a lock (<c>using (x.Hold())</c>, <c>using var h = x.Hold();</c>, an
 /// acquisition followed by <c>try</c>/<c>finally</c> release), directly or through calls on the same
-/// instance (or static calls) to methods of the compilation, up to 5 calls deep.
+/// instance (or static calls) to methods of the compilation, and through the accessors of its
+/// properties and indexers, up to 5 calls deep.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
@@ -89,18 +90,20 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
                 foreach (var operation in OperationHelpers.RunBy(region))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (operation is not IInvocationOperation call)
+                    if (operation is IInvocationOperation call && _regions.LockTaken(call) is { } same && SymbolEqualityComparer.Default.Equals(same, field))
                     {
+                        report(Create(call.Syntax, field, acquisition, "'" + call.Syntax + "'"), call.Syntax);
                         continue;
                     }
 
-                    if (_regions.LockTaken(call) is { } same && SymbolEqualityComparer.Default.Equals(same, field))
+                    // M(), this.M(), a static call; a property or indexer of this instance read or assigned.
+                    foreach (var callee in LockRegions.SameInstanceCallees(operation))
                     {
-                        report(Create(call.Syntax, field, acquisition, "'" + call.Syntax + "'"), call.Syntax);
-                    }
-                    else if (LockRegions.IsSameInstanceCall(call) && _regions.AcquiredBy(call.TargetMethod, cancellationToken).TryGetValue(field, out var chain))
-                    {
-                        report(Create(call.Syntax, field, acquisition, $"{call.TargetMethod.Name}() → {chain}"), call.Syntax);
+                        if (_regions.AcquiredBy(callee, cancellationToken).TryGetValue(field, out var chain))
+                        {
+                            report(Create(operation.Syntax, field, acquisition, $"{LockRegions.Step(callee)} → {chain}"), operation.Syntax);
+                            break;
+                        }
                     }
                 }
             }

@@ -79,7 +79,7 @@ public sealed class SharedLockObjectAnalyzer : DiagnosticAnalyzer
                     return true;
                 }
 
-                return !field.IsReadOnly && !field.IsConst && reassigned.GetOrAdd(field, f => IsReassigned(f, compilation, cancellationToken)) ? true : null;
+                return !field.IsReadOnly && !field.IsConst && reassigned.GetOrAdd(field.OriginalDefinition, f => IsReassigned(f, compilation, cancellationToken)) ? true : null;
             case IPropertyReferenceOperation { Property.DeclaredAccessibility: Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal }:
                 return true;
             default:
@@ -87,16 +87,24 @@ public sealed class SharedLockObjectAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Whether the field is assigned anywhere but its initializer and its type's constructors.</summary>
+    /// <summary>
+    /// Whether the field is assigned anywhere but its initializer and its own type's constructors: in
+    /// its type's declarations (nested types included) for a private field, anywhere in the
+    /// compilation for an internal one. Instantiations of a generic type share the field's declaration
+    /// (<c>Slot&lt;int&gt;.s_gate = …</c> reassigns <c>Slot&lt;T&gt;.s_gate</c> for one T).
+    /// </summary>
     private static bool IsReassigned(IFieldSymbol field, Compilation compilation, System.Threading.CancellationToken cancellationToken)
     {
-        foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+        var declarations = field.ContainingType.DeclaringSyntaxReferences;
+        var scopes = field.DeclaredAccessibility == Accessibility.Private
+            ? declarations.Select(reference => reference.GetSyntax(cancellationToken))
+            : compilation.SyntaxTrees.Select(tree => tree.GetRoot(cancellationToken));
+        foreach (var scope in scopes)
         {
-            var type = reference.GetSyntax(cancellationToken);
-#pragma warning disable RS1030 // The field's type may be declared in other files (partial types) than the one analyzed.
-            var model = compilation.GetSemanticModel(type.SyntaxTree);
+#pragma warning disable RS1030 // The field's type may be declared in other files (partial types), and an internal field written from any file, than the one analyzed.
+            var model = compilation.GetSemanticModel(scope.SyntaxTree);
 #pragma warning restore RS1030
-            foreach (var name in type.DescendantNodes().OfType<IdentifierNameSyntax>().Where(n => n.Identifier.ValueText == field.Name))
+            foreach (var name in scope.DescendantNodes().OfType<IdentifierNameSyntax>().Where(n => n.Identifier.ValueText == field.Name))
             {
                 var written = name.Parent switch
                 {
@@ -105,9 +113,12 @@ public sealed class SharedLockObjectAnalyzer : DiagnosticAnalyzer
                     ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None),
                     _ => false,
                 };
-                var inConstructor = name.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is { } constructor
-                    && constructor.Modifiers.Any(SyntaxKind.StaticKeyword) == field.IsStatic;
-                if (written && !inConstructor && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol, field))
+                // A constructor of the field's own type (not of a nested or another type), static for a static field.
+                var inConstructor = name.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is { Parent: { } owner } constructor
+                    && constructor.Modifiers.Any(SyntaxKind.StaticKeyword) == field.IsStatic
+                    && declarations.Any(d => d.SyntaxTree == owner.SyntaxTree && d.Span == owner.Span);
+                if (written && !inConstructor
+                    && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol?.OriginalDefinition, field))
                 {
                     return true;
                 }

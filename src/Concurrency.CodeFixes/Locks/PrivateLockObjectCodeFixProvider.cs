@@ -15,8 +15,9 @@ namespace Concurrency.CodeFixes.Locks;
 /// <summary>
 /// CONC104's fix: a <c>private readonly object _gate = new object();</c> field (a
 /// <c>System.Threading.Lock</c> where the framework has it, C# 13+ and only <c>lock</c> statements
-/// use it), and every <c>lock (x)</c> and <c>Monitor.*(x, ...)</c> of the type on the same
-/// expression moved to it — all of them at once, or the type would lock two different objects.
+/// use it), and every <c>lock (x)</c> and <c>Monitor.*(x, ...)</c> of the type (not of its nested
+/// types) on the same expression moved to it — all of them at once, or the type would lock two
+/// different objects. The gate's name is one the type, its base types and its code do not use.
 /// Not offered for partial types, whose other parts the fix cannot see.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PrivateLockObjectCodeFixProvider)), Shared]
@@ -73,7 +74,7 @@ public sealed class PrivateLockObjectCodeFixProvider : RewriteCodeFixProvider
             var sites = Sites(type, Key(locked), model, cancellationToken);
             if (!namesTaken.TryGetValue(type, out var taken))
             {
-                taken = new HashSet<string>(type.Members.SelectMany(MemberNames));
+                taken = NamesTaken(type, model, cancellationToken);
                 namesTaken[type] = taken;
             }
 
@@ -97,12 +98,32 @@ public sealed class PrivateLockObjectCodeFixProvider : RewriteCodeFixProvider
     private static string Key(ExpressionSyntax expression) =>
         new string(expression.WithoutTrivia().ToString().Where(c => !char.IsWhiteSpace(c)).ToArray());
 
-    /// <summary>Every <c>lock</c> statement and Monitor call of the type on the same expression.</summary>
+    /// <summary>
+    /// Names the gate must not take: the type's members, the non-private members of its base types
+    /// (the gate would hide them), and any name its code uses (an outer type's member, say), which the
+    /// gate would capture.
+    /// </summary>
+    private static HashSet<string> NamesTaken(TypeDeclarationSyntax type, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var taken = new HashSet<string>(type.Members.SelectMany(MemberNames));
+        taken.UnionWith(type.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
+        for (var baseType = model.GetDeclaredSymbol(type, cancellationToken)?.BaseType; baseType is not null; baseType = baseType.BaseType)
+        {
+            taken.UnionWith(baseType.GetMembers().Where(m => m.DeclaredAccessibility != Accessibility.Private).Select(m => m.Name));
+        }
+
+        return taken;
+    }
+
+    /// <summary>
+    /// Every <c>lock</c> statement and Monitor call of the type on the same expression — not of its
+    /// nested types: their <c>this</c> is another object, and they get a gate of their own.
+    /// </summary>
     private static List<(ExpressionSyntax Expression, SyntaxNode Site, bool IsLockStatement)> Sites(TypeDeclarationSyntax type, string key, SemanticModel model, CancellationToken cancellationToken)
     {
         var monitor = model.Compilation.GetTypeByMetadataName("System.Threading.Monitor");
         var sites = new List<(ExpressionSyntax, SyntaxNode, bool)>();
-        foreach (var node in type.DescendantNodes())
+        foreach (var node in type.DescendantNodes(n => n == type || n is not BaseTypeDeclarationSyntax))
         {
             switch (node)
             {

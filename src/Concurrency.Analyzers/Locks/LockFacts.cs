@@ -14,58 +14,91 @@ namespace Concurrency.Analyzers.Locks;
 /// </summary>
 internal sealed class MethodLockFacts
 {
-    public MethodLockFacts(ISymbol owner, INamedTypeSymbol? type, string member)
+    private readonly ISymbol _member;
+    private HashSet<IFieldSymbol>? _takes;
+    private HashSet<IFieldSymbol>? _monitorLocks;
+    private HashSet<IMethodSymbol>? _calls;
+    private List<LockEdge>? _nested;
+    private List<HeldCall>? _heldCalls;
+    private List<Reentry>? _reentries;
+    private Func<CancellationToken, HashSet<IMethodSymbol>>? _findCalls;
+
+    /// <param name="owner">The method or local function (or initialized member) the body belongs to.</param>
+    /// <param name="member">The member of the type that contains the body, as messages name it.</param>
+    public MethodLockFacts(ISymbol owner, ISymbol member)
     {
         Owner = owner;
-        Type = type;
-        Member = member;
+        _member = member;
     }
 
     /// <summary>The method, local function, accessor or initialized member the body belongs to.</summary>
     public ISymbol Owner { get; }
 
     /// <summary>The type whose code this is.</summary>
-    public INamedTypeSymbol? Type { get; }
+    public INamedTypeSymbol? Type => _member.ContainingType;
 
     /// <summary><c>Type.Member</c>, as messages name it.</summary>
-    public string Member { get; }
+    public string Member => $"{Type?.Name}.{MemberName(_member)}";
 
     /// <summary>The field locks the body takes wherever it runs them.</summary>
-    public HashSet<IFieldSymbol> Takes { get; } = new(SymbolEqualityComparer.Default);
+    public IEnumerable<IFieldSymbol> Takes => _takes ?? Enumerable.Empty<IFieldSymbol>();
 
     /// <summary>The field locks the body takes with a <c>lock</c> statement (Monitor locks, reentrant).</summary>
-    public HashSet<IFieldSymbol> MonitorLocks { get; } = new(SymbolEqualityComparer.Default);
+    public IEnumerable<IFieldSymbol> MonitorLocks => _monitorLocks ?? Enumerable.Empty<IFieldSymbol>();
 
-    /// <summary>The methods of this assembly the body calls (accessors and constructors included).</summary>
-    public HashSet<IMethodSymbol> Calls { get; } = new(SymbolEqualityComparer.Default);
+    /// <summary>"B is taken while A is held", for acquisitions the body makes itself.</summary>
+    public IReadOnlyList<LockEdge> Nested => (IReadOnlyList<LockEdge>?)_nested ?? Array.Empty<LockEdge>();
 
-    /// <summary>
-    /// For a body without any lock syntax, how to find its calls when a summary needs them: such
-    /// bodies — the bulk of a solution — are not walked unless a call made under a lock reaches them.
-    /// </summary>
-    public Func<CancellationToken, HashSet<IMethodSymbol>>? LazyCalls { get; set; }
+    /// <summary>Calls the body makes while holding a lock: the callee's locks are taken under it.</summary>
+    public IReadOnlyList<HeldCall> HeldCalls => (IReadOnlyList<HeldCall>?)_heldCalls ?? Array.Empty<HeldCall>();
 
-    private HashSet<IMethodSymbol>? _lazyCalls;
-
-    /// <summary>The calls, found now if they were left for later.</summary>
-    public HashSet<IMethodSymbol> CallsOf(CancellationToken cancellationToken)
+    public void AddTake(IFieldSymbol field, bool monitor)
     {
-        if (LazyCalls is not { } find)
+        (_takes ??= new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default)).Add(field);
+        if (monitor)
         {
-            return Calls;
-        }
-
-        lock (Calls)
-        {
-            return _lazyCalls ??= find(cancellationToken);
+            (_monitorLocks ??= new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default)).Add(field);
         }
     }
 
-    /// <summary>"B is taken while A is held", for acquisitions the body makes itself.</summary>
-    public List<LockEdge> Nested { get; } = new();
+    public void AddCall(IMethodSymbol callee) => (_calls ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(callee);
 
-    /// <summary>Calls the body makes while holding a lock: the callee's locks are taken under it.</summary>
-    public List<HeldCall> HeldCalls { get; } = new();
+    public void AddNested(LockEdge edge) => (_nested ??= new List<LockEdge>()).Add(edge);
+
+    public void AddHeldCall(HeldCall call) => (_heldCalls ??= new List<HeldCall>()).Add(call);
+
+    /// <summary>Locks acquired again by a call where they are already held.</summary>
+    public IReadOnlyList<Reentry> Reentries => (IReadOnlyList<Reentry>?)_reentries ?? Array.Empty<Reentry>();
+
+    public void AddReentry(Reentry reentry) => (_reentries ??= new List<Reentry>()).Add(reentry);
+
+    /// <summary>
+    /// For a body without any lock syntax — the bulk of a solution — the calls are found only when a
+    /// summary needs them, that is when a call made under a lock reaches the method.
+    /// </summary>
+    public void FindCallsLater(Func<CancellationToken, HashSet<IMethodSymbol>> find) => _findCalls = find;
+
+    /// <summary>The methods of this assembly the body calls (accessors and constructors included).</summary>
+    public IEnumerable<IMethodSymbol> CallsOf(CancellationToken cancellationToken)
+    {
+        if (_findCalls is { } find)
+        {
+            lock (find)
+            {
+                return _calls ??= find(cancellationToken);
+            }
+        }
+
+        return _calls ?? Enumerable.Empty<IMethodSymbol>();
+    }
+
+    private static string MemberName(ISymbol member) => member switch
+    {
+        IMethodSymbol { AssociatedSymbol: IPropertySymbol { IsIndexer: true } } => "this[]",
+        IMethodSymbol { AssociatedSymbol: { } property } => property.Name,
+        IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } => member.ContainingType?.Name ?? member.Name,
+        _ => member.Name,
+    };
 }
 
 /// <summary>"<see cref="Taken"/> is acquired while <see cref="Held"/> is held", at <see cref="Location"/>.</summary>
@@ -119,6 +152,49 @@ internal sealed class HeldCall
 
     /// <summary>Every lock held at the call: the callee re-enters these rather than taking them.</summary>
     public ImmutableArray<IFieldSymbol> AllHeld { get; }
+
+    /// <summary>The lock is held on this instance (or is static) and the call is on this instance (or static).</summary>
+    public bool OnThis { get; set; }
+}
+
+/// <summary>A lock held at a point of a body: the field, the syntax that took it, whether on this instance (or static).</summary>
+internal sealed class Held
+{
+    public Held(IFieldSymbol field, SyntaxNode outer, bool onThis)
+    {
+        Field = field;
+        Outer = outer;
+        OnThis = onThis;
+    }
+
+    public IFieldSymbol Field { get; }
+
+    public SyntaxNode Outer { get; }
+
+    public bool OnThis { get; }
+}
+
+/// <summary>A lock acquired again (by a call such as <c>Acquire</c> or <c>Hold</c>) where it is already held.</summary>
+internal sealed class Reentry
+{
+    public Reentry(IFieldSymbol field, SyntaxNode site, SyntaxNode outer, bool onThis)
+    {
+        Field = field;
+        Site = site;
+        Outer = outer;
+        OnThis = onThis;
+    }
+
+    public IFieldSymbol Field { get; }
+
+    /// <summary>The acquisition made again.</summary>
+    public SyntaxNode Site { get; }
+
+    /// <summary>The acquisition that holds the lock there (the outermost).</summary>
+    public SyntaxNode Outer { get; }
+
+    /// <summary>Both acquisitions are on this instance (or static): the same lock object, not just the same field.</summary>
+    public bool OnThis { get; }
 }
 
 /// <summary>
@@ -147,64 +223,67 @@ internal sealed class LockFactsCollector
         Collectors.GetValue(compilation, c => new LockFactsCollector(c));
 
     /// <summary>The facts of a member's operation blocks and of the local functions in them.</summary>
-    public ImmutableArray<MethodLockFacts> Collect(ISymbol owner, ImmutableArray<IOperation> blocks, CancellationToken cancellationToken) =>
-        _facts.GetOrAdd(owner, _ => Compute(owner, blocks, cancellationToken));
+    public ImmutableArray<MethodLockFacts> Collect(ISymbol owner, ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
+    {
+        if (_facts.TryGetValue(owner, out var known))
+        {
+            return known;
+        }
+
+        var computed = Compute(owner, blocks, cancellationToken);
+        return _facts.TryAdd(owner, computed) ? computed : _facts[owner];
+    }
 
     private ImmutableArray<MethodLockFacts> Compute(ISymbol owner, ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
     {
-        // A field or property initializer cannot be called: only the locks it nests itself matter.
-        var callable = owner is IMethodSymbol;
-        if (!callable && !blocks.Any(b => LockRegions.MayTakeLocks(b.Syntax)))
+        var mayTakeLocks = blocks.Any(b => LockRegions.MayTakeLocks(b.Syntax));
+        if (owner is not IMethodSymbol method)
         {
-            return ImmutableArray<MethodLockFacts>.Empty;
+            // A field or property initializer cannot be called: only the locks it nests itself matter.
+            if (!mayTakeLocks)
+            {
+                return ImmutableArray<MethodLockFacts>.Empty;
+            }
+
+            var initializer = new MethodLockFacts(owner, owner);
+            foreach (var block in blocks)
+            {
+                new BodyWalker(this, initializer, locals: null).Walk(block, cancellationToken);
+            }
+
+            return ImmutableArray.Create(initializer);
         }
 
-        var result = ImmutableArray.CreateBuilder<MethodLockFacts>();
-        var facts = new MethodLockFacts(Key(owner), owner.ContainingType, $"{owner.ContainingType?.Name}.{MemberName(owner)}");
-        result.Add(facts);
-        if (owner is IMethodSymbol method && !blocks.Any(b => LockRegions.MayTakeLocks(b.Syntax)))
+        var facts = new MethodLockFacts(method.OriginalDefinition, owner);
+        if (!mayTakeLocks)
         {
-            facts.LazyCalls = token => CallsOf(method, token);
-            return result.ToImmutable();
+            facts.FindCallsLater(token => CallsOf(method, token));
+            return ImmutableArray.Create(facts);
         }
 
         var locals = new Queue<ILocalFunctionOperation>();
         foreach (var block in blocks)
         {
-            Collect(block, facts, locals, cancellationToken);
+            new BodyWalker(this, facts, locals).Walk(block, cancellationToken);
+        }
+
+        if (locals.Count == 0)
+        {
+            return ImmutableArray.Create(facts);
         }
 
         // Local functions (nested ones too) have facts of their own, called like methods.
+        var result = ImmutableArray.CreateBuilder<MethodLockFacts>();
+        result.Add(facts);
         while (locals.Count > 0)
         {
             var local = locals.Dequeue();
-            var localFacts = new MethodLockFacts(Key(local.Symbol), owner.ContainingType, facts.Member);
-            Collect(local, localFacts, locals, cancellationToken);
+            var localFacts = new MethodLockFacts(local.Symbol.OriginalDefinition, owner);
+            new BodyWalker(this, localFacts, locals).Walk(local, cancellationToken);
             result.Add(localFacts);
         }
 
         return result.ToImmutable();
-    }
-
-    private static ISymbol Key(ISymbol symbol) => symbol is IMethodSymbol method ? method.OriginalDefinition : symbol;
-
-    private static string MemberName(ISymbol owner) => owner switch
-    {
-        IMethodSymbol { AssociatedSymbol: IPropertySymbol { IsIndexer: true } } => "this[]",
-        IMethodSymbol { AssociatedSymbol: { } property } => property.Name,
-        IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } => owner.ContainingType?.Name ?? owner.Name,
-        _ => owner.Name,
-    };
-
-    private void Collect(IOperation body, MethodLockFacts facts, Queue<ILocalFunctionOperation> locals, CancellationToken cancellationToken)
-    {
-        var mayTakeLocks = LockRegions.MayTakeLocks(body.Syntax);
-        if (!mayTakeLocks && facts.Owner is not IMethodSymbol)
-        {
-            return;
-        }
-
-        new BodyWalker(this, facts, locals, mayTakeLocks, cancellationToken).Walk(body);
     }
 
     /// <summary>
@@ -215,22 +294,24 @@ internal sealed class LockFactsCollector
     {
         private readonly LockFactsCollector _collector;
         private readonly MethodLockFacts _facts;
-        private readonly Queue<ILocalFunctionOperation> _locals;
-        private readonly bool _mayTakeLocks;
-        private readonly CancellationToken _cancellationToken;
-        private List<(IFieldSymbol Field, SyntaxNode Outer)> _held = new();
+        private readonly Queue<ILocalFunctionOperation>? _locals;
+        private readonly List<IMethodSymbol> _callees = new();
+        private CancellationToken _cancellationToken;
+        private List<Held> _held = new();
 
-        public BodyWalker(LockFactsCollector collector, MethodLockFacts facts, Queue<ILocalFunctionOperation> locals, bool mayTakeLocks, CancellationToken cancellationToken)
+        /// <param name="collector">The collector.</param>
+        /// <param name="facts">Where the facts go.</param>
+        /// <param name="locals">Where local functions go to be walked on their own; null for an initializer.</param>
+        public BodyWalker(LockFactsCollector collector, MethodLockFacts facts, Queue<ILocalFunctionOperation>? locals)
         {
             _collector = collector;
             _facts = facts;
             _locals = locals;
-            _mayTakeLocks = mayTakeLocks;
-            _cancellationToken = cancellationToken;
         }
 
-        public void Walk(IOperation body)
+        public void Walk(IOperation body, CancellationToken cancellationToken)
         {
+            _cancellationToken = cancellationToken;
             // The root of a local function's facts is the local function itself: walk into it.
             if (body is ILocalFunctionOperation local)
             {
@@ -253,36 +334,41 @@ internal sealed class LockFactsCollector
             switch (operation)
             {
                 case ILocalFunctionOperation local:
-                    _locals.Enqueue(local); // its own facts
+                    _locals?.Enqueue(local); // its own facts
                     return;
 
                 case IAnonymousFunctionOperation lambda when !_collector._callbacks.RunsNow(lambda):
                     // Runs later, holding none of the locks held here.
                     var outside = _held;
-                    _held = new List<(IFieldSymbol, SyntaxNode)>();
+                    _held = new List<Held>();
                     VisitChildren(lambda, runs: false);
                     _held = outside;
                     return;
 
-                case ILockOperation lockStatement when _mayTakeLocks && LockRegions.FieldOf(lockStatement.LockedValue, anyInstance: true) is { } field:
+                case ILockOperation lockStatement when LockRegions.FieldOf(lockStatement.LockedValue, anyInstance: true) is { } field:
                     Visit(lockStatement.LockedValue, runs);
-                    Acquire(field, lockStatement.LockedValue.Syntax, lockStatement.Syntax, runs, monitor: true);
-                    Holding(field, lockStatement.Syntax, () => Visit(lockStatement.Body, runs));
+                    var onThis = LockRegions.FieldOf(lockStatement.LockedValue) is not null;
+                    Acquire(field, lockStatement.LockedValue.Syntax, lockStatement.Syntax, runs, monitor: true, onThis);
+                    _held.Add(new Held(field, lockStatement.Syntax, onThis));
+                    Visit(lockStatement.Body, runs);
+                    _held.RemoveAt(_held.Count - 1);
                     return;
 
-                case IUsingOperation { Resources: var resources, Body: var usingBody } when _mayTakeLocks && _collector._regions.Acquisition(resources) is { } scope
+                case IUsingOperation { Resources: var resources, Body: var usingBody } when _collector._regions.Acquisition(resources) is { } scope
                     && LockRegions.FieldOf(scope.Lock, anyInstance: true) is { } field:
                     Visit(resources, runs);
-                    Holding(field, scope.Call.Syntax, () => Visit(usingBody, runs));
+                    _held.Add(new Held(field, scope.Call.Syntax, LockRegions.FieldOf(scope.Lock) is not null));
+                    Visit(usingBody, runs);
+                    _held.RemoveAt(_held.Count - 1);
                     return;
 
-                case IBlockOperation block when _mayTakeLocks:
+                case IBlockOperation block:
                     VisitBlock(block, runs);
                     return;
 
-                case IInvocationOperation call when _mayTakeLocks && _collector._regions.LockTaken(call, anyInstance: true) is { } taken:
+                case IInvocationOperation call when _collector._regions.LockTaken(call, anyInstance: true) is { } taken:
                     VisitChildren(call, runs);
-                    Acquire(taken, call.Syntax, call.Syntax, runs, monitor: false);
+                    Acquire(taken, call.Syntax, call.Syntax, runs, monitor: false, onThis: _collector._regions.LockTaken(call) is not null);
                     return;
             }
 
@@ -302,12 +388,14 @@ internal sealed class LockFactsCollector
         private void VisitBlock(IBlockOperation block, bool runs)
         {
             var depth = _held.Count;
-            (IFieldSymbol Field, SyntaxNode Outer)? beforeTry = null;
+            Held? beforeTry = null;
             foreach (var statement in block.Operations)
             {
                 if (beforeTry is { } acquired && statement is ITryOperation { Finally: not null } guarded)
                 {
-                    Holding(acquired.Field, acquired.Outer, () => Visit(guarded.Body, runs));
+                    _held.Add(acquired);
+                    Visit(guarded.Body, runs);
+                    _held.RemoveAt(_held.Count - 1);
                     foreach (var handler in guarded.Catches)
                     {
                         Visit(handler, runs);
@@ -324,11 +412,10 @@ internal sealed class LockFactsCollector
                 {
                     case IUsingDeclarationOperation { DeclarationGroup: var group } when _collector._regions.Acquisition(group) is { } scope
                         && LockRegions.FieldOf(scope.Lock, anyInstance: true) is { } field:
-                        _held.Add((field, scope.Call.Syntax));
+                        _held.Add(new Held(field, scope.Call.Syntax, LockRegions.FieldOf(scope.Lock) is not null));
                         break;
-                    case IExpressionStatementOperation expression when _collector._regions.Acquisition(expression.Operation) is { } taken
-                        && LockRegions.FieldOf(taken.Lock, anyInstance: true) is { } field:
-                        beforeTry = (field, taken.Call.Syntax);
+                    case IExpressionStatementOperation expression when StatementCall(expression.Operation) is { } call && _collector._regions.LockTaken(call, anyInstance: true) is { } field:
+                        beforeTry = new Held(field, call.Syntax, _collector._regions.LockTaken(call) is not null);
                         break;
                 }
             }
@@ -336,35 +423,46 @@ internal sealed class LockFactsCollector
             _held.RemoveRange(depth, _held.Count - depth);
         }
 
-        private void Holding(IFieldSymbol field, SyntaxNode outer, Action visit)
+        // x.Acquire(); await s.WaitAsync(); await s.WaitAsync().ConfigureAwait(false);
+        private static IInvocationOperation? StatementCall(IOperation operation)
         {
-            _held.Add((field, outer));
-            visit();
-            _held.RemoveAt(_held.Count - 1);
+            operation = operation is IAwaitOperation awaited ? awaited.Operation : operation;
+            while (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: IInvocationOperation awaitable })
+            {
+                operation = awaitable;
+            }
+
+            return operation as IInvocationOperation;
         }
 
         /// <summary>An acquisition of <paramref name="taken"/>: an edge from every lock held here, unless it only re-enters one.</summary>
-        private void Acquire(IFieldSymbol taken, SyntaxNode site, SyntaxNode acquisition, bool runs, bool monitor)
+        private void Acquire(IFieldSymbol taken, SyntaxNode site, SyntaxNode acquisition, bool runs, bool monitor, bool onThis)
         {
             if (runs)
             {
-                _facts.Takes.Add(taken);
-                if (monitor)
-                {
-                    _facts.MonitorLocks.Add(taken);
-                }
+                _facts.AddTake(taken, monitor);
             }
 
-            if (_held.Count == 0 || _held.Any(h => SymbolEqualityComparer.Default.Equals(h.Field, taken)))
+            if (_held.Count == 0)
             {
                 return;
             }
 
-            Location? location = null;
-            foreach (var (held, outer) in _held)
+            if (_held.FirstOrDefault(h => SymbolEqualityComparer.Default.Equals(h.Field, taken)) is { } again)
             {
-                location ??= site.GetLocation();
-                _facts.Nested.Add(new LockEdge(held, taken, location, _facts, outer, monitor && IsDirectlyNested(outer, acquisition)));
+                // Re-entered: no order between the two, but a self-deadlock if the lock is not reentrant.
+                if (!monitor)
+                {
+                    _facts.AddReentry(new Reentry(taken, site, again.Outer, onThis && again.OnThis));
+                }
+
+                return;
+            }
+
+            var location = site.GetLocation();
+            foreach (var held in _held)
+            {
+                _facts.AddNested(new LockEdge(held.Field, taken, location, _facts, held.Outer, monitor && IsDirectlyNested(held.Outer, acquisition)));
             }
         }
 
@@ -376,22 +474,31 @@ internal sealed class LockFactsCollector
                 return;
             }
 
-            ImmutableArray<IFieldSymbol> allHeld = default;
-            foreach (var callee in _collector.Callees(operation))
+            _callees.Clear();
+            _collector.AddCallees(operation, _callees);
+            if (_callees.Count == 0)
+            {
+                return;
+            }
+
+            var allHeld = _held.Count == 0 ? ImmutableArray<IFieldSymbol>.Empty : _held.Select(h => h.Field).ToImmutableArray();
+            var location = _held.Count == 0 ? null : operation.Syntax.GetLocation();
+            var callOnThis = operation switch
+            {
+                IInvocationOperation call => LockRegions.IsSameInstanceCall(call),
+                IPropertyReferenceOperation property => property.Property.IsStatic || property.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance },
+                _ => false,
+            };
+            foreach (var callee in _callees)
             {
                 if (runs)
                 {
-                    _facts.Calls.Add(callee);
+                    _facts.AddCall(callee);
                 }
 
-                if (_held.Count > 0)
+                foreach (var held in _held)
                 {
-                    allHeld = allHeld.IsDefault ? _held.Select(h => h.Field).ToImmutableArray() : allHeld;
-                    var location = operation.Syntax.GetLocation();
-                    foreach (var (held, outer) in _held)
-                    {
-                        _facts.HeldCalls.Add(new HeldCall(held, callee, location, outer, allHeld));
-                    }
+                    _facts.AddHeldCall(new HeldCall(held.Field, callee, location!, held.Outer, allHeld) { OnThis = callOnThis && held.OnThis });
                 }
             }
         }
@@ -404,6 +511,7 @@ internal sealed class LockFactsCollector
     private HashSet<IMethodSymbol> CallsOf(IMethodSymbol method, CancellationToken cancellationToken)
     {
         var calls = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        var buffer = new List<IMethodSymbol>();
         foreach (var body in OperationHelpers.BodiesOf(method, _compilation, cancellationToken))
         {
             var stack = new Stack<IOperation>();
@@ -412,10 +520,9 @@ internal sealed class LockFactsCollector
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var operation = stack.Pop();
-                foreach (var callee in Callees(operation))
-                {
-                    calls.Add(callee);
-                }
+                buffer.Clear();
+                AddCallees(operation, buffer);
+                calls.UnionWith(buffer);
 
                 foreach (var child in operation.ChildOperations)
                 {
@@ -431,25 +538,33 @@ internal sealed class LockFactsCollector
     }
 
     /// <summary>The methods of this assembly an operation runs: a call, a property or indexer accessor, a constructor.</summary>
-    private IEnumerable<IMethodSymbol> Callees(IOperation operation)
+    private void AddCallees(IOperation operation, List<IMethodSymbol> callees)
     {
         switch (operation)
         {
             case IInvocationOperation call:
-                return Own(call.TargetMethod);
+                AddOwn(call.TargetMethod, callees);
+                break;
             case IObjectCreationOperation { Constructor: { } constructor }:
-                return Own(constructor);
+                AddOwn(constructor, callees);
+                break;
             case IPropertyReferenceOperation property:
-                return LockRegions.AccessorsRun(property).SelectMany(Own);
-            default:
-                return Enumerable.Empty<IMethodSymbol>();
+                foreach (var accessor in LockRegions.AccessorsRun(property))
+                {
+                    AddOwn(accessor, callees);
+                }
+
+                break;
         }
     }
 
-    private IEnumerable<IMethodSymbol> Own(IMethodSymbol? method) =>
-        method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly)
-            ? new[] { method.OriginalDefinition }
-            : Enumerable.Empty<IMethodSymbol>();
+    private void AddOwn(IMethodSymbol method, List<IMethodSymbol> callees)
+    {
+        if (SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))
+        {
+            callees.Add(method.OriginalDefinition);
+        }
+    }
 
     // lock (a) { lock (b) { ... } } with nothing else in the outer body.
     private static bool IsDirectlyNested(SyntaxNode outer, SyntaxNode inner) =>

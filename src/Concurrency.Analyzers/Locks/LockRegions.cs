@@ -7,12 +7,13 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Concurrency.Analyzers.Locks;
 
 /// <summary>
-/// Where code holds locks, shared by the lock rules: the regions of a body that hold a lock on a
-/// field (<c>lock (x) { … }</c>, <c>using (x.Hold()) { … }</c>, <c>using var h = x.Hold();</c> to the
-/// end of the block, an acquisition followed by <c>try</c>/<c>finally</c>), and per-method summaries of
-/// the field locks a method takes, transitively through calls and property or indexer accessors of
-/// the compilation (up to <see cref="MaxDepth"/> calls deep, cycles cut), cached per compilation. A
-/// lock is identified by its field: all instances of a field are one lock (a documented approximation).
+/// What the lock rules share about locks in code: which field a lock expression takes (its
+/// identity: all instances of a field are one lock, a documented approximation; a local aliasing a
+/// field is the field), which call acquires which lock, whether code may take locks at all (a cheap
+/// syntax test), which accessors a property reference runs, and per-method summaries of the locks a
+/// method takes on this instance, transitively through calls and accessors of the compilation (up to
+/// <see cref="MaxDepth"/> calls deep, cycles cut), cached per compilation. The walk of the bodies
+/// themselves is <see cref="LockFactsCollector"/>'s.
 /// </summary>
 internal sealed class LockRegions
 {
@@ -71,44 +72,6 @@ internal sealed class LockRegions
     /// <summary>The field lock <paramref name="call"/> acquires, or null.</summary>
     public IFieldSymbol? LockTaken(IInvocationOperation call, bool anyInstance = false) =>
         _locks.LockExpression(call) is { } locked ? FieldOf(locked, anyInstance) : null;
-
-    /// <summary>The regions of a body that hold a lock on a field: (field, region, acquisition).</summary>
-    public IEnumerable<(IFieldSymbol Field, IOperation Region, IOperation Acquisition)> HeldRegions(IOperation body, bool anyInstance = false)
-    {
-        foreach (var operation in body.Descendants())
-        {
-            switch (operation)
-            {
-                // lock (x) { ... }
-                case ILockOperation { LockedValue: var locked, Body: var lockBody } when FieldOf(locked, anyInstance) is { } lockField:
-                    yield return (lockField, lockBody, operation);
-                    break;
-
-                // using (x.Hold()) { ... }
-                case IUsingOperation { Resources: var resource, Body: var region }
-                    when Acquisition(resource) is { } taken && FieldOf(taken.Lock, anyInstance) is { } field:
-                    yield return (field, region, taken.Call);
-                    break;
-
-                // using var held = x.Hold(); ... rest of the block
-                case IUsingDeclarationOperation { DeclarationGroup: var group, Parent: IBlockOperation block } declaration
-                    when Acquisition(group) is { } taken && FieldOf(taken.Lock, anyInstance) is { } field:
-                    foreach (var rest in block.Operations.SkipWhile(o => o != declaration).Skip(1))
-                    {
-                        yield return (field, rest, taken.Call);
-                    }
-
-                    break;
-
-                // x.Acquire(); try { ... } finally { x.Release(); }
-                case IExpressionStatementOperation { Parent: IBlockOperation block } statement
-                    when Acquisition(statement.Operation) is { } taken && FieldOf(taken.Lock, anyInstance) is { } field
-                        && block.Operations.SkipWhile(o => o != statement).Skip(1).FirstOrDefault() is ITryOperation { Finally: not null } guarded:
-                    yield return (field, guarded.Body, taken.Call);
-                    break;
-            }
-        }
-    }
 
     /// <summary>The first acquisition in <paramref name="operation"/> (itself or inside it), and the lock it takes.</summary>
     public (IInvocationOperation Call, IOperation Lock)? Acquisition(IOperation operation)

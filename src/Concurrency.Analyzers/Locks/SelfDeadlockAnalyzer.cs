@@ -41,13 +41,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
             }
 
             var analysis = new Analysis(start.Compilation, locks);
-            start.RegisterOperationBlockAction(block =>
-            {
-                foreach (var body in block.OperationBlocks)
-                {
-                    analysis.AnalyzeBody(body, block.ReportDiagnostic, block.CancellationToken);
-                }
-            });
+            start.RegisterOperationBlockAction(block => analysis.Analyze(block.OwningSymbol, block.OperationBlocks, block.ReportDiagnostic, block.CancellationToken));
         });
     }
 
@@ -55,65 +49,53 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
     {
         private readonly LockSymbols _locks;
         private readonly LockRegions _regions;
+        private readonly LockFactsCollector _collector;
         private readonly ConcurrentDictionary<IFieldSymbol, bool> _nonReentrant = new(SymbolEqualityComparer.Default);
 
         public Analysis(Compilation compilation, LockSymbols locks)
         {
             _locks = locks;
             _regions = new LockRegions(compilation, locks);
+            _collector = LockFactsCollector.For(compilation);
         }
 
-        public void AnalyzeBody(IOperation body, Action<Diagnostic> reportDiagnostic, CancellationToken cancellationToken)
+        /// <summary>
+        /// The member's lock facts (shared with CONC101, one walk per body): locks acquired again where
+        /// they are held, and calls on this instance made while holding a lock that the callee takes again.
+        /// </summary>
+        public void Analyze(ISymbol owner, ImmutableArray<IOperation> blocks, Action<Diagnostic> reportDiagnostic, CancellationToken cancellationToken)
         {
-            if (!LockRegions.MayTakeLocks(body.Syntax))
-            {
-                return;
-            }
-
             // A site inside several nested regions of the same lock is reported once.
-            var reported = new HashSet<SyntaxNode>();
-            void report(Diagnostic diagnostic, SyntaxNode site)
+            var reported = new HashSet<Location>();
+            foreach (var facts in _collector.Collect(owner, blocks, cancellationToken))
             {
-                if (reported.Add(site))
+                foreach (var reentry in facts.Reentries)
                 {
-                    reportDiagnostic(diagnostic);
-                }
-            }
-
-            foreach (var (field, region, acquisition) in _regions.HeldRegions(body))
-            {
-                if (!IsNonReentrant(field, cancellationToken))
-                {
-                    continue;
+                    var site = reentry.Site.GetLocation();
+                    if (reentry.OnThis && IsNonReentrant(reentry.Field, cancellationToken) && reported.Add(site))
+                    {
+                        reportDiagnostic(Create(site, reentry.Field, reentry.Outer, "'" + reentry.Site + "'"));
+                    }
                 }
 
-                foreach (var operation in OperationHelpers.RunBy(region))
+                foreach (var call in facts.HeldCalls)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (operation is IInvocationOperation call && _regions.LockTaken(call) is { } same && SymbolEqualityComparer.Default.Equals(same, field))
+                    if (call.OnThis && !reported.Contains(call.Location) && IsNonReentrant(call.Held, cancellationToken)
+                        && _regions.AcquiredBy(call.Callee, cancellationToken).TryGetValue(call.Held, out var chain))
                     {
-                        report(Create(call.Syntax, field, acquisition, "'" + call.Syntax + "'"), call.Syntax);
-                        continue;
-                    }
-
-                    // M(), this.M(), a static call; a property or indexer of this instance read or assigned.
-                    foreach (var callee in LockRegions.SameInstanceCallees(operation))
-                    {
-                        if (_regions.AcquiredBy(callee, cancellationToken).TryGetValue(field, out var chain))
-                        {
-                            report(Create(operation.Syntax, field, acquisition, $"{LockRegions.Step(callee)} → {chain}"), operation.Syntax);
-                            break;
-                        }
+                        reported.Add(call.Location);
+                        reportDiagnostic(Create(call.Location, call.Held, call.Outer, $"{LockRegions.Step(call.Callee)} → {chain}"));
                     }
                 }
             }
         }
 
-        private Diagnostic Create(SyntaxNode site, IFieldSymbol field, IOperation acquisition, string how) =>
+        private Diagnostic Create(Location site, IFieldSymbol field, SyntaxNode acquisition, string how) =>
             Diagnostic.Create(
                 RuleDescriptors.SelfDeadlock,
-                site.GetLocation(),
-                new[] { acquisition.Syntax.GetLocation() },
+                site,
+                new[] { acquisition.GetLocation() },
                 ImmutableDictionary<string, string?>.Empty.Add(FixProperty, TaskSymbols.Is(field.Type, _locks.RuntimeLock) ? "RLock" : "None"),
                 field.Name,
                 how);

@@ -11,5 +11,6 @@ public static class Suites
         ["analyzers"] = Analyzers.AnalyzersSuite.Run,
         ["locks"] = Analyzers.LockScaleBenchmark.Run, // the lock-rule part of 'analyzers' alone
         ["runtime"] = Runtime.RuntimeSuite.Run,
+        ["locks-inproc"] = Analyzers.LockRulesInProcess.Run, // the lock rules in process, to profile
     };
 }

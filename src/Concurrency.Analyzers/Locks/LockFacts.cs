@@ -209,7 +209,8 @@ internal sealed class LockFactsCollector
     private readonly SynchronousCallbacks _callbacks;
     private readonly IAssemblySymbol _assembly;
     private readonly Compilation _compilation;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>> _facts = new(SymbolEqualityComparer.Default);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>> _facts;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, MethodLockFacts> _readLater = new(SymbolEqualityComparer.Default);
 
     private LockFactsCollector(Compilation compilation)
     {
@@ -217,10 +218,139 @@ internal sealed class LockFactsCollector
         _callbacks = new SynchronousCallbacks(compilation);
         _assembly = compilation.Assembly;
         _compilation = compilation;
+
+        // Sized for the members of the compilation, with many lock stripes: every body of a large
+        // solution is added once, from many analyzer threads at a time.
+        var capacity = Math.Max(64, compilation.SyntaxTrees.Count() * 16);
+        _facts = new System.Collections.Concurrent.ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>>(concurrencyLevel: 64, capacity, SymbolEqualityComparer.Default);
     }
 
     public static LockFactsCollector For(Compilation compilation) =>
         Collectors.GetValue(compilation, c => new LockFactsCollector(c));
+
+    /// <summary>The facts of every body collected so far, in no particular order.</summary>
+    public List<MethodLockFacts> All() => _facts.Values.SelectMany(f => f).ToList();
+
+    /// <summary>
+    /// Whether a type's code may take locks (<see cref="LockRegions.MayTakeLocks"/> over its
+    /// declarations): the lock rules analyze only the members of such types; the others are read
+    /// only when a call made under a lock reaches them.
+    /// </summary>
+    public static bool MayTakeLocks(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        type.DeclaringSyntaxReferences.Any(reference => LockRegions.MayTakeLocks(reference.GetSyntax(cancellationToken)));
+
+    /// <summary>The facts of a method without lock syntax: its calls, read once when first needed.</summary>
+    private MethodLockFacts FactsReadLater(IMethodSymbol method) => _readLater.GetOrAdd(method, m =>
+    {
+        var facts = new MethodLockFacts(m, m);
+        facts.FindCallsLater(token => CallsOf(m, token));
+        return facts;
+    });
+
+    /// <summary>
+    /// Calls resolved over the facts collected; a method without lock syntax (not collected) gets
+    /// facts read on demand, its calls only. Over the whole compilation (<paramref name="type"/> null)
+    /// virtual calls reach the overrides and implementations of every type of the compilation; inside
+    /// one type, only that type's methods are followed.
+    /// </summary>
+    public LockOrderGraph.ICallTargets Targets(IEnumerable<MethodLockFacts> collected, INamedTypeSymbol? type = null) => new CompilationTargets(this, collected, type);
+
+    private sealed class CompilationTargets : LockOrderGraph.ICallTargets
+    {
+        private readonly LockFactsCollector _collector;
+        private readonly INamedTypeSymbol? _type;
+        private readonly Dictionary<ISymbol, MethodLockFacts> _facts = new(SymbolEqualityComparer.Default);
+        private Dictionary<IMethodSymbol, List<IMethodSymbol>>? _overriding;
+
+        public CompilationTargets(LockFactsCollector collector, IEnumerable<MethodLockFacts> collected, INamedTypeSymbol? type)
+        {
+            _collector = collector;
+            _type = type;
+            foreach (var fact in collected)
+            {
+                if (!_facts.ContainsKey(fact.Owner))
+                {
+                    _facts.Add(fact.Owner, fact);
+                }
+            }
+        }
+
+        public MethodLockFacts? FactsOf(IMethodSymbol method)
+        {
+            method = method.OriginalDefinition;
+            if (_facts.TryGetValue(method, out var known))
+            {
+                return known;
+            }
+
+            if (method.MethodKind == MethodKind.LocalFunction || method.DeclaringSyntaxReferences.Length == 0
+                || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _collector._assembly)
+                || (_type is not null && !SymbolEqualityComparer.Default.Equals(method.ContainingType, _type)))
+            {
+                return null;
+            }
+
+            var later = _collector.FactsReadLater(method);
+            _facts.Add(method, later);
+            return later;
+        }
+
+        public IEnumerable<IMethodSymbol> Overriding(IMethodSymbol method) =>
+            _type is not null ? Enumerable.Empty<IMethodSymbol>() : (_overriding ??= OverridingInCompilation()).TryGetValue(method.OriginalDefinition, out var list) ? list : Enumerable.Empty<IMethodSymbol>();
+
+        // Overridden and interface methods → the methods of the compilation that override or implement them.
+        private Dictionary<IMethodSymbol, List<IMethodSymbol>> OverridingInCompilation()
+        {
+            var result = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
+            void Add(IMethodSymbol implemented, IMethodSymbol implementation)
+            {
+                if (!result.TryGetValue(implemented.OriginalDefinition, out var list))
+                {
+                    result[implemented.OriginalDefinition] = list = new List<IMethodSymbol>();
+                }
+
+                list.Add(implementation);
+            }
+
+            var types = new Stack<INamespaceOrTypeSymbol>();
+            types.Push(_collector._assembly.GlobalNamespace);
+            while (types.Count > 0)
+            {
+                var container = types.Pop();
+                foreach (var member in container.GetMembers())
+                {
+                    switch (member)
+                    {
+                        case INamespaceOrTypeSymbol nested:
+                            types.Push(nested);
+                            break;
+                        case IMethodSymbol { IsStatic: false, ContainingType: { } type } method:
+                            for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                            {
+                                Add(overridden, method);
+                            }
+
+                            foreach (var explicitly in method.ExplicitInterfaceImplementations)
+                            {
+                                Add(explicitly, method);
+                            }
+
+                            foreach (var candidate in type.AllInterfaces.SelectMany(i => i.GetMembers(method.Name)).OfType<IMethodSymbol>())
+                            {
+                                if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(candidate)?.OriginalDefinition, method))
+                                {
+                                    Add(candidate, method);
+                                }
+                            }
+
+                            break;
+                    }
+                }
+            }
+
+            return result;
+        }
+    }
 
     /// <summary>The facts of a member's operation blocks and of the local functions in them.</summary>
     public ImmutableArray<MethodLockFacts> Collect(ISymbol owner, ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
@@ -254,12 +384,13 @@ internal sealed class LockFactsCollector
             return ImmutableArray.Create(initializer);
         }
 
-        var facts = new MethodLockFacts(method.OriginalDefinition, owner);
         if (!mayTakeLocks)
         {
-            facts.FindCallsLater(token => CallsOf(method, token));
-            return ImmutableArray.Create(facts);
+            // Read on demand (Targets) if a call made under a lock reaches it.
+            return ImmutableArray<MethodLockFacts>.Empty;
         }
+
+        var facts = new MethodLockFacts(method.OriginalDefinition, owner);
 
         var locals = new Queue<ILocalFunctionOperation>();
         foreach (var block in blocks)

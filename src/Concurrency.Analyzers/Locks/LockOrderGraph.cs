@@ -46,37 +46,40 @@ internal static class LockOrderGraph
         public int Rank { get; set; }
     }
 
+    /// <summary>How calls reach facts: the facts of a method, and the methods a virtual call may run instead.</summary>
+    public interface ICallTargets
+    {
+        /// <summary>The facts of <paramref name="method"/>, or null when it is not code the analysis knows.</summary>
+        MethodLockFacts? FactsOf(IMethodSymbol method);
+
+        /// <summary>The overrides and implementations a call to <paramref name="method"/> may run.</summary>
+        IEnumerable<IMethodSymbol> Overriding(IMethodSymbol method);
+    }
+
     /// <summary>Every edge of the facts: nested acquisitions, and the locks callees take under a held lock.</summary>
-    public static List<LockEdge> Edges(IEnumerable<MethodLockFacts> facts, bool followDispatch, CancellationToken cancellationToken)
+    public static List<LockEdge> Edges(IReadOnlyCollection<MethodLockFacts> all, ICallTargets targets, CancellationToken cancellationToken)
     {
         var comparer = SymbolEqualityComparer.Default;
-        var all = facts.ToList();
-        var byOwner = new Dictionary<ISymbol, MethodLockFacts>(comparer);
-        foreach (var fact in all)
-        {
-            if (!byOwner.ContainsKey(fact.Owner))
-            {
-                byOwner.Add(fact.Owner, fact);
-            }
-        }
-
-        // Built the first time a call can dispatch to another method.
-        Dictionary<IMethodSymbol, List<MethodLockFacts>>? implementations = null;
         List<MethodLockFacts> Resolve(IMethodSymbol callee)
         {
-            var targets = new List<MethodLockFacts>();
-            if (byOwner.TryGetValue(callee, out var direct))
+            var resolved = new List<MethodLockFacts>();
+            if (targets.FactsOf(callee) is { } direct)
             {
-                targets.Add(direct);
+                resolved.Add(direct);
             }
 
-            if (followDispatch && (callee.IsVirtual || callee.IsAbstract || callee.IsOverride)
-                && (implementations ??= Implementations(byOwner.Values)).TryGetValue(callee, out var overriding))
+            if (callee.IsVirtual || callee.IsAbstract || callee.IsOverride)
             {
-                targets.AddRange(overriding);
+                foreach (var overriding in targets.Overriding(callee))
+                {
+                    if (targets.FactsOf(overriding) is { } facts && !resolved.Contains(facts))
+                    {
+                        resolved.Add(facts);
+                    }
+                }
             }
 
-            return targets;
+            return resolved;
         }
 
         // Only methods reachable from a call made under a lock need a summary.
@@ -160,49 +163,6 @@ internal static class LockOrderGraph
         }
 
         return edges;
-    }
-
-    /// <summary>Overridden and interface methods → the facts of the methods that override or implement them.</summary>
-    private static Dictionary<IMethodSymbol, List<MethodLockFacts>> Implementations(IEnumerable<MethodLockFacts> facts)
-    {
-        var result = new Dictionary<IMethodSymbol, List<MethodLockFacts>>(SymbolEqualityComparer.Default);
-        void Add(IMethodSymbol implemented, MethodLockFacts implementation)
-        {
-            if (!result.TryGetValue(implemented.OriginalDefinition, out var list))
-            {
-                result[implemented.OriginalDefinition] = list = new List<MethodLockFacts>();
-            }
-
-            list.Add(implementation);
-        }
-
-        foreach (var fact in facts)
-        {
-            if (fact.Owner is not IMethodSymbol { IsStatic: false, ContainingType: { } type } method)
-            {
-                continue;
-            }
-
-            for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
-            {
-                Add(overridden, fact);
-            }
-
-            foreach (var explicitly in method.ExplicitInterfaceImplementations)
-            {
-                Add(explicitly, fact);
-            }
-
-            foreach (var member in type.AllInterfaces.SelectMany(i => i.GetMembers(method.Name)).OfType<IMethodSymbol>())
-            {
-                if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(member)?.OriginalDefinition, method))
-                {
-                    Add(member, fact);
-                }
-            }
-        }
-
-        return result;
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -27,18 +26,29 @@ public sealed class LockOrderInversionAcrossTypesAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var collector = LockFactsCollector.For(start.Compilation);
-            var facts = new ConcurrentBag<MethodLockFacts>();
-            start.RegisterOperationBlockAction(block =>
-            {
-                foreach (var fact in collector.Collect(block.OwningSymbol, block.OperationBlocks, block.CancellationToken))
+
+            // The collector keeps the facts of every body analyzed; nothing else to gather here. Types
+            // without lock syntax are left out: their methods are read only if a held call reaches them.
+            start.RegisterSymbolStartAction(
+                type =>
                 {
-                    facts.Add(fact);
-                }
-            });
+                    if (LockFactsCollector.MayTakeLocks((INamedTypeSymbol)type.Symbol, type.CancellationToken))
+                    {
+                        type.RegisterOperationBlockAction(block =>
+                        {
+                            // Members of nested types belong to their own type's start action.
+                            if (SymbolEqualityComparer.Default.Equals(block.OwningSymbol.ContainingType, type.Symbol))
+                            {
+                                collector.Collect(block.OwningSymbol, block.OperationBlocks, block.CancellationToken);
+                            }
+                        });
+                    }
+                },
+                SymbolKind.NamedType);
             start.RegisterCompilationEndAction(end =>
             {
-                var all = facts.ToList();
-                var edges = LockOrderGraph.Edges(all, followDispatch: true, end.CancellationToken);
+                var all = collector.All();
+                var edges = LockOrderGraph.Edges(all, collector.Targets(all), end.CancellationToken);
                 if (edges.Count == 0)
                 {
                     return;
@@ -49,9 +59,9 @@ public sealed class LockOrderInversionAcrossTypesAnalyzer : DiagnosticAnalyzer
                 // Sites the per-type analysis reports already, found again for the types in question only.
                 var types = new HashSet<INamedTypeSymbol?>(inversions.Select(i => i.Edge.Site.Type), SymbolEqualityComparer.Default);
                 var withinTypes = new HashSet<Location>(all
-                    .Where(f => types.Contains(f.Type))
-                    .GroupBy(f => f.Type, SymbolEqualityComparer.Default)
-                    .SelectMany(g => LockOrderInversionAnalyzer.WithinType(g, end.CancellationToken))
+                    .Where(f => f.Type is not null && types.Contains(f.Type))
+                    .GroupBy(f => f.Type!, SymbolEqualityComparer.Default)
+                    .SelectMany(g => LockOrderInversionAnalyzer.WithinType(collector, (INamedTypeSymbol)g.Key!, g, end.CancellationToken))
                     .Select(i => i.Edge.Location));
                 foreach (var inversion in inversions)
                 {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -44,21 +43,28 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolStartAction(
                 type =>
                 {
-                    var facts = new ConcurrentBag<MethodLockFacts>();
+                    // A type whose code takes no lock has no inversion of its own.
+                    if (!LockFactsCollector.MayTakeLocks((INamedTypeSymbol)type.Symbol, type.CancellationToken))
+                    {
+                        return;
+                    }
+
+                    var facts = new List<MethodLockFacts>();
                     type.RegisterOperationBlockAction(block =>
                     {
                         // Members of nested types belong to their own type's analysis.
                         if (SymbolEqualityComparer.Default.Equals(block.OwningSymbol.ContainingType, type.Symbol))
                         {
-                            foreach (var fact in collector.Collect(block.OwningSymbol, block.OperationBlocks, block.CancellationToken))
+                            var collected = collector.Collect(block.OwningSymbol, block.OperationBlocks, block.CancellationToken);
+                            lock (facts)
                             {
-                                facts.Add(fact);
+                                facts.AddRange(collected);
                             }
                         }
                     });
                     type.RegisterSymbolEndAction(end =>
                     {
-                        foreach (var inversion in WithinType(facts, end.CancellationToken))
+                        foreach (var inversion in WithinType(collector, (INamedTypeSymbol)type.Symbol, facts, end.CancellationToken))
                         {
                             end.ReportDiagnostic(Create(RuleDescriptors.LockOrderInversion, inversion));
                         }
@@ -69,7 +75,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The inversions among one type's own code, following calls to its own methods only.</summary>
-    internal static List<LockOrderGraph.Inversion> WithinType(IEnumerable<MethodLockFacts> facts, System.Threading.CancellationToken cancellationToken)
+    internal static List<LockOrderGraph.Inversion> WithinType(LockFactsCollector collector, INamedTypeSymbol type, IEnumerable<MethodLockFacts> facts, System.Threading.CancellationToken cancellationToken)
     {
         var list = facts.ToList();
         if (list.Sum(f => f.Nested.Count + f.HeldCalls.Count) < 2)
@@ -77,7 +83,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
             return new List<LockOrderGraph.Inversion>(); // a cycle needs two edges at least
         }
 
-        var edges = LockOrderGraph.Edges(list, followDispatch: false, cancellationToken);
+        var edges = LockOrderGraph.Edges(list, collector.Targets(list, type), cancellationToken);
         return edges.Count == 0 ? new List<LockOrderGraph.Inversion>() : LockOrderGraph.Inversions(edges, MonitorLocks(list), cancellationToken);
     }
 

@@ -221,6 +221,71 @@ public class LockOrderInversionTests
         """);
 
     [Fact]
+    public Task Through_a_class_that_takes_no_lock_itself() => Verify("""
+        class Orders
+        {
+            public static readonly object Book = new object();
+            void Place() { lock (Book) { [|Relay.Pass()|]; } }
+        }
+        static class Relay { public static void Pass() => Stock.Reserve(); }
+        static class Stock
+        {
+            public static readonly object Shelf = new object();
+            public static void Reserve() { lock (Shelf) { } }
+            static void Recount() { lock (Shelf) { lock ([|Orders.Book|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Through_an_implementation_that_takes_no_lock_itself() => Verify("""
+        interface ISink { void Write(string line); }
+        class ForwardingSink : ISink { public void Write(string line) => Disk.Flush(); }
+        static class Disk
+        {
+            public static readonly object Gate = new object();
+            public static void Flush() { lock (Gate) { } }
+        }
+        class Logger
+        {
+            private static readonly object Log = new object();
+            private readonly ISink _sink = new ForwardingSink();
+            void Write(string line) { lock (Log) { [|_sink.Write(line)|]; } }
+            void Rotate() { lock (Disk.Gate) { lock ([|Log|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Through_a_local_function() => Verify("""
+        class Cache
+        {
+            private readonly object _entries = new object();
+            private readonly object _stats = new object();
+            void Put()
+            {
+                lock (_entries) { [|Count()|]; }
+                void Count() { lock (_stats) { } }
+            }
+            void Report() { lock (_stats) { lock ([|_entries|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task A_nested_type_is_analyzed_once_on_its_own() => Verify("""
+        class Outer
+        {
+            private readonly object _gate = new object();
+            void M() { lock (_gate) { } }
+            class Inner
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new object();
+                void AB() { lock (_a) { lock ([|_b|]) { } } }
+                void BA() { lock (_b) { lock ([|_a|]) { } } }
+            }
+        }
+        """);
+
+    [Fact]
     public Task Inside_one_type_the_rule_reports_while_typing_without_the_compilation_end_part() => VerifyCS.VerifyAnalyzerAsync(Usings + """
         class Ledger
         {

@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Concurrency.Analyzers.Locks;
+using Concurrency.Benchmarks.Harness;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Concurrency.Benchmarks.Analyzers;
+
+/// <summary>
+/// Suite <c>locks-inproc</c>: the lock rules on the 2,000-file code of
+/// <see cref="LockScaleBenchmark"/>, in process, three times, each rule's time as Roslyn's telemetry
+/// charges it — quicker than real builds, and a process to attach a profiler to
+/// (<c>dotnet-trace collect -- …/Concurrency.Benchmarks locks-inproc</c>).
+/// </summary>
+public static class LockRulesInProcess
+{
+    public static void Run(MetricSink sink)
+    {
+        var analyzers = typeof(LockOrderInversionAnalyzer).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.Namespace == typeof(LockOrderInversionAnalyzer).Namespace)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToImmutableArray();
+        for (var round = 0; round < 3; round++)
+        {
+            var trees = Enumerable.Range(0, 2000).Select(i => CSharpSyntaxTree.ParseText(LockScaleBenchmark.Source(i, 2000, dense: false), path: $"Service{i}.cs"));
+            var compilation = CSharpCompilation.Create("Dense", trees, Infrastructure.ReferenceAssemblies.Net80, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            _ = compilation.GetDiagnostics();
+            var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: true, logAnalyzerExecutionTime: true);
+            var withAnalyzers = compilation.WithAnalyzers(analyzers.Add(new BindEverythingAnalyzer()), options);
+            var stopwatch = Stopwatch.StartNew();
+            var diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+            sink.Add($"locks_inproc.wall.ms.{round}", stopwatch.Elapsed.TotalMilliseconds);
+            sink.Add($"locks_inproc.diagnostics.{round}", diagnostics.Length);
+            foreach (var analyzer in analyzers)
+            {
+                var telemetry = withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None).GetAwaiter().GetResult();
+                sink.Add($"locks_inproc.{analyzer.GetType().Name}.ms.{round}", telemetry.ExecutionTime.TotalMilliseconds);
+            }
+        }
+    }
+}

@@ -211,6 +211,7 @@ internal sealed class LockFactsCollector
     private readonly Compilation _compilation;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>> _facts;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, MethodLockFacts> _readLater = new(SymbolEqualityComparer.Default);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, bool> _typeMayTakeLocks = new(SymbolEqualityComparer.Default);
 
     private LockFactsCollector(Compilation compilation)
     {
@@ -236,8 +237,8 @@ internal sealed class LockFactsCollector
     /// declarations): the lock rules analyze only the members of such types; the others are read
     /// only when a call made under a lock reaches them.
     /// </summary>
-    public static bool MayTakeLocks(INamedTypeSymbol type, CancellationToken cancellationToken) =>
-        type.DeclaringSyntaxReferences.Any(reference => LockRegions.MayTakeLocks(reference.GetSyntax(cancellationToken)));
+    public bool MayTakeLocks(INamedTypeSymbol? type, CancellationToken cancellationToken) =>
+        type is not null && _typeMayTakeLocks.GetOrAdd(type, t => t.DeclaringSyntaxReferences.Any(reference => LockRegions.MayTakeLocks(reference.GetSyntax(cancellationToken))));
 
     /// <summary>The facts of a method without lock syntax: its calls, read once when first needed.</summary>
     private MethodLockFacts FactsReadLater(IMethodSymbol method) => _readLater.GetOrAdd(method, m =>
@@ -355,6 +356,11 @@ internal sealed class LockFactsCollector
     /// <summary>The facts of a member's operation blocks and of the local functions in them.</summary>
     public ImmutableArray<MethodLockFacts> Collect(ISymbol owner, ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
     {
+        if (!MayTakeLocks(owner.ContainingType, cancellationToken))
+        {
+            return ImmutableArray<MethodLockFacts>.Empty;
+        }
+
         if (_facts.TryGetValue(owner, out var known))
         {
             return known;

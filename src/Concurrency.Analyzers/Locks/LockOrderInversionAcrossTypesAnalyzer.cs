@@ -27,24 +27,9 @@ public sealed class LockOrderInversionAcrossTypesAnalyzer : DiagnosticAnalyzer
         {
             var collector = LockFactsCollector.For(start.Compilation);
 
-            // The collector keeps the facts of every body analyzed; nothing else to gather here. Types
-            // without lock syntax are left out: their methods are read only if a held call reaches them.
-            start.RegisterSymbolStartAction(
-                type =>
-                {
-                    if (LockFactsCollector.MayTakeLocks((INamedTypeSymbol)type.Symbol, type.CancellationToken))
-                    {
-                        type.RegisterOperationBlockAction(block =>
-                        {
-                            // Members of nested types belong to their own type's start action.
-                            if (SymbolEqualityComparer.Default.Equals(block.OwningSymbol.ContainingType, type.Symbol))
-                            {
-                                collector.Collect(block.OwningSymbol, block.OperationBlocks, block.CancellationToken);
-                            }
-                        });
-                    }
-                },
-                SymbolKind.NamedType);
+            // The collector keeps the facts of every body analyzed (types without lock syntax are
+            // skipped: their methods are read only if a held call reaches them).
+            start.RegisterOperationBlockAction(block => collector.Collect(block.OwningSymbol, block.OperationBlocks, block.CancellationToken));
             start.RegisterCompilationEndAction(end =>
             {
                 var all = collector.All();

@@ -44,7 +44,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
                 type =>
                 {
                     // A type whose code takes no lock has no inversion of its own.
-                    if (!LockFactsCollector.MayTakeLocks((INamedTypeSymbol)type.Symbol, type.CancellationToken))
+                    if (!collector.MayTakeLocks((INamedTypeSymbol)type.Symbol, type.CancellationToken))
                     {
                         return;
                     }

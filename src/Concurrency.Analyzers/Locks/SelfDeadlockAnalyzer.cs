@@ -41,23 +41,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
             }
 
             var analysis = new Analysis(start.Compilation, locks);
-            start.RegisterSymbolStartAction(
-                type =>
-                {
-                    // Only types whose code takes locks are walked (with CONC101, through the shared facts).
-                    if (LockFactsCollector.MayTakeLocks((INamedTypeSymbol)type.Symbol, type.CancellationToken))
-                    {
-                        type.RegisterOperationBlockAction(block =>
-                        {
-                            // Members of nested types belong to their own type's start action.
-                            if (SymbolEqualityComparer.Default.Equals(block.OwningSymbol.ContainingType, type.Symbol))
-                            {
-                                analysis.Analyze(block.OwningSymbol, block.OperationBlocks, block.ReportDiagnostic, block.CancellationToken);
-                            }
-                        });
-                    }
-                },
-                SymbolKind.NamedType);
+            start.RegisterOperationBlockAction(block => analysis.Analyze(block.OwningSymbol, block.OperationBlocks, block.ReportDiagnostic, block.CancellationToken));
         });
     }
 

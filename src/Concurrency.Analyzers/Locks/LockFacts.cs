@@ -61,8 +61,6 @@ internal sealed class MethodLockFacts
         }
     }
 
-    public void AddCall(IMethodSymbol callee) => (_calls ??= new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default)).Add(callee);
-
     public void AddNested(LockEdge edge) => (_nested ??= new List<LockEdge>()).Add(edge);
 
     public void AddHeldCall(HeldCall call) => (_heldCalls ??= new List<HeldCall>()).Add(call);
@@ -73,8 +71,8 @@ internal sealed class MethodLockFacts
     public void AddReentry(Reentry reentry) => (_reentries ??= new List<Reentry>()).Add(reentry);
 
     /// <summary>
-    /// For a body without any lock syntax — the bulk of a solution — the calls are found only when a
-    /// summary needs them, that is when a call made under a lock reaches the method.
+    /// The calls are found only when a summary needs them, that is when a call made under a lock
+    /// reaches the method: most methods never are, and their bodies are never walked for calls.
     /// </summary>
     public void FindCallsLater(Func<CancellationToken, HashSet<IMethodSymbol>> find) => _findCalls = find;
 
@@ -284,7 +282,7 @@ internal sealed class LockFactsCollector
                 return known;
             }
 
-            if (method.MethodKind == MethodKind.LocalFunction || method.DeclaringSyntaxReferences.Length == 0
+            if (method.DeclaringSyntaxReferences.Length == 0
                 || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _collector._assembly)
                 || (_type is not null && !SymbolEqualityComparer.Default.Equals(method.ContainingType, _type)))
             {
@@ -396,7 +394,10 @@ internal sealed class LockFactsCollector
             return ImmutableArray<MethodLockFacts>.Empty;
         }
 
+        // Calls are read when a summary needs them (a call made under a lock reaches the method), so
+        // the walk can leave out whatever takes no lock.
         var facts = new MethodLockFacts(method.OriginalDefinition, owner);
+        facts.FindCallsLater(token => CallsOf(method, token));
 
         var locals = new Queue<ILocalFunctionOperation>();
         foreach (var block in blocks)
@@ -415,7 +416,9 @@ internal sealed class LockFactsCollector
         while (locals.Count > 0)
         {
             var local = locals.Dequeue();
-            var localFacts = new MethodLockFacts(local.Symbol.OriginalDefinition, owner);
+            var localFunction = local.Symbol;
+            var localFacts = new MethodLockFacts(localFunction.OriginalDefinition, owner);
+            localFacts.FindCallsLater(token => CallsOf(localFunction, token));
             new BodyWalker(this, localFacts, locals).Walk(local, cancellationToken);
             result.Add(localFacts);
         }
@@ -543,6 +546,14 @@ internal sealed class LockFactsCollector
                     continue;
                 }
 
+                // Outside any region, a statement without lock syntax holds and takes nothing: not walked
+                // (its calls are read on demand, if a call made under a lock reaches this method).
+                if (_held.Count == 0 && !LockRegions.MayTakeLocks(statement.Syntax))
+                {
+                    beforeTry = null;
+                    continue;
+                }
+
                 Visit(statement, runs);
                 beforeTry = null;
                 switch (statement)
@@ -606,7 +617,7 @@ internal sealed class LockFactsCollector
         /// <summary>The methods an operation calls: recorded, and under every lock held here.</summary>
         private void Called(IOperation operation, bool runs)
         {
-            if (operation is not (IInvocationOperation or IObjectCreationOperation or IPropertyReferenceOperation))
+            if (_held.Count == 0 || operation is not (IInvocationOperation or IObjectCreationOperation or IPropertyReferenceOperation))
             {
                 return;
             }
@@ -618,8 +629,8 @@ internal sealed class LockFactsCollector
                 return;
             }
 
-            var allHeld = _held.Count == 0 ? ImmutableArray<IFieldSymbol>.Empty : _held.Select(h => h.Field).ToImmutableArray();
-            var location = _held.Count == 0 ? null : operation.Syntax.GetLocation();
+            var allHeld = _held.Select(h => h.Field).ToImmutableArray();
+            var location = operation.Syntax.GetLocation();
             var callOnThis = operation switch
             {
                 IInvocationOperation call => LockRegions.IsSameInstanceCall(call),
@@ -628,14 +639,9 @@ internal sealed class LockFactsCollector
             };
             foreach (var callee in _callees)
             {
-                if (runs)
-                {
-                    _facts.AddCall(callee);
-                }
-
                 foreach (var held in _held)
                 {
-                    _facts.AddHeldCall(new HeldCall(held.Field, callee, location!, held.Outer, allHeld) { OnThis = callOnThis && held.OnThis });
+                    _facts.AddHeldCall(new HeldCall(held.Field, callee, location, held.Outer, allHeld) { OnThis = callOnThis && held.OnThis });
                 }
             }
         }

@@ -270,6 +270,27 @@ public class LockOrderInversionTests
         """);
 
     [Fact]
+    public Task A_long_method_with_one_lock_region_and_a_local_function_declared_outside_it() => Verify("""
+        class Worker
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            void Run(int count)
+            {
+                var total = 0;
+                for (var i = 0; i < count; i++) { total += i * i; }
+                void Flush() { TakeB(); }
+                Log(total);
+                TakeB();
+                lock (_a) { [|Flush()|]; }
+            }
+            void TakeB() { lock (_b) { } }
+            void Log(int value) => Console.WriteLine(value);
+            void Other() { lock (_b) { lock ([|_a|]) { } } }
+        }
+        """);
+
+    [Fact]
     public Task A_nested_type_is_analyzed_once_on_its_own() => Verify("""
         class Outer
         {

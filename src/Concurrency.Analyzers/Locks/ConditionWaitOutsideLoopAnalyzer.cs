@@ -43,7 +43,7 @@ public sealed class ConditionWaitOutsideLoopAnalyzer : DiagnosticAnalyzer
                     var method = invocation.TargetMethod;
                     var isMonitorWait = method.Name == "Wait" && TaskSymbols.Is(method.ContainingType, monitor);
                     var isConditionWait = method.Name == "Wait" && TaskSymbols.Is(method.ContainingType, condition);
-                    if ((!isMonitorWait && !isConditionWait) || IsInLoop(invocation.Syntax))
+                    if ((!isMonitorWait && !isConditionWait) || IsInLoop(invocation.Syntax) || IsTimedAndRechecked(invocation, isMonitorWait))
                     {
                         return;
                     }
@@ -74,6 +74,25 @@ public sealed class ConditionWaitOutsideLoopAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A wait with a timeout under <c>if (condition)</c>, followed in the same block by a test of the
+    /// same condition (<c>if (!_set) { Monitor.Wait(this, timeout); if (!_set) return false; }</c>): the
+    /// code re-checks after waking and never goes on as if the condition held.
+    /// </summary>
+    private static bool IsTimedAndRechecked(IInvocationOperation invocation, bool isMonitorWait)
+    {
+        var explicitArguments = invocation.Arguments.Count(a => a.ArgumentKind != ArgumentKind.DefaultValue);
+        if (explicitArguments < (isMonitorWait ? 2 : 1)
+            || invocation.Syntax.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement
+            || block.Parent is not IfStatementSyntax { Condition: var condition })
+        {
+            return false;
+        }
+
+        return block.Statements.Skip(block.Statements.IndexOf(statement) + 1)
+            .Any(s => s is IfStatementSyntax recheck && recheck.Condition.IsEquivalentTo(condition, topLevel: false));
     }
 
     /// <summary>

@@ -42,6 +42,11 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
     {
         var statement = (IExpressionStatementOperation)context.Operation;
         var call = statement.Operation is IAwaitOperation awaited ? awaited.Operation : statement.Operation;
+        while (call is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } awaitable })
+        {
+            call = awaitable; // await s.WaitAsync().ConfigureAwait(false);
+        }
+
         if (call is not IInvocationOperation invocation
             || statement.Syntax is not ExpressionStatementSyntax acquisition
             || locks.AcquiresIncludingAsync(invocation) is not { } key
@@ -52,7 +57,10 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
 
         var function = acquisition.Ancestors().FirstOrDefault(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or CompilationUnitSyntax);
         var releases = function is null ? new List<ExpressionStatementSyntax>() : Releases(function, key, locks, statement.SemanticModel!, context.CancellationToken);
-        if (releases.Count == 0)
+
+        // Released only in catch blocks: the lock is handed over on success (a pool keeps the slot
+        // for its caller) and given back on failure — by design, not a leak.
+        if (releases.Count == 0 || releases.All(r => r.Ancestors().TakeWhile(a => a != function).Any(a => a is CatchClauseSyntax)))
         {
             return;
         }
@@ -84,9 +92,7 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool IsReleasedInFinally(ExpressionStatementSyntax acquisition, string key, LockSymbols locks, SemanticModel model, System.Threading.CancellationToken cancellationToken)
     {
-        if (acquisition.Parent is BlockSyntax block
-            && block.Statements.IndexOf(acquisition) is var index && index + 1 < block.Statements.Count
-            && block.Statements[index + 1] is TryStatementSyntax { Finally: { } following }
+        if (StatementAfter(acquisition) is TryStatementSyntax { Finally: { } following }
             && Releases(following.Block, key, locks, model, cancellationToken).Count > 0)
         {
             return true;
@@ -105,6 +111,49 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The statement that runs right after <paramref name="statement"/>: the next one of its block, or,
+    /// when it ends a branch of an <c>if</c>/<c>else</c> (<c>if (async) await s.WaitAsync(); else s.Wait();</c>),
+    /// the one after the whole <c>if</c>.
+    /// </summary>
+    private static StatementSyntax? StatementAfter(StatementSyntax statement)
+    {
+        SyntaxNode current = statement;
+        while (true)
+        {
+            switch (current.Parent)
+            {
+                case BlockSyntax block when block.Statements.IndexOf((StatementSyntax)current) is var index:
+                    if (index + 1 < block.Statements.Count)
+                    {
+                        return block.Statements[index + 1];
+                    }
+
+                    if (block.Parent is not (IfStatementSyntax or ElseClauseSyntax))
+                    {
+                        return null;
+                    }
+
+                    current = block;
+                    break;
+                case IfStatementSyntax ifStatement when ifStatement.Statement == current:
+                    current = ifStatement;
+                    break;
+                case ElseClauseSyntax { Parent: IfStatementSyntax ifStatement }:
+                    current = ifStatement;
+                    break;
+                default:
+                    return null;
+            }
+
+            // Up through an 'else if' chain to the outermost if.
+            while (current is IfStatementSyntax { Parent: ElseClauseSyntax { Parent: IfStatementSyntax outer } })
+            {
+                current = outer;
+            }
+        }
     }
 
     /// <summary>The statements in <paramref name="scope"/> that release the lock <paramref name="key"/>.</summary>

@@ -149,7 +149,51 @@ public class ConditionWaitOutsideLoopTests
         class Consumer { public void Run(Signals signals) { if (!signals.Ready) [|signals.Changed.Wait()|]; } }
         """);
 
+    [Fact]
+    public Task A_timed_wait_without_a_second_test() => Verify("""
+        class Cell
+        {
+            private readonly object _gate = new object();
+            private object _value;
+            private bool _set;
+            public object Get(int milliseconds)
+            {
+                lock (_gate)
+                {
+                    if (!_set)
+                    {
+                        [|Monitor.Wait(_gate, milliseconds)|];
+                    }
+                    return _value;
+                }
+            }
+        }
+        """);
+
     // ---- negatives ----
+
+    [Fact]
+    public Task A_timed_wait_whose_condition_is_tested_again() => Verify("""
+        class Cell
+        {
+            private object _value;
+            private bool _set;
+            public bool TryGet(int milliseconds, out object result)
+            {
+                lock (this)
+                {
+                    if (!_set)
+                    {
+                        Monitor.Wait(this, milliseconds);
+                        if (!_set) { result = null; return false; }
+                    }
+                    result = _value;
+                    return true;
+                }
+            }
+        }
+        """);
+
 
     [Fact]
     public Task Monitor_Wait_in_a_while_loop() => Verify("""

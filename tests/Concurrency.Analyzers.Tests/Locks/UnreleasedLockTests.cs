@@ -171,7 +171,59 @@ public class UnreleasedLockTests
         }
         """);
 
+    [Fact]
+    public Task WaitAsync_awaited_with_ConfigureAwait() => Verify("""
+        class Pool
+        {
+            private readonly SemaphoreSlim _slots = new(4, 4);
+            private int _used;
+            async Task Use() { await [|_slots.WaitAsync()|].ConfigureAwait(false); _used++; _slots.Release(); }
+        }
+        """);
+
     // ---- negatives ----
+
+    [Fact]
+    public Task Acquired_in_both_branches_of_an_if_then_released_in_the_following_finally() => Verify("""
+        class Pool
+        {
+            private readonly SemaphoreSlim _clean = new(1, 1);
+            private int _cleaned;
+            async Task Clean(bool async, CancellationToken token)
+            {
+                if (async)
+                    await _clean.WaitAsync(token).ConfigureAwait(false);
+                else
+                    _clean.Wait(token);
+                try { _cleaned++; }
+                finally { _clean.Release(); }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Released_only_when_failing_the_slot_is_handed_to_the_caller() => Verify("""
+        class ConnectionPool
+        {
+            private readonly SemaphoreSlim _sessions = new(10, 10);
+            public object Rent(CancellationToken token)
+            {
+                _sessions.Wait(token);
+                try
+                {
+                    return Open();
+                }
+                catch (Exception)
+                {
+                    _sessions.Release();
+                    throw;
+                }
+            }
+            public void Return() => _sessions.Release();
+            private static object Open() => new object();
+        }
+        """);
+
 
     [Fact]
     public Task Released_in_the_following_finally() => Verify("""

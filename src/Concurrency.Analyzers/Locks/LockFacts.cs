@@ -8,9 +8,10 @@ namespace Concurrency.Analyzers.Locks;
 
 /// <summary>
 /// What one method body (or local function) does with field locks, read once from the operation
-/// tree the compiler hands the analyzers: the locks it takes, the methods it calls, the locks it
-/// takes while holding another, and the calls it makes while holding one. Lock-order analysis works
-/// on these facts alone, so no callee is bound a second time however often it is called.
+/// tree the compiler hands the analyzers: the locks it takes, the locks it takes while holding
+/// another, the calls it makes while holding one, and — only when a summary needs them — all the
+/// methods it calls. The lock rules work on these facts alone: every body is walked at most once
+/// for them, however often it is called.
 /// </summary>
 internal sealed class MethodLockFacts
 {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -208,9 +209,9 @@ internal sealed class LockFactsCollector
     private readonly SynchronousCallbacks _callbacks;
     private readonly IAssemblySymbol _assembly;
     private readonly Compilation _compilation;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>> _facts;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, MethodLockFacts> _readLater = new(SymbolEqualityComparer.Default);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<INamedTypeSymbol, bool> _typeMayTakeLocks = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>> _facts;
+    private readonly ConcurrentDictionary<IMethodSymbol, MethodLockFacts> _readLater = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _typeMayTakeLocks = new(SymbolEqualityComparer.Default);
 
     private LockFactsCollector(Compilation compilation)
     {
@@ -222,7 +223,7 @@ internal sealed class LockFactsCollector
         // Sized for the members of the compilation, with many lock stripes: every body of a large
         // solution is added once, from many analyzer threads at a time.
         var capacity = Math.Max(64, compilation.SyntaxTrees.Count() * 16);
-        _facts = new System.Collections.Concurrent.ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>>(concurrencyLevel: 64, capacity, SymbolEqualityComparer.Default);
+        _facts = new ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>>(concurrencyLevel: 64, capacity, SymbolEqualityComparer.Default);
     }
 
     public static LockFactsCollector For(Compilation compilation) =>
@@ -635,7 +636,7 @@ internal sealed class LockFactsCollector
             var callOnThis = operation switch
             {
                 IInvocationOperation call => LockRegions.IsSameInstanceCall(call),
-                IPropertyReferenceOperation property => property.Property.IsStatic || property.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance },
+                IPropertyReferenceOperation property => LockRegions.IsSameInstanceReference(property),
                 _ => false,
             };
             foreach (var callee in _callees)

@@ -145,9 +145,11 @@ internal sealed class LockRegions
     /// <c>new C { P = 1 }</c>) or inside <c>nameof</c>.
     /// </summary>
     public static IEnumerable<IMethodSymbol> SameInstanceAccessors(IPropertyReferenceOperation reference) =>
-        reference.Property.IsStatic || reference.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
-            ? AccessorsRun(reference)
-            : Enumerable.Empty<IMethodSymbol>();
+        IsSameInstanceReference(reference) ? AccessorsRun(reference) : Enumerable.Empty<IMethodSymbol>();
+
+    /// <summary><c>P</c>, <c>this.P</c>, <c>this[i]</c> or a static property: this instance's accessors.</summary>
+    public static bool IsSameInstanceReference(IPropertyReferenceOperation reference) =>
+        reference.Property.IsStatic || reference.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
     /// <summary>
     /// The accessors a property or indexer reference runs, on whatever instance: the getter where it

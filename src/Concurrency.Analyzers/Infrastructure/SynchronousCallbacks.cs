@@ -38,10 +38,11 @@ internal sealed class SynchronousCallbacks
     }
 
     /// <summary>
-    /// The operations a body runs itself, depth first: the bodies of lambdas it hands to a method
-    /// that runs them at once, not those of lambdas or local functions it only creates.
+    /// Every operation that may run when a body runs, depth first: local functions' bodies (they may
+    /// be called) and the bodies of lambdas handed to a method that runs them at once, not those of
+    /// lambdas that are only created.
     /// </summary>
-    public IEnumerable<IOperation> RunBy(IOperation root)
+    public IEnumerable<IOperation> MayRun(IOperation root)
     {
         var stack = new Stack<IOperation>();
         stack.Push(root);
@@ -51,12 +52,10 @@ internal sealed class SynchronousCallbacks
             yield return current;
             foreach (var child in current.ChildOperations.Reverse())
             {
-                if (child is ILocalFunctionOperation || (child is IAnonymousFunctionOperation lambda && !RunsNow(lambda)))
+                if (child is not IAnonymousFunctionOperation lambda || RunsNow(lambda))
                 {
-                    continue;
+                    stack.Push(child);
                 }
-
-                stack.Push(child);
             }
         }
     }

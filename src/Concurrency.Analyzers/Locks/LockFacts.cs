@@ -130,31 +130,40 @@ internal sealed class LockEdge
     public bool DirectlyNested { get; }
 }
 
-/// <summary>A call made while <see cref="Held"/> is held.</summary>
+/// <summary>A call made while a lock is held.</summary>
 internal sealed class HeldCall
 {
-    public HeldCall(IFieldSymbol held, IMethodSymbol callee, Location location, SyntaxNode outer, ImmutableArray<IFieldSymbol> allHeld)
+    private readonly Held _held;
+    private readonly bool _callOnThis;
+
+    /// <param name="held">The lock held at the call.</param>
+    /// <param name="callee">The method called.</param>
+    /// <param name="location">The call.</param>
+    /// <param name="allHeld">Every lock held at the call.</param>
+    /// <param name="callOnThis">The call is on this instance (or static).</param>
+    public HeldCall(Held held, IMethodSymbol callee, Location location, ImmutableArray<IFieldSymbol> allHeld, bool callOnThis)
     {
-        Held = held;
-        AllHeld = allHeld;
+        _held = held;
+        _callOnThis = callOnThis;
         Callee = callee;
         Location = location;
-        Outer = outer;
+        AllHeld = allHeld;
     }
 
-    public IFieldSymbol Held { get; }
+    public IFieldSymbol Held => _held.Field;
 
     public IMethodSymbol Callee { get; }
 
     public Location Location { get; }
 
-    public SyntaxNode Outer { get; }
+    /// <summary>The syntax that acquired <see cref="Held"/>.</summary>
+    public SyntaxNode Outer => _held.Outer;
 
     /// <summary>Every lock held at the call: the callee re-enters these rather than taking them.</summary>
     public ImmutableArray<IFieldSymbol> AllHeld { get; }
 
     /// <summary>The lock is held on this instance (or is static) and the call is on this instance (or static).</summary>
-    public bool OnThis { get; set; }
+    public bool OnThis => _callOnThis && _held.OnThis;
 }
 
 /// <summary>A lock held at a point of a body: the field, the syntax that took it, whether on this instance (or static).</summary>
@@ -303,15 +312,7 @@ internal sealed class LockFactsCollector
         private Dictionary<IMethodSymbol, List<IMethodSymbol>> OverridingInCompilation()
         {
             var result = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
-            void Add(IMethodSymbol implemented, IMethodSymbol implementation)
-            {
-                if (!result.TryGetValue(implemented.OriginalDefinition, out var list))
-                {
-                    result[implemented.OriginalDefinition] = list = new List<IMethodSymbol>();
-                }
-
-                list.Add(implementation);
-            }
+            void Add(IMethodSymbol implemented, IMethodSymbol implementation) => result.AddToList(implemented.OriginalDefinition, implementation);
 
             var types = new Stack<INamespaceOrTypeSymbol>();
             types.Push(_collector._assembly.GlobalNamespace);
@@ -643,7 +644,7 @@ internal sealed class LockFactsCollector
             {
                 foreach (var held in _held)
                 {
-                    _facts.AddHeldCall(new HeldCall(held.Field, callee, location, held.Outer, allHeld) { OnThis = callOnThis && held.OnThis });
+                    _facts.AddHeldCall(new HeldCall(held, callee, location, allHeld, callOnThis));
                 }
             }
         }
@@ -657,26 +658,12 @@ internal sealed class LockFactsCollector
     {
         var calls = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
         var buffer = new List<IMethodSymbol>();
-        foreach (var body in OperationHelpers.BodiesOf(method, _compilation, cancellationToken))
+        foreach (var operation in OperationHelpers.BodiesOf(method, _compilation, cancellationToken).SelectMany(_callbacks.MayRun))
         {
-            var stack = new Stack<IOperation>();
-            stack.Push(body);
-            while (stack.Count > 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var operation = stack.Pop();
-                buffer.Clear();
-                AddCallees(operation, buffer);
-                calls.UnionWith(buffer);
-
-                foreach (var child in operation.ChildOperations)
-                {
-                    if (child is not IAnonymousFunctionOperation lambda || _callbacks.RunsNow(lambda))
-                    {
-                        stack.Push(child);
-                    }
-                }
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            buffer.Clear();
+            AddCallees(operation, buffer);
+            calls.UnionWith(buffer);
         }
 
         return calls;

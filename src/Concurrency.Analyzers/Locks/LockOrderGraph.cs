@@ -102,12 +102,7 @@ internal static class LockOrderGraph
             {
                 foreach (var target in Resolve(callee))
                 {
-                    if (!callers.TryGetValue(target, out var list))
-                    {
-                        callers[target] = list = new List<MethodLockFacts>();
-                    }
-
-                    list.Add(fact);
+                    callers.AddToList(target, fact);
                     if (reachable.Add(target))
                     {
                         pending.Push(target);
@@ -257,12 +252,7 @@ internal static class LockOrderGraph
         var successors = new Dictionary<IFieldSymbol, List<LockEdge>>(comparer);
         foreach (var edge in edges)
         {
-            if (!successors.TryGetValue(edge.Held, out var list))
-            {
-                successors[edge.Held] = list = new List<LockEdge>();
-            }
-
-            list.Add(edge);
+            successors.AddToList(edge.Held, edge);
         }
 
         return successors;

@@ -218,9 +218,13 @@ internal sealed class LockFactsCollector
     private readonly SynchronousCallbacks _callbacks;
     private readonly IAssemblySymbol _assembly;
     private readonly Compilation _compilation;
-    private readonly ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>> _facts;
+    private readonly LockSyntaxIndex _index = new();
+
+    // The facts of the bodies with lock syntax, per type. A body is added under its type's lock
+    // only: analyzer threads work on different types at a time and never wait for one another,
+    // where one table of every body made them queue on its locks.
+    private readonly ConcurrentDictionary<INamedTypeSymbol, Dictionary<ISymbol, ImmutableArray<MethodLockFacts>>> _types = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, MethodLockFacts> _readLater = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _typeMayTakeLocks = new(SymbolEqualityComparer.Default);
 
     private LockFactsCollector(Compilation compilation)
     {
@@ -228,26 +232,33 @@ internal sealed class LockFactsCollector
         _callbacks = new SynchronousCallbacks(compilation);
         _assembly = compilation.Assembly;
         _compilation = compilation;
-
-        // Sized for the members of the compilation, with many lock stripes: every body of a large
-        // solution is added once, from many analyzer threads at a time.
-        var capacity = Math.Max(64, compilation.SyntaxTrees.Count() * 16);
-        _facts = new ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>>(concurrencyLevel: 64, capacity, SymbolEqualityComparer.Default);
     }
 
     public static LockFactsCollector For(Compilation compilation) =>
         Collectors.GetValue(compilation, c => new LockFactsCollector(c));
 
     /// <summary>The facts of every body collected so far, in no particular order.</summary>
-    public List<MethodLockFacts> All() => _facts.Values.SelectMany(f => f).ToList();
+    public List<MethodLockFacts> All() => _types.Values.SelectMany(Snapshot).ToList();
+
+    /// <summary>The facts collected so far of the bodies of one type (its nested types' are theirs).</summary>
+    public List<MethodLockFacts> Of(INamedTypeSymbol type) =>
+        _types.TryGetValue(type, out var members) ? Snapshot(members).ToList() : new List<MethodLockFacts>();
+
+    private static IEnumerable<MethodLockFacts> Snapshot(Dictionary<ISymbol, ImmutableArray<MethodLockFacts>> members)
+    {
+        lock (members)
+        {
+            return members.Values.SelectMany(f => f).ToList();
+        }
+    }
 
     /// <summary>
-    /// Whether a type's code may take locks (<see cref="LockRegions.MayTakeLocks"/> over its
-    /// declarations): the lock rules analyze only the members of such types; the others are read
-    /// only when a call made under a lock reaches them.
+    /// Whether a type's code may take locks (<see cref="LockSyntaxIndex"/> over its declarations): the
+    /// lock rules analyze only the members of such types; the others are read only when a call made
+    /// under a lock reaches them.
     /// </summary>
-    public bool MayTakeLocks(INamedTypeSymbol? type, CancellationToken cancellationToken) =>
-        type is not null && _typeMayTakeLocks.GetOrAdd(type, t => t.DeclaringSyntaxReferences.Any(reference => LockRegions.MayTakeLocks(reference.GetSyntax(cancellationToken))));
+    public bool MayTakeLocks(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        type.DeclaringSyntaxReferences.Any(reference => _index.MayTakeLocks(reference.SyntaxTree, reference.Span, cancellationToken));
 
     /// <summary>The facts of a method without lock syntax: its calls, read once when first needed.</summary>
     private MethodLockFacts FactsReadLater(IMethodSymbol method) => _readLater.GetOrAdd(method, m =>
@@ -354,34 +365,45 @@ internal sealed class LockFactsCollector
         }
     }
 
-    /// <summary>The facts of a member's operation blocks and of the local functions in them.</summary>
+    /// <summary>
+    /// The facts of a member's operation blocks and of the local functions in them; empty for a
+    /// member without lock syntax (a method's calls are read on demand, if a call made under a lock
+    /// reaches it).
+    /// </summary>
     public ImmutableArray<MethodLockFacts> Collect(ISymbol owner, ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
     {
-        if (!MayTakeLocks(owner.ContainingType, cancellationToken))
+        if (owner.ContainingType is not { } type || !blocks.Any(b => _index.MayTakeLocks(b.Syntax, cancellationToken)))
         {
             return ImmutableArray<MethodLockFacts>.Empty;
         }
 
-        if (_facts.TryGetValue(owner, out var known))
+        var members = _types.TryGetValue(type, out var known) ? known : _types.GetOrAdd(type, _ => new Dictionary<ISymbol, ImmutableArray<MethodLockFacts>>(SymbolEqualityComparer.Default));
+        lock (members)
         {
-            return known;
+            if (members.TryGetValue(owner, out var collected))
+            {
+                return collected;
+            }
         }
 
         var computed = Compute(owner, blocks, cancellationToken);
-        return _facts.TryAdd(owner, computed) ? computed : _facts[owner];
+        lock (members)
+        {
+            if (members.TryGetValue(owner, out var collected))
+            {
+                return collected;
+            }
+
+            members.Add(owner, computed);
+            return computed;
+        }
     }
 
     private ImmutableArray<MethodLockFacts> Compute(ISymbol owner, ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
     {
-        var mayTakeLocks = blocks.Any(b => LockRegions.MayTakeLocks(b.Syntax));
         if (owner is not IMethodSymbol method)
         {
             // A field or property initializer cannot be called: only the locks it nests itself matter.
-            if (!mayTakeLocks)
-            {
-                return ImmutableArray<MethodLockFacts>.Empty;
-            }
-
             var initializer = new MethodLockFacts(owner, owner);
             foreach (var block in blocks)
             {
@@ -389,12 +411,6 @@ internal sealed class LockFactsCollector
             }
 
             return ImmutableArray.Create(initializer);
-        }
-
-        if (!mayTakeLocks)
-        {
-            // Read on demand (Targets) if a call made under a lock reaches it.
-            return ImmutableArray<MethodLockFacts>.Empty;
         }
 
         // Calls are read when a summary needs them (a call made under a lock reaches the method), so
@@ -551,7 +567,7 @@ internal sealed class LockFactsCollector
 
                 // Outside any region, a statement without lock syntax holds and takes nothing: not walked
                 // (its calls are read on demand, if a call made under a lock reaches this method).
-                if (_held.Count == 0 && !LockRegions.MayTakeLocks(statement.Syntax))
+                if (_held.Count == 0 && !_collector._index.MayTakeLocks(statement.Syntax, _cancellationToken))
                 {
                     beforeTry = null;
                     continue;

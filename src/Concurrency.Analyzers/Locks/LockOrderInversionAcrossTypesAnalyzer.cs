@@ -43,10 +43,9 @@ public sealed class LockOrderInversionAcrossTypesAnalyzer : DiagnosticAnalyzer
 
                 // Sites the per-type analysis reports already, found again for the types in question only.
                 var types = new HashSet<INamedTypeSymbol?>(inversions.Select(i => i.Edge.Site.Type), SymbolEqualityComparer.Default);
-                var withinTypes = new HashSet<Location>(all
-                    .Where(f => f.Type is not null && types.Contains(f.Type))
-                    .GroupBy(f => f.Type!, SymbolEqualityComparer.Default)
-                    .SelectMany(g => LockOrderInversionAnalyzer.WithinType(collector, (INamedTypeSymbol)g.Key!, g, end.CancellationToken))
+                var withinTypes = new HashSet<Location>(types
+                    .OfType<INamedTypeSymbol>()
+                    .SelectMany(type => LockOrderInversionAnalyzer.WithinType(collector, type, collector.Of(type), end.CancellationToken))
                     .Select(i => i.Edge.Location));
                 foreach (var inversion in inversions)
                 {

@@ -49,22 +49,12 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
                         return;
                     }
 
-                    var facts = new List<MethodLockFacts>();
-                    type.RegisterOperationBlockAction(block =>
-                    {
-                        // Members of nested types belong to their own type's analysis.
-                        if (SymbolEqualityComparer.Default.Equals(block.OwningSymbol.ContainingType, type.Symbol))
-                        {
-                            var collected = collector.Collect(block.OwningSymbol, block.OperationBlocks, block.CancellationToken);
-                            lock (facts)
-                            {
-                                facts.AddRange(collected);
-                            }
-                        }
-                    });
+                    // Collected here (or already by another lock rule), kept by the collector per type.
+                    type.RegisterOperationBlockAction(block => collector.Collect(block.OwningSymbol, block.OperationBlocks, block.CancellationToken));
                     type.RegisterSymbolEndAction(end =>
                     {
-                        foreach (var inversion in WithinType(collector, (INamedTypeSymbol)type.Symbol, facts, end.CancellationToken))
+                        var symbol = (INamedTypeSymbol)type.Symbol;
+                        foreach (var inversion in WithinType(collector, symbol, collector.Of(symbol), end.CancellationToken))
                         {
                             end.ReportDiagnostic(Create(RuleDescriptors.LockOrderInversion, inversion));
                         }

@@ -9,10 +9,10 @@ namespace Concurrency.Analyzers.Locks;
 /// <summary>
 /// What the lock rules share about locks in code: which field a lock expression takes (its
 /// identity: all instances of a field are one lock, a documented approximation; a local aliasing a
-/// field is the field), which call acquires which lock, whether code may take locks at all (a cheap
-/// syntax test), which accessors a property reference runs, and per-method summaries of the locks a
-/// method takes on this instance, transitively through calls and accessors of the compilation (up to
-/// <see cref="MaxDepth"/> calls deep, cycles cut), cached per compilation. The walk of the bodies
+/// field is the field), which call acquires which lock, which accessors a property reference runs,
+/// and per-method summaries of the locks a method takes on this instance, transitively through
+/// calls and accessors of the compilation (up to <see cref="MaxDepth"/> calls deep, cycles cut),
+/// cached per compilation. The walk of the bodies
 /// themselves is <see cref="LockFactsCollector"/>'s.
 /// </summary>
 internal sealed class LockRegions
@@ -29,44 +29,6 @@ internal sealed class LockRegions
     {
         _compilation = compilation;
         _locks = locks;
-    }
-
-    private static readonly ImmutableHashSet<string> AcquisitionNames = ImmutableHashSet.Create(
-        StringComparer.Ordinal,
-        "Enter", "TryEnter", "Wait", "WaitAsync", "WaitOne", "Acquire", "Hold",
-        "EnterReadLock", "EnterWriteLock", "EnterUpgradeableReadLock", "TryEnterReadLock", "TryEnterWriteLock", "TryEnterUpgradeableReadLock");
-
-    /// <summary>
-    /// Whether code may take a lock, judged from its syntax alone: a <c>lock</c> statement, or a call
-    /// of a method named like an acquisition. Bodies without either are not walked for lock regions,
-    /// which keeps the lock rules cheap on the bulk of a solution.
-    /// </summary>
-    public static bool MayTakeLocks(SyntaxNode syntax)
-    {
-        foreach (var node in syntax.DescendantNodesAndSelf())
-        {
-            switch (node)
-            {
-                case LockStatementSyntax:
-                    return true;
-                case InvocationExpressionSyntax { Expression: var callee }:
-                    var name = callee switch
-                    {
-                        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                        MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
-                        SimpleNameSyntax simple => simple.Identifier.ValueText,
-                        _ => null,
-                    };
-                    if (name is not null && AcquisitionNames.Contains(name))
-                    {
-                        return true;
-                    }
-
-                    break;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The field lock <paramref name="call"/> acquires, or null.</summary>

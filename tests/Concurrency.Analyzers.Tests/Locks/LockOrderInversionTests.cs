@@ -114,6 +114,17 @@ public class LockOrderInversionTests
         """);
 
     [Fact]
+    public Task Acquisitions_spelled_with_unicode_escapes() => Verify("""
+        class C
+        {
+            private readonly SemaphoreSlim _io = new(1, 1);
+            private readonly ReaderWriterLockSlim _cache = new();
+            void Read() { _cache.\u0045nterWriteLock(); try { [|_io.\u0057ait()|]; _io.Release(); } finally { _cache.ExitWriteLock(); } }
+            void Write() { _io.\u0057ait(); try { [|_cache.\u0045nterWriteLock()|]; _cache.ExitWriteLock(); } finally { _io.Release(); } }
+        }
+        """);
+
+    [Fact]
     public Task Generic_types_share_one_lock_per_field_across_instantiations() => Verify("""
         class Pool<T>
         {

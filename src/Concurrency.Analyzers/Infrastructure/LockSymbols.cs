@@ -1,5 +1,6 @@
-using Microsoft.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis;
 
 namespace Concurrency.Analyzers;
 
@@ -54,6 +55,7 @@ internal sealed class LockSymbols
     /// The key of the lock <paramref name="invocation"/> acquires (including <c>SemaphoreSlim.WaitAsync</c>,
     /// which CONC404 leaves alone but which needs a release like any other), or null.
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     public string? AcquiresIncludingAsync(IInvocationOperation invocation) =>
         TaskSymbols.Is(invocation.TargetMethod.ContainingType, _semaphoreSlim) && invocation.TargetMethod.Name == "WaitAsync"
             && invocation.Arguments.All(a => a.ArgumentKind == ArgumentKind.DefaultValue || TaskSymbols.Is(a.Parameter?.Type, _cancellationToken))
@@ -66,6 +68,7 @@ internal sealed class LockSymbols
     /// <c>Wait/Enter*Lock/WaitOne/Acquire</c>, the argument of <c>Monitor.Enter</c>, the primitive of
     /// <c>x.Hold()</c>. Null when <paramref name="invocation"/> acquires nothing.
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     public IOperation? LockExpression(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
@@ -83,6 +86,7 @@ internal sealed class LockSymbols
     }
 
     /// <summary>The key of the lock <paramref name="invocation"/> acquires, or null when it acquires none.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public string? Acquires(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
@@ -109,6 +113,7 @@ internal sealed class LockSymbols
     }
 
     /// <summary>Whether <paramref name="invocation"/> releases the lock <paramref name="key"/>.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public bool Releases(IInvocationOperation invocation, string key)
     {
         var method = invocation.TargetMethod;
@@ -135,7 +140,11 @@ internal sealed class LockSymbols
 
     private const string HeldScopeKey = "<held scope>";
 
-    /// <summary>The identity of a lock expression: the symbol it names, else its text.</summary>
+    /// <summary>
+    /// The identity of a lock expression: the symbol it names (one key for all constructions of a
+    /// generic type's field), else its text.
+    /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     public static string KeyOf(IOperation operation)
     {
         operation = Unwrap(operation);
@@ -147,9 +156,17 @@ internal sealed class LockSymbols
             IPropertyReferenceOperation property => property.Property,
             _ => null,
         };
-        return symbol is not null ? symbol.ToDisplayString() + "#" + symbol.Kind : operation.Syntax.ToString();
+        return symbol is not null ? SymbolKey(symbol.OriginalDefinition) : operation.Syntax.ToString();
     }
 
+    // A symbol of source by where it is declared; one of metadata by its type and name. (Its display
+    // string would do too, at many times the cost, for every acquisition and release of a build.)
+    private static string SymbolKey(ISymbol symbol) =>
+        symbol.Locations.Length > 0 && symbol.Locations[0] is { IsInSource: true, SourceTree: { } tree } location
+            ? $"{symbol.Kind}#{symbol.Name}@{tree.FilePath}:{location.SourceSpan.Start}"
+            : $"{symbol.Kind}#{symbol.ContainingType?.ToDisplayString()}.{symbol.Name}";
+
+    [MethodImpl(HotPath.Optimized)]
     private static IOperation Unwrap(IOperation operation)
     {
         while (operation is IConversionOperation conversion)
@@ -160,6 +177,7 @@ internal sealed class LockSymbols
         return operation;
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private static bool InheritsFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
     {
         for (var current = type; current is not null && baseType is not null; current = current.BaseType)

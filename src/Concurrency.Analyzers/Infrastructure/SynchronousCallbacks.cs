@@ -1,5 +1,6 @@
-using Microsoft.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis;
 
 namespace Concurrency.Analyzers;
 
@@ -23,6 +24,7 @@ internal sealed class SynchronousCallbacks
     }
 
     /// <summary>Whether <paramref name="lambda"/> is an argument of a call that runs it before returning.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public bool RunsNow(IAnonymousFunctionOperation lambda)
     {
         var argument = lambda.Parent is IDelegateCreationOperation creation ? creation.Parent : lambda.Parent;

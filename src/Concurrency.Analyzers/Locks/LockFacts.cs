@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis;
 
 namespace Concurrency.Analyzers.Locks;
 
@@ -225,6 +225,7 @@ internal sealed class LockFactsCollector
     // where one table of every body made them queue on its locks.
     private readonly ConcurrentDictionary<INamedTypeSymbol, Dictionary<ISymbol, ImmutableArray<MethodLockFacts>>> _types = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, MethodLockFacts> _readLater = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<SyntaxTree, IReadOnlyList<ImmutableArray<MethodLockFacts>>> _trees = new();
 
     private LockFactsCollector(Compilation compilation)
     {
@@ -366,10 +367,123 @@ internal sealed class LockFactsCollector
     }
 
     /// <summary>
+    /// The facts of every member of a tree whose code has lock syntax (read from the tree's semantic
+    /// model; members collected already are not walked again): one call per tree instead of one per
+    /// member, for the rules that look at all the code with locks. Kept per tree: the lock rules
+    /// that ask again get the same list.
+    /// </summary>
+    public IReadOnlyList<ImmutableArray<MethodLockFacts>> CollectTree(SemanticModel model, CancellationToken cancellationToken) =>
+        _trees.TryGetValue(model.SyntaxTree, out var known) ? known : _trees.GetOrAdd(model.SyntaxTree, ReadTree(model, cancellationToken));
+
+    /// <summary>
+    /// The types with lock facts in a tree, each with the facts of all its parts (the parts of a
+    /// partial type in other trees are collected too).
+    /// </summary>
+    public IEnumerable<INamedTypeSymbol> TypesIn(SemanticModel model, CancellationToken cancellationToken)
+    {
+        var types = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var fact in CollectTree(model, cancellationToken).SelectMany(member => member))
+        {
+            if (fact.Type is { } type && types.Add(type))
+            {
+                foreach (var reference in type.DeclaringSyntaxReferences)
+                {
+                    if (reference.SyntaxTree != model.SyntaxTree)
+                    {
+#pragma warning disable RS1030 // The other parts of a partial type: the analyzer driver's compilation hands out its cached models.
+                        CollectTree(_compilation.GetSemanticModel(reference.SyntaxTree), cancellationToken);
+#pragma warning restore RS1030
+                    }
+                }
+            }
+        }
+
+        return types;
+    }
+
+    [MethodImpl(HotPath.Optimized)]
+    private List<ImmutableArray<MethodLockFacts>> ReadTree(SemanticModel model, CancellationToken cancellationToken)
+    {
+        var result = new List<ImmutableArray<MethodLockFacts>>();
+        var tree = model.SyntaxTree;
+        var sites = _index.SitesOf(tree, cancellationToken);
+        if (sites.Length == 0)
+        {
+            return result;
+        }
+
+        var root = tree.GetRoot(cancellationToken);
+        var owners = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        SyntaxNode? member = null;
+        foreach (var site in sites)
+        {
+            if (member is not null && member.Span.Contains(site))
+            {
+                continue; // another site of the member just collected
+            }
+
+            member = null;
+            if (MemberAt(root.FindToken(site)) is not var (declaration, body)
+                || model.GetDeclaredSymbol(declaration, cancellationToken) is not { } declared
+                || (declared is IPropertySymbol property && body is ArrowExpressionClauseSyntax ? property.GetMethod : declared) is not { } owner)
+            {
+                continue;
+            }
+
+            // Top-level statements share the unit with the types declared after them.
+            member = declaration is CompilationUnitSyntax ? null : declaration;
+            if (!owners.Add(owner) || model.GetOperation(body, cancellationToken) is not { } operation)
+            {
+                continue;
+            }
+
+            var facts = Collect(owner, ImmutableArray.Create(operation), cancellationToken);
+            if (!facts.IsEmpty)
+            {
+                result.Add(facts);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The member whose body holds a token, as the compiler hands members to analyzers: a method,
+    /// constructor, operator or accessor; the getter of an expression-bodied property or indexer; a
+    /// field or property initializer; the top-level statements. Local functions and lambdas belong to
+    /// their member. Returns the declaration (for its symbol) and the syntax of its operation.
+    /// </summary>
+    [MethodImpl(HotPath.Optimized)]
+    private static (SyntaxNode Declaration, SyntaxNode Body)? MemberAt(SyntaxToken token)
+    {
+        for (var node = token.Parent; node is not null; node = node.Parent)
+        {
+            switch (node)
+            {
+                case BaseMethodDeclarationSyntax or AccessorDeclarationSyntax:
+                    return (node, node);
+                case ArrowExpressionClauseSyntax { Parent: BasePropertyDeclarationSyntax property }:
+                    return (property, node);
+                case EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent.Parent: BaseFieldDeclarationSyntax } field }:
+                    return (field, node);
+                case EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax property }:
+                    return (property, node);
+                case GlobalStatementSyntax { Parent: CompilationUnitSyntax unit }:
+                    return (unit, unit);
+                case BaseTypeDeclarationSyntax or BaseNamespaceDeclarationSyntax or AttributeListSyntax or ParameterListSyntax:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// The facts of a member's operation blocks and of the local functions in them; empty for a
     /// member without lock syntax (a method's calls are read on demand, if a call made under a lock
     /// reaches it).
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     public ImmutableArray<MethodLockFacts> Collect(ISymbol owner, ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
     {
         if (owner.ContainingType is not { } type || !blocks.Any(b => _index.MayTakeLocks(b.Syntax, cancellationToken)))
@@ -399,6 +513,7 @@ internal sealed class LockFactsCollector
         }
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private ImmutableArray<MethodLockFacts> Compute(ISymbol owner, ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
     {
         if (owner is not IMethodSymbol method)
@@ -468,6 +583,7 @@ internal sealed class LockFactsCollector
             _locals = locals;
         }
 
+        [MethodImpl(HotPath.Optimized)]
         public void Walk(IOperation body, CancellationToken cancellationToken)
         {
             _cancellationToken = cancellationToken;
@@ -487,6 +603,7 @@ internal sealed class LockFactsCollector
 
         /// <param name="operation">The operation.</param>
         /// <param name="runs">Whether the body runs it itself (not a lambda it only creates).</param>
+        [MethodImpl(HotPath.Optimized)]
         private void Visit(IOperation operation, bool runs)
         {
             _cancellationToken.ThrowIfCancellationRequested();
@@ -535,6 +652,7 @@ internal sealed class LockFactsCollector
             VisitChildren(operation, runs);
         }
 
+        [MethodImpl(HotPath.Optimized)]
         private void VisitChildren(IOperation operation, bool runs)
         {
             foreach (var child in operation.ChildOperations)
@@ -544,6 +662,7 @@ internal sealed class LockFactsCollector
         }
 
         // using var held = x.Hold(); holds to the end of the block; x.Acquire(); try { … } finally { … } holds in the try.
+        [MethodImpl(HotPath.Optimized)]
         private void VisitBlock(IBlockOperation block, bool runs)
         {
             var depth = _held.Count;
@@ -591,6 +710,7 @@ internal sealed class LockFactsCollector
         }
 
         // x.Acquire(); await s.WaitAsync(); await s.WaitAsync().ConfigureAwait(false);
+        [MethodImpl(HotPath.Optimized)]
         private static IInvocationOperation? StatementCall(IOperation operation)
         {
             operation = operation is IAwaitOperation awaited ? awaited.Operation : operation;
@@ -603,6 +723,7 @@ internal sealed class LockFactsCollector
         }
 
         /// <summary>An acquisition of <paramref name="taken"/>: an edge from every lock held here, unless it only re-enters one.</summary>
+        [MethodImpl(HotPath.Optimized)]
         private void Acquire(IFieldSymbol taken, SyntaxNode site, SyntaxNode acquisition, bool runs, bool monitor, bool onThis)
         {
             if (runs)
@@ -634,6 +755,7 @@ internal sealed class LockFactsCollector
         }
 
         /// <summary>The methods an operation calls: recorded, and under every lock held here.</summary>
+        [MethodImpl(HotPath.Optimized)]
         private void Called(IOperation operation, bool runs)
         {
             if (_held.Count == 0 || operation is not (IInvocationOperation or IObjectCreationOperation or IPropertyReferenceOperation))
@@ -686,6 +808,7 @@ internal sealed class LockFactsCollector
     }
 
     /// <summary>The methods of this assembly an operation runs: a call, a property or indexer accessor, a constructor.</summary>
+    [MethodImpl(HotPath.Optimized)]
     private void AddCallees(IOperation operation, List<IMethodSymbol> callees)
     {
         switch (operation)
@@ -706,6 +829,7 @@ internal sealed class LockFactsCollector
         }
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private void AddOwn(IMethodSymbol method, List<IMethodSymbol> callees)
     {
         if (SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))

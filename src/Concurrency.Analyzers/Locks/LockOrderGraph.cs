@@ -1,6 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Threading;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis;
 
 namespace Concurrency.Analyzers.Locks;
 
@@ -57,6 +58,7 @@ internal static class LockOrderGraph
     }
 
     /// <summary>Every edge of the facts: nested acquisitions, and the locks callees take under a held lock.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public static List<LockEdge> Edges(IReadOnlyCollection<MethodLockFacts> all, ICallTargets targets, CancellationToken cancellationToken)
     {
         var comparer = SymbolEqualityComparer.Default;
@@ -167,6 +169,7 @@ internal static class LockOrderGraph
     /// <param name="edges">The graph.</param>
     /// <param name="monitorLocks">Locks taken with <c>lock</c> statements somewhere (reentrant, so a fix may take them around another).</param>
     /// <param name="cancellationToken">Honored between sites.</param>
+    [MethodImpl(HotPath.Optimized)]
     public static List<Inversion> Inversions(List<LockEdge> edges, ISet<IFieldSymbol> monitorLocks, CancellationToken cancellationToken)
     {
         var comparer = SymbolEqualityComparer.Default;
@@ -247,6 +250,7 @@ internal static class LockOrderGraph
             ? (location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan.Start)
             : (string.Empty, 0);
 
+    [MethodImpl(HotPath.Optimized)]
     private static Dictionary<IFieldSymbol, List<LockEdge>> Successors(IEnumerable<LockEdge> edges, SymbolEqualityComparer comparer)
     {
         var successors = new Dictionary<IFieldSymbol, List<LockEdge>>(comparer);
@@ -259,6 +263,7 @@ internal static class LockOrderGraph
     }
 
     /// <summary>Tarjan's strongly connected components, without recursion: lock → component number.</summary>
+    [MethodImpl(HotPath.Optimized)]
     private static Dictionary<IFieldSymbol, int> Components(Dictionary<IFieldSymbol, List<LockEdge>> successors, SymbolEqualityComparer comparer, CancellationToken cancellationToken)
     {
         var index = new Dictionary<IFieldSymbol, int>(comparer);

@@ -1,5 +1,5 @@
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis;
 
 namespace Concurrency.Analyzers.Locks;
 
@@ -27,9 +27,9 @@ public sealed class LockOrderInversionAcrossTypesAnalyzer : DiagnosticAnalyzer
         {
             var collector = LockFactsCollector.For(start.Compilation);
 
-            // The collector keeps the facts of every body analyzed (types without lock syntax are
-            // skipped: their methods are read only if a held call reaches them).
-            start.RegisterOperationBlockAction(block => collector.Collect(block.OwningSymbol, block.OperationBlocks, block.CancellationToken));
+            // One call per tree: the collector keeps the facts of every member with lock syntax (the
+            // others are read only if a call made under a lock reaches them).
+            start.RegisterSemanticModelAction(model => collector.CollectTree(model.SemanticModel, model.CancellationToken));
             start.RegisterCompilationEndAction(end =>
             {
                 var all = collector.All();

@@ -1,13 +1,15 @@
-using Microsoft.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis;
 
 namespace Concurrency.Analyzers.Locks;
 
 /// <summary>
 /// CONC101 while typing: lock-order inversions visible inside one type — nested acquisitions and
-/// calls to the type's own methods made while holding a lock. Runs per type (symbol start/end), so
-/// the IDE reports these as you type; <see cref="LockOrderInversionAcrossTypesAnalyzer"/> finds the
-/// rest over the whole compilation at its end.
+/// calls to the type's own methods made while holding a lock. Runs per syntax tree (a semantic
+/// model action, over all the parts of the tree's types), so the IDE reports these as you type;
+/// <see cref="LockOrderInversionAcrossTypesAnalyzer"/> finds the rest over the whole compilation at
+/// its end.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
@@ -40,31 +42,28 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var collector = LockFactsCollector.For(start.Compilation);
-            start.RegisterSymbolStartAction(
-                type =>
-                {
-                    // A type whose code takes no lock has no inversion of its own.
-                    if (!collector.MayTakeLocks((INamedTypeSymbol)type.Symbol, type.CancellationToken))
-                    {
-                        return;
-                    }
 
-                    // Collected here (or already by another lock rule), kept by the collector per type.
-                    type.RegisterOperationBlockAction(block => collector.Collect(block.OwningSymbol, block.OperationBlocks, block.CancellationToken));
-                    type.RegisterSymbolEndAction(end =>
+            // Per tree, so the IDE reports these while typing: the types whose code in the tree takes
+            // locks, each with all its parts; a site is reported by the tree it is in.
+            start.RegisterSemanticModelAction(model =>
+            {
+                var tree = model.SemanticModel.SyntaxTree;
+                foreach (var type in collector.TypesIn(model.SemanticModel, model.CancellationToken))
+                {
+                    foreach (var inversion in WithinType(collector, type, collector.Of(type), model.CancellationToken))
                     {
-                        var symbol = (INamedTypeSymbol)type.Symbol;
-                        foreach (var inversion in WithinType(collector, symbol, collector.Of(symbol), end.CancellationToken))
+                        if (inversion.Edge.Location.SourceTree == tree)
                         {
-                            end.ReportDiagnostic(Create(RuleDescriptors.LockOrderInversion, inversion));
+                            model.ReportDiagnostic(Create(RuleDescriptors.LockOrderInversion, inversion));
                         }
-                    });
-                },
-                SymbolKind.NamedType);
+                    }
+                }
+            });
         });
     }
 
     /// <summary>The inversions among one type's own code, following calls to its own methods only.</summary>
+    [MethodImpl(HotPath.Optimized)]
     internal static List<LockOrderGraph.Inversion> WithinType(LockFactsCollector collector, INamedTypeSymbol type, IEnumerable<MethodLockFacts> facts, System.Threading.CancellationToken cancellationToken)
     {
         var list = facts.ToList();

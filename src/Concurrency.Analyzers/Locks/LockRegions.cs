@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis;
 
 namespace Concurrency.Analyzers.Locks;
 
@@ -32,10 +33,12 @@ internal sealed class LockRegions
     }
 
     /// <summary>The field lock <paramref name="call"/> acquires, or null.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public IFieldSymbol? LockTaken(IInvocationOperation call, bool anyInstance = false) =>
         _locks.LockExpression(call) is { } locked ? FieldOf(locked, anyInstance) : null;
 
     /// <summary>The first acquisition in <paramref name="operation"/> (itself or inside it), and the lock it takes.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public (IInvocationOperation Call, IOperation Lock)? Acquisition(IOperation operation)
     {
         foreach (var candidate in operation.DescendantsAndSelf())
@@ -54,6 +57,7 @@ internal sealed class LockRegions
     /// <paramref name="anyInstance"/>, of any instance (all instances of a field are one lock). A local
     /// initialized from such a field and never assigned again (<c>var g = _gate; lock (g)</c>) is the field.
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     public static IFieldSymbol? FieldOf(IOperation operation, bool anyInstance = false)
     {
         operation = OperationHelpers.WalkDownConversion(operation);
@@ -68,6 +72,7 @@ internal sealed class LockRegions
                 : null;
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private static IFieldReferenceOperation? AliasedField(ILocalReferenceOperation local)
     {
         IOperation? initializer = null;
@@ -97,6 +102,7 @@ internal sealed class LockRegions
     };
 
     // this.M(), M(), or a static call: the same instance's locks (another instance's would be another lock).
+    [MethodImpl(HotPath.Optimized)]
     public static bool IsSameInstanceCall(IInvocationOperation call) =>
         call.TargetMethod.IsStatic || call.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
@@ -110,6 +116,7 @@ internal sealed class LockRegions
         IsSameInstanceReference(reference) ? AccessorsRun(reference) : Enumerable.Empty<IMethodSymbol>();
 
     /// <summary><c>P</c>, <c>this.P</c>, <c>this[i]</c> or a static property: this instance's accessors.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public static bool IsSameInstanceReference(IPropertyReferenceOperation reference) =>
         reference.Property.IsStatic || reference.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
+using Microsoft.CodeAnalysis;
 
 namespace Concurrency.Analyzers.Locks;
 
@@ -28,13 +29,15 @@ internal sealed class LockSyntaxIndex
     private readonly ConcurrentDictionary<SyntaxTree, int[]> _sites = new();
 
     /// <summary>Whether <paramref name="node"/> contains a <c>lock</c> statement or a call named like an acquisition.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public bool MayTakeLocks(SyntaxNode node, CancellationToken cancellationToken) =>
         MayTakeLocks(node.SyntaxTree, node.Span, cancellationToken);
 
     /// <summary>Whether the code of <paramref name="span"/> in <paramref name="tree"/> may take a lock.</summary>
+    [MethodImpl(HotPath.Optimized)]
     public bool MayTakeLocks(SyntaxTree tree, TextSpan span, CancellationToken cancellationToken)
     {
-        var sites = _sites.TryGetValue(tree, out var known) ? known : _sites.GetOrAdd(tree, Find(tree, cancellationToken));
+        var sites = SitesOf(tree, cancellationToken);
         var index = Array.BinarySearch(sites, span.Start);
         if (index < 0)
         {
@@ -45,6 +48,11 @@ internal sealed class LockSyntaxIndex
     }
 
     /// <summary>The start of every <c>lock</c> statement and acquisition-named call of a tree, sorted.</summary>
+    [MethodImpl(HotPath.Optimized)]
+    public int[] SitesOf(SyntaxTree tree, CancellationToken cancellationToken) =>
+        _sites.TryGetValue(tree, out var known) ? known : _sites.GetOrAdd(tree, Find(tree, cancellationToken));
+
+    [MethodImpl(HotPath.Optimized)]
     private static int[] Find(SyntaxTree tree, CancellationToken cancellationToken)
     {
         var text = tree.GetText(cancellationToken);
@@ -78,6 +86,7 @@ internal sealed class LockSyntaxIndex
     /// comments or strings alike); null when the text has a Unicode escape, which could spell a name
     /// in an identifier without the name appearing in the text.
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     private static List<int>? Candidates(SourceText text, CancellationToken cancellationToken)
     {
         var candidates = new List<int>();
@@ -135,6 +144,7 @@ internal sealed class LockSyntaxIndex
         return candidates;
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private static bool IsName(char[] word, int length)
     {
         if (length == 4 && word[0] == 'l' && word[1] == 'o' && word[2] == 'c' && word[3] == 'k')
@@ -153,6 +163,7 @@ internal sealed class LockSyntaxIndex
         return false;
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private static bool Same(string name, char[] word)
     {
         for (var i = 0; i < name.Length; i++)
@@ -167,6 +178,7 @@ internal sealed class LockSyntaxIndex
     }
 
     /// <summary>The <c>lock</c> statement or acquisition-named call a token names, if it does.</summary>
+    [MethodImpl(HotPath.Optimized)]
     private static SyntaxNode? Site(SyntaxToken token)
     {
         if (token.IsKind(SyntaxKind.LockKeyword))
@@ -180,6 +192,7 @@ internal sealed class LockSyntaxIndex
     }
 
     // Wait(), x.Wait(), x?.Wait(), Wait<T>().
+    [MethodImpl(HotPath.Optimized)]
     private static InvocationExpressionSyntax? CallNamed(SimpleNameSyntax name)
     {
         ExpressionSyntax callee = name.Parent switch

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Threading;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis;
 
 namespace Concurrency.Analyzers.Locks;
 
@@ -41,7 +41,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
             }
 
             var analysis = new Analysis(start.Compilation, locks);
-            start.RegisterOperationBlockAction(block => analysis.Analyze(block.OwningSymbol, block.OperationBlocks, block.ReportDiagnostic, block.CancellationToken));
+            start.RegisterSemanticModelAction(model => analysis.Analyze(model.SemanticModel, model.ReportDiagnostic, model.CancellationToken));
         });
     }
 
@@ -60,14 +60,15 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
-        /// The member's lock facts (shared with CONC101, one walk per body): locks acquired again where
-        /// they are held, and calls on this instance made while holding a lock that the callee takes again.
+        /// The lock facts of a tree's members (shared with CONC101, one walk per body): locks acquired
+        /// again where they are held, and calls on this instance made while holding a lock that the
+        /// callee takes again.
         /// </summary>
-        public void Analyze(ISymbol owner, ImmutableArray<IOperation> blocks, Action<Diagnostic> reportDiagnostic, CancellationToken cancellationToken)
+        public void Analyze(SemanticModel model, Action<Diagnostic> reportDiagnostic, CancellationToken cancellationToken)
         {
             // A site inside several nested regions of the same lock is reported once.
             var reported = new HashSet<Location>();
-            foreach (var facts in _collector.Collect(owner, blocks, cancellationToken))
+            foreach (var facts in _collector.CollectTree(model, cancellationToken).SelectMany(member => member))
             {
                 foreach (var reentry in facts.Reentries)
                 {

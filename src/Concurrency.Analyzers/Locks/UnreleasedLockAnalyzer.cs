@@ -1,8 +1,9 @@
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis;
 
 namespace Concurrency.Analyzers.Locks;
 
@@ -38,6 +39,7 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
         });
     }
 
+    [MethodImpl(HotPath.Optimized)]
     private static void Analyze(OperationAnalysisContext context, LockSymbols locks)
     {
         var statement = (IExpressionStatementOperation)context.Operation;
@@ -90,6 +92,7 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
     /// <c>try</c> whose <c>finally</c> releases it, or the acquisition sits in a <c>try</c> block
     /// (of the same function) whose <c>finally</c> does.
     /// </summary>
+    [MethodImpl(HotPath.Optimized)]
     private static bool IsReleasedInFinally(ExpressionStatementSyntax acquisition, string key, LockSymbols locks, SemanticModel model, System.Threading.CancellationToken cancellationToken)
     {
         if (StatementAfter(acquisition) is TryStatementSyntax { Finally: { } following }
@@ -157,6 +160,7 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The statements in <paramref name="scope"/> that release the lock <paramref name="key"/>.</summary>
+    [MethodImpl(HotPath.Optimized)]
     private static List<ExpressionStatementSyntax> Releases(SyntaxNode scope, string key, LockSymbols locks, SemanticModel model, System.Threading.CancellationToken cancellationToken) =>
         scope.DescendantNodes()
             .OfType<InvocationExpressionSyntax>()

@@ -3,6 +3,9 @@ using Microsoft.CodeAnalysis.Testing;
 using VerifyCS = Concurrency.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     Concurrency.Analyzers.Locks.LockOrderInversionAnalyzer,
     Concurrency.CodeFixes.Locks.LockOrderCodeFixProvider>;
+using VerifyEnd = Concurrency.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    Concurrency.Analyzers.Locks.LockOrderInversionAcrossTypesAnalyzer,
+    Microsoft.CodeAnalysis.Testing.EmptyCodeFixProvider>;
 
 namespace Concurrency.Analyzers.Tests.Locks;
 
@@ -123,6 +126,25 @@ public class LockOrderInversionTests
             void Write() { _io.\u0057ait(); try { [|_cache.\u0045nterWriteLock()|]; _cache.ExitWriteLock(); } finally { _io.Release(); } }
         }
         """);
+
+    [Fact]
+    public Task Compilation_end_alone_reads_top_level_statements_constructors_operators_and_accessors()
+    {
+        // The compilation-end analyzer on its own, as a host that runs only it would: it collects
+        // every member with lock syntax itself.
+        var test = new VerifyEnd.Test
+        {
+            TestCode = Usings + """
+                lock (Locks.First) { lock ([|Locks.Second|]) { } }
+                static class Locks { public static readonly object First = new object(); public static readonly object Second = new object(); }
+                class Account { public Account() { lock (Locks.Second) { lock ([|Locks.First|]) { } } } }
+                class Money { public static Money operator +(Money a, Money b) { lock (Locks.First) { lock ([|Locks.Second|]) { } } return a; } }
+                class Table { public int this[int i] { get { lock (Locks.Second) { lock ([|Locks.First|]) { return i; } } } } }
+                """,
+        };
+        test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+        return test.RunAsync();
+    }
 
     [Fact]
     public Task Generic_types_share_one_lock_per_field_across_instantiations() => Verify("""

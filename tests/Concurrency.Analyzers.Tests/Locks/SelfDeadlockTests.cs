@@ -207,6 +207,26 @@ public class SelfDeadlockTests
         """);
 
     [Fact]
+    public Task Top_level_statements_constructor_and_operator()
+    {
+        var test = new VerifyCS.Test
+        {
+            TestCode = Usings + """
+                using (Gates.Gate.Hold()) { [|Gates.Gate.Acquire()|]; }
+                static class Gates { public static readonly Concurrency.Runtime.Threading.Lock Gate = new(); }
+                class Account
+                {
+                    private readonly Concurrency.Runtime.Threading.Lock _gate = new();
+                    public Account() { using (_gate.Hold()) { [|_gate.Acquire()|]; } }
+                    public static Account operator +(Account a, Account b) { using (Gates.Gate.Hold()) { [|Gates.Gate.Acquire()|]; } return a; }
+                }
+                """ + "\n" + Runtime,
+        };
+        test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+        return test.RunAsync();
+    }
+
+    [Fact]
     public Task Partial_class_across_files_names_the_file_of_the_inner_acquisition()
     {
         var test = new VerifyCS.Test();

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Concurrency.Analyzers;
 

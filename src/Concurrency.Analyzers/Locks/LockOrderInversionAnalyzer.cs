@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Concurrency.Analyzers.Locks;
 

@@ -57,11 +57,12 @@ internal sealed class LockSymbols
     /// </summary>
     [MethodImpl(HotPath.Optimized)]
     public string? AcquiresIncludingAsync(IInvocationOperation invocation) =>
+        IsSemaphoreWaitAsync(invocation) ? KeyOf(invocation.Instance!) : Acquires(invocation);
+
+    private bool IsSemaphoreWaitAsync(IInvocationOperation invocation) =>
         TaskSymbols.Is(invocation.TargetMethod.ContainingType, _semaphoreSlim) && invocation.TargetMethod.Name == "WaitAsync"
             && invocation.Arguments.All(a => a.ArgumentKind == ArgumentKind.DefaultValue || TaskSymbols.Is(a.Parameter?.Type, _cancellationToken))
-            && invocation.Instance is { } semaphore
-                ? KeyOf(semaphore)
-                : Acquires(invocation);
+            && invocation.Instance is not null;
 
     /// <summary>
     /// The lock expression an acquisition takes, whatever its form: the receiver of
@@ -77,12 +78,7 @@ internal sealed class LockSymbols
             return invocation.Instance ?? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
         }
 
-        if (AcquiresIncludingAsync(invocation) is null)
-        {
-            return null;
-        }
-
-        return TaskSymbols.Is(method.ContainingType, _monitor) ? invocation.Arguments[0].Value : invocation.Instance;
+        return IsSemaphoreWaitAsync(invocation) ? invocation.Instance : AcquiredLock(invocation);
     }
 
     /// <summary>The key of the lock <paramref name="invocation"/> acquires, or null when it acquires none.</summary>
@@ -90,15 +86,24 @@ internal sealed class LockSymbols
     public string? Acquires(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
+        if (!TaskSymbols.Is(method.ContainingType, _monitor)
+            && (TaskSymbols.Is(method.ContainingType, _heldScope) || (method.Name == "Hold" && TaskSymbols.Is(method.ReturnType, _heldScope))))
+        {
+            return method.Name == "Hold" ? HeldScopeKey : null;
+        }
+
+        return AcquiredLock(invocation) is { } locked ? KeyOf(locked) : null;
+    }
+
+    /// <summary>The lock a blocking acquisition takes (the argument of <c>Monitor.Enter</c>, else the receiver), or null.</summary>
+    [MethodImpl(HotPath.Optimized)]
+    private IOperation? AcquiredLock(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
         var type = method.ContainingType;
         if (TaskSymbols.Is(type, _monitor))
         {
-            return method.Name is "Enter" or "TryEnter" && invocation.Arguments.Length > 0 ? KeyOf(invocation.Arguments[0].Value) : null;
-        }
-
-        if (TaskSymbols.Is(type, _heldScope) || (method.Name == "Hold" && TaskSymbols.Is(method.ReturnType, _heldScope)))
-        {
-            return method.Name == "Hold" ? HeldScopeKey : null;
+            return method.Name is "Enter" or "TryEnter" && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null;
         }
 
         var name = method.Name;
@@ -109,7 +114,7 @@ internal sealed class LockSymbols
             || (TaskSymbols.Is(type, _spinLock) && name is "Enter" or "TryEnter")
             || (name == "WaitOne" && InheritsFrom(invocation.Instance?.Type, _mutex))
             || ((TaskSymbols.Is(type, _runtimeLock) || TaskSymbols.Is(type, _runtimeRLock)) && name == "Acquire");
-        return acquires && invocation.Instance is { } instance ? KeyOf(instance) : null;
+        return acquires ? invocation.Instance : null;
     }
 
     /// <summary>Whether <paramref name="invocation"/> releases the lock <paramref name="key"/>.</summary>
@@ -163,8 +168,8 @@ internal sealed class LockSymbols
     // string would do too, at many times the cost, for every acquisition and release of a build.)
     private static string SymbolKey(ISymbol symbol) =>
         symbol.Locations.Length > 0 && symbol.Locations[0] is { IsInSource: true, SourceTree: { } tree } location
-            ? $"{symbol.Kind}#{symbol.Name}@{tree.FilePath}:{location.SourceSpan.Start}"
-            : $"{symbol.Kind}#{symbol.ContainingType?.ToDisplayString()}.{symbol.Name}";
+            ? string.Concat(symbol.Name, "@", tree.FilePath, ":" + location.SourceSpan.Start.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : string.Concat(symbol.ContainingType?.ToDisplayString(), ".", symbol.Name);
 
     [MethodImpl(HotPath.Optimized)]
     private static IOperation Unwrap(IOperation operation)

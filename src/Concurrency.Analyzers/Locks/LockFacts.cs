@@ -207,8 +207,9 @@ internal sealed class Reentry
 }
 
 /// <summary>
-/// Collects <see cref="MethodLockFacts"/> per body, once per compilation: the two CONC101 analyzers
-/// (inside one type while typing, across the compilation at its end) share them.
+/// Collects <see cref="MethodLockFacts"/> per body, once per compilation, a syntax tree at a time:
+/// the two CONC101 analyzers (inside one type while typing, across the compilation at its end) and
+/// CONC102 share them.
 /// </summary>
 internal sealed class LockFactsCollector
 {
@@ -220,12 +221,12 @@ internal sealed class LockFactsCollector
     private readonly Compilation _compilation;
     private readonly LockSyntaxIndex _index = new();
 
-    // The facts of the bodies with lock syntax, per type. A body is added under its type's lock
-    // only: analyzer threads work on different types at a time and never wait for one another,
-    // where one table of every body made them queue on its locks.
+    // The facts of the bodies with lock syntax: per type (the parts of a partial type come from
+    // several trees), each type's under its own lock, so threads reading different trees do not
+    // queue on one table; and per tree, the list the rules ask for.
     private readonly ConcurrentDictionary<INamedTypeSymbol, Dictionary<ISymbol, ImmutableArray<MethodLockFacts>>> _types = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, MethodLockFacts> _readLater = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<SyntaxTree, IReadOnlyList<ImmutableArray<MethodLockFacts>>> _trees = new();
+    private readonly ConcurrentDictionary<SyntaxTree, Lazy<IReadOnlyList<ImmutableArray<MethodLockFacts>>>> _trees = new();
 
     private LockFactsCollector(Compilation compilation)
     {
@@ -252,14 +253,6 @@ internal sealed class LockFactsCollector
             return members.Values.SelectMany(f => f).ToList();
         }
     }
-
-    /// <summary>
-    /// Whether a type's code may take locks (<see cref="LockSyntaxIndex"/> over its declarations): the
-    /// lock rules analyze only the members of such types; the others are read only when a call made
-    /// under a lock reaches them.
-    /// </summary>
-    public bool MayTakeLocks(INamedTypeSymbol type, CancellationToken cancellationToken) =>
-        type.DeclaringSyntaxReferences.Any(reference => _index.MayTakeLocks(reference.SyntaxTree, reference.Span, cancellationToken));
 
     /// <summary>The facts of a method without lock syntax: its calls, read once when first needed.</summary>
     private MethodLockFacts FactsReadLater(IMethodSymbol method) => _readLater.GetOrAdd(method, m =>
@@ -368,12 +361,40 @@ internal sealed class LockFactsCollector
 
     /// <summary>
     /// The facts of every member of a tree whose code has lock syntax (read from the tree's semantic
-    /// model; members collected already are not walked again): one call per tree instead of one per
-    /// member, for the rules that look at all the code with locks. Kept per tree: the lock rules
-    /// that ask again get the same list.
+    /// model): one call per tree instead of one per member, for the rules that look at all the code
+    /// with locks. Read once per tree: a lock rule that asks while another reads the tree waits for
+    /// that reading instead of doing it again on the same cores.
     /// </summary>
-    public IReadOnlyList<ImmutableArray<MethodLockFacts>> CollectTree(SemanticModel model, CancellationToken cancellationToken) =>
-        _trees.TryGetValue(model.SyntaxTree, out var known) ? known : _trees.GetOrAdd(model.SyntaxTree, ReadTree(model, cancellationToken));
+    public IReadOnlyList<ImmutableArray<MethodLockFacts>> CollectTree(SemanticModel model, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var reading = _trees.TryGetValue(model.SyntaxTree, out var known)
+                ? known
+                : _trees.GetOrAdd(model.SyntaxTree, new Lazy<IReadOnlyList<ImmutableArray<MethodLockFacts>>>(() => ReadTree(model, cancellationToken)));
+            try
+            {
+                return reading.Value;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The reading was another caller's, cancelled (the IDE cancels freely): read again.
+                ((ICollection<KeyValuePair<SyntaxTree, Lazy<IReadOnlyList<ImmutableArray<MethodLockFacts>>>>>)_trees)
+                    .Remove(new KeyValuePair<SyntaxTree, Lazy<IReadOnlyList<ImmutableArray<MethodLockFacts>>>>(model.SyntaxTree, reading));
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="CollectTree(SemanticModel, CancellationToken)"/> for a tree the caller has no model of
+    /// (at compilation end): usually read already; otherwise read from the compilation's model.
+    /// </summary>
+    public IReadOnlyList<ImmutableArray<MethodLockFacts>> CollectTree(SyntaxTree tree, CancellationToken cancellationToken) =>
+        _trees.TryGetValue(tree, out var known) && known.IsValueCreated ? known.Value : CollectTree(ModelOf(tree), cancellationToken);
+
+#pragma warning disable RS1030 // Another tree than the one analyzed: the analyzer driver's compilation hands out its cached models.
+    private SemanticModel ModelOf(SyntaxTree tree) => _compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
 
     /// <summary>
     /// The types with lock facts in a tree, each with the facts of all its parts (the parts of a
@@ -390,9 +411,7 @@ internal sealed class LockFactsCollector
                 {
                     if (reference.SyntaxTree != model.SyntaxTree)
                     {
-#pragma warning disable RS1030 // The other parts of a partial type: the analyzer driver's compilation hands out its cached models.
-                        CollectTree(_compilation.GetSemanticModel(reference.SyntaxTree), cancellationToken);
-#pragma warning restore RS1030
+                        CollectTree(reference.SyntaxTree, cancellationToken);
                     }
                 }
             }
@@ -484,7 +503,7 @@ internal sealed class LockFactsCollector
     /// reaches it).
     /// </summary>
     [MethodImpl(HotPath.Optimized)]
-    public ImmutableArray<MethodLockFacts> Collect(ISymbol owner, ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
+    private ImmutableArray<MethodLockFacts> Collect(ISymbol owner, ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
     {
         if (owner.ContainingType is not { } type || !blocks.Any(b => _index.MayTakeLocks(b.Syntax, cancellationToken)))
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -27,11 +28,19 @@ public sealed class LockOrderInversionAcrossTypesAnalyzer : DiagnosticAnalyzer
         {
             var collector = LockFactsCollector.For(start.Compilation);
 
-            // One call per tree: the collector keeps the facts of every member with lock syntax (the
-            // others are read only if a call made under a lock reaches them).
-            start.RegisterSemanticModelAction(model => collector.CollectTree(model.SemanticModel, model.CancellationToken));
+            // The trees to read (not generated code). They are read at the end, where the live
+            // analyzer and CONC102 have usually read them already: the collector keeps the facts of
+            // every member with lock syntax (the others are read only if a call made under a lock
+            // reaches them).
+            var trees = new ConcurrentBag<SyntaxTree>();
+            start.RegisterSyntaxTreeAction(tree => trees.Add(tree.Tree));
             start.RegisterCompilationEndAction(end =>
             {
+                foreach (var tree in trees)
+                {
+                    collector.CollectTree(tree, end.CancellationToken);
+                }
+
                 var all = collector.All();
                 var edges = LockOrderGraph.Edges(all, collector.Targets(all), end.CancellationToken);
                 if (edges.Count == 0)

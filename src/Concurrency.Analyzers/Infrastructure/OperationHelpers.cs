@@ -178,7 +178,8 @@ internal static class OperationHelpers
     /// </summary>
     public static IEnumerable<IOperation> BodiesOf(IMethodSymbol method, Compilation compilation, System.Threading.CancellationToken cancellationToken)
     {
-        foreach (var reference in method.DeclaringSyntaxReferences)
+        // A partial method's body is in its implementation part.
+        foreach (var reference in (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences)
         {
             var body = reference.GetSyntax(cancellationToken) switch
             {

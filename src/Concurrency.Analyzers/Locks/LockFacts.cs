@@ -219,7 +219,7 @@ internal sealed class LockFactsCollector
     private readonly SynchronousCallbacks _callbacks;
     private readonly IAssemblySymbol _assembly;
     private readonly Compilation _compilation;
-    private readonly LockSyntaxIndex _index = new();
+    private readonly LockSyntaxIndex _index;
 
     // The facts of the bodies with lock syntax: per type (the parts of a partial type come from
     // several trees), each type's under its own lock, so threads reading different trees do not
@@ -234,6 +234,7 @@ internal sealed class LockFactsCollector
         _callbacks = new SynchronousCallbacks(compilation);
         _assembly = compilation.Assembly;
         _compilation = compilation;
+        _index = LockSyntaxIndex.For(compilation);
     }
 
     public static LockFactsCollector For(Compilation compilation) =>
@@ -292,7 +293,8 @@ internal sealed class LockFactsCollector
 
         public MethodLockFacts? FactsOf(IMethodSymbol method)
         {
-            method = method.OriginalDefinition;
+            // A partial method is called by its declaration and has its body in its implementation.
+            method = method.OriginalDefinition.PartialImplementationPart ?? method.OriginalDefinition;
             if (_facts.TryGetValue(method, out var known))
             {
                 return known;

@@ -26,7 +26,16 @@ internal sealed class LockSyntaxIndex
 
     private static readonly int LongestName = AcquisitionNames.Max(n => n.Length);
 
+    private static readonly ConditionalWeakTable<Compilation, LockSyntaxIndex> Indexes = new();
+
     private readonly ConcurrentDictionary<SyntaxTree, int[]> _sites = new();
+
+    private LockSyntaxIndex()
+    {
+    }
+
+    /// <summary>The index of a compilation, shared by the lock rules.</summary>
+    public static LockSyntaxIndex For(Compilation compilation) => Indexes.GetValue(compilation, _ => new LockSyntaxIndex());
 
     /// <summary>Whether <paramref name="node"/> contains a <c>lock</c> statement or a call named like an acquisition.</summary>
     [MethodImpl(HotPath.Optimized)]

@@ -35,14 +35,41 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var locks = new LockSymbols(start.Compilation);
-            start.RegisterOperationAction(operation => Analyze(operation, locks), OperationKind.ExpressionStatement);
+            var index = LockSyntaxIndex.For(start.Compilation);
+            start.RegisterSemanticModelAction(model => AnalyzeTree(model, locks, index));
         });
     }
 
+    /// <summary>
+    /// The statements of a tree that may acquire a lock — found by the lock syntax index, a text
+    /// search and a binary search instead of a look at every statement of the solution.
+    /// </summary>
     [MethodImpl(HotPath.Optimized)]
-    private static void Analyze(OperationAnalysisContext context, LockSymbols locks)
+    private static void AnalyzeTree(SemanticModelAnalysisContext context, LockSymbols locks, LockSyntaxIndex index)
     {
-        var statement = (IExpressionStatementOperation)context.Operation;
+        var tree = context.SemanticModel.SyntaxTree;
+        var sites = index.SitesOf(tree, context.CancellationToken);
+        if (sites.Length == 0)
+        {
+            return;
+        }
+
+        var root = tree.GetRoot(context.CancellationToken);
+        var seen = new HashSet<ExpressionStatementSyntax>();
+        foreach (var site in sites)
+        {
+            if (root.FindToken(site).Parent?.FirstAncestorOrSelf<ExpressionStatementSyntax>() is { } statement
+                && seen.Add(statement)
+                && context.SemanticModel.GetOperation(statement, context.CancellationToken) is IExpressionStatementOperation operation)
+            {
+                Analyze(operation, locks, context.ReportDiagnostic, context.CancellationToken);
+            }
+        }
+    }
+
+    [MethodImpl(HotPath.Optimized)]
+    private static void Analyze(IExpressionStatementOperation statement, LockSymbols locks, Action<Diagnostic> reportDiagnostic, System.Threading.CancellationToken cancellationToken)
+    {
         var call = statement.Operation is IAwaitOperation awaited ? awaited.Operation : statement.Operation;
         while (call is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } awaitable })
         {
@@ -52,13 +79,13 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
         if (call is not IInvocationOperation invocation
             || statement.Syntax is not ExpressionStatementSyntax acquisition
             || locks.AcquiresIncludingAsync(invocation) is not { } key
-            || IsReleasedInFinally(acquisition, key, locks, statement.SemanticModel!, context.CancellationToken))
+            || IsReleasedInFinally(acquisition, key, locks, statement.SemanticModel!, cancellationToken))
         {
             return;
         }
 
         var function = acquisition.Ancestors().FirstOrDefault(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or CompilationUnitSyntax);
-        var releases = function is null ? new List<ExpressionStatementSyntax>() : Releases(function, key, locks, statement.SemanticModel!, context.CancellationToken);
+        var releases = function is null ? new List<ExpressionStatementSyntax>() : Releases(function, key, locks, statement.SemanticModel!, cancellationToken);
 
         // Released only in catch blocks: the lock is handed over on success (a pool keeps the slot
         // for its caller) and given back on failure — by design, not a leak.
@@ -80,7 +107,7 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
             fix = isRuntimeLock ? "Hold" : "TryFinally";
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(
+        reportDiagnostic(Diagnostic.Create(
             RuleDescriptors.UnreleasedLock,
             invocation.Syntax.GetLocation(),
             ImmutableDictionary<string, string?>.Empty.Add(FixProperty, fix),

@@ -117,6 +117,19 @@ public class LockOrderInversionTests
         """);
 
     [Fact]
+    public Task Through_a_partial_method() => Verify("""
+        partial class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            partial void WriteAudit();
+            partial void WriteAudit() { lock (_audit) { } }
+            void Post() { lock (_accounts) { [|WriteAudit()|]; } }
+            void Check() { lock (_audit) { lock ([|_accounts|]) { } } }
+        }
+        """);
+
+    [Fact]
     public Task Acquisitions_spelled_with_unicode_escapes() => Verify("""
         class C
         {

@@ -207,6 +207,17 @@ public class SelfDeadlockTests
         """);
 
     [Fact]
+    public Task Through_a_partial_method() => Verify("""
+        partial class C
+        {
+            private readonly Concurrency.Runtime.Threading.Lock _gate = new();
+            partial void Touch();
+            partial void Touch() { using (_gate.Hold()) { } }
+            void M() { using (_gate.Hold()) { [|Touch()|]; } }
+        }
+        """);
+
+    [Fact]
     public Task Top_level_statements_constructor_and_operator()
     {
         var test = new VerifyCS.Test

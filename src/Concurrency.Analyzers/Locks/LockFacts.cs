@@ -17,8 +17,8 @@ namespace Concurrency.Analyzers.Locks;
 internal sealed class MethodLockFacts
 {
     private readonly ISymbol _member;
-    private HashSet<IFieldSymbol>? _takes;
-    private HashSet<IFieldSymbol>? _monitorLocks;
+    private List<IFieldSymbol>? _takes;
+    private List<IFieldSymbol>? _monitorLocks;
     private HashSet<IMethodSymbol>? _calls;
     private List<LockEdge>? _nested;
     private List<HeldCall>? _heldCalls;
@@ -56,11 +56,26 @@ internal sealed class MethodLockFacts
 
     public void AddTake(IFieldSymbol field, bool monitor)
     {
-        (_takes ??= new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default)).Add(field);
+        // A body takes a few locks: a list searched is cheaper than a set.
+        AddOnce(ref _takes, field);
         if (monitor)
         {
-            (_monitorLocks ??= new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default)).Add(field);
+            AddOnce(ref _monitorLocks, field);
         }
+    }
+
+    private static void AddOnce(ref List<IFieldSymbol>? fields, IFieldSymbol field)
+    {
+        fields ??= new List<IFieldSymbol>(2);
+        foreach (var known in fields)
+        {
+            if (SymbolEqualityComparer.Default.Equals(known, field))
+            {
+                return;
+            }
+        }
+
+        fields.Add(field);
     }
 
     public void AddNested(LockEdge edge) => (_nested ??= new List<LockEdge>()).Add(edge);
@@ -245,9 +260,9 @@ internal sealed class LockFactsCollector
 
     /// <summary>The facts collected so far of the bodies of one type (its nested types' are theirs).</summary>
     public List<MethodLockFacts> Of(INamedTypeSymbol type) =>
-        _types.TryGetValue(type, out var members) ? Snapshot(members).ToList() : new List<MethodLockFacts>();
+        _types.TryGetValue(type, out var members) ? Snapshot(members) : new List<MethodLockFacts>();
 
-    private static IEnumerable<MethodLockFacts> Snapshot(Dictionary<ISymbol, ImmutableArray<MethodLockFacts>> members)
+    private static List<MethodLockFacts> Snapshot(Dictionary<ISymbol, ImmutableArray<MethodLockFacts>> members)
     {
         lock (members)
         {
@@ -590,7 +605,7 @@ internal sealed class LockFactsCollector
         private readonly LockFactsCollector _collector;
         private readonly MethodLockFacts _facts;
         private readonly Queue<ILocalFunctionOperation>? _locals;
-        private readonly List<IMethodSymbol> _callees = new();
+        private List<IMethodSymbol>? _callees;
         private CancellationToken _cancellationToken;
         private List<Held> _held = new();
 
@@ -784,9 +799,10 @@ internal sealed class LockFactsCollector
                 return;
             }
 
-            _callees.Clear();
-            _collector.AddCallees(operation, _callees);
-            if (_callees.Count == 0)
+            var callees = _callees ??= new List<IMethodSymbol>();
+            callees.Clear();
+            _collector.AddCallees(operation, callees);
+            if (callees.Count == 0)
             {
                 return;
             }
@@ -799,7 +815,7 @@ internal sealed class LockFactsCollector
                 IPropertyReferenceOperation property => LockRegions.IsSameInstanceReference(property),
                 _ => false,
             };
-            foreach (var callee in _callees)
+            foreach (var callee in callees)
             {
                 foreach (var held in _held)
                 {

@@ -28,6 +28,9 @@ internal sealed class LockSyntaxIndex
 
     private static readonly ConditionalWeakTable<Compilation, LockSyntaxIndex> Indexes = new();
 
+    [ThreadStatic]
+    private static char[]? t_buffer;
+
     private readonly ConcurrentDictionary<SyntaxTree, int[]> _sites = new();
 
     private LockSyntaxIndex()
@@ -99,7 +102,8 @@ internal sealed class LockSyntaxIndex
     private static List<int>? Candidates(SourceText text, CancellationToken cancellationToken)
     {
         var candidates = new List<int>();
-        var buffer = new char[Math.Min(text.Length, 8192)];
+        // One buffer per thread: a solution's every file passes through it.
+        var buffer = t_buffer ??= new char[8192];
         var word = new char[LongestName];
         var length = 0;
         var start = 0;

@@ -20,21 +20,23 @@ public static partial class LockScaleBenchmark
     {
         foreach (var files in new[] { 200, 2000 })
         {
-            var (analyzersMs, compileMs) = Measure(files, dense: false);
+            var (analyzersMs, allRulesMs, compileMs) = Measure(files, dense: false);
             sink.Add($"analyzers.locks.ms.{files}", analyzersMs);
             if (files == 2000)
             {
+                sink.Add("analyzers.all_rules.ms.2000", allRulesMs);
                 sink.Add("analyzers.compile.ms.2000", compileMs);
             }
         }
 
         // The worst case beside it: every method of every class takes a lock.
-        var (denseMs, denseCompileMs) = Measure(2000, dense: true);
+        var (denseMs, denseAllRulesMs, denseCompileMs) = Measure(2000, dense: true);
         sink.Add("analyzers.locks_dense.ms.2000", denseMs);
+        sink.Add("analyzers.all_rules_dense.ms.2000", denseAllRulesMs);
         sink.Add("analyzers.compile_dense.ms.2000", denseCompileMs);
     }
 
-    private static (double AnalyzersMs, double CompileMs) Measure(int files, bool dense)
+    private static (double AnalyzersMs, double AllRulesMs, double CompileMs) Measure(int files, bool dense)
     {
         var folder = Path.Combine(Path.GetTempPath(), $"conc-locks-{files}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
@@ -60,10 +62,12 @@ public static partial class LockScaleBenchmark
             var output = Build(folder);
             var analyzers = LockAnalyzerLine().Matches(output)
                 .Sum(m => double.Parse(m.Groups["seconds"].Value, CultureInfo.InvariantCulture)) * 1000;
+            var allRules = AnyRuleLine().Matches(output)
+                .Sum(m => double.Parse(m.Groups["seconds"].Value, CultureInfo.InvariantCulture)) * 1000;
             var compile = CscLine().Match(output) is { Success: true } csc
                 ? double.Parse(csc.Groups["ms"].Value, CultureInfo.InvariantCulture)
                 : throw new InvalidOperationException("The build printed no Csc task time:\n" + output);
-            return (analyzers, compile);
+            return (analyzers, allRules, compile);
         }
         finally
         {
@@ -161,6 +165,10 @@ public static partial class LockScaleBenchmark
     // "0.013    5      Concurrency.Analyzers.Locks.LockOrderInversionAnalyzer (CONC101)"
     [GeneratedRegex(@"^\s*(?<seconds>[\d.]+)\s+\d+\s+Concurrency\.Analyzers\.Locks\.\w+ \(CONC1\d\d\)", RegexOptions.Multiline)]
     private static partial Regex LockAnalyzerLine();
+
+    // Every rule of ours, the CONC4xx beside the lock rules.
+    [GeneratedRegex(@"^\s*(?<seconds>[\d.]+)\s+\S+\s+Concurrency\.Analyzers\.\w+\.\w+ \(CONC\d+\)", RegexOptions.Multiline)]
+    private static partial Regex AnyRuleLine();
 
     // "     1249 ms  Csc                                        1 calls"
     [GeneratedRegex(@"^\s*(?<ms>\d+) ms\s+Csc\s+\d+ calls", RegexOptions.Multiline)]

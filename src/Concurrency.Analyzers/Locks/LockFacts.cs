@@ -237,9 +237,9 @@ internal sealed class LockFactsCollector
     private readonly LockSyntaxIndex _index;
 
     // The facts of the bodies with lock syntax: per type (the parts of a partial type come from
-    // several trees), each type's under its own lock, so threads reading different trees do not
-    // queue on one table; and per tree, the list the rules ask for.
-    private readonly ConcurrentDictionary<INamedTypeSymbol, Dictionary<ISymbol, ImmutableArray<MethodLockFacts>>> _types = new(SymbolEqualityComparer.Default);
+    // several trees), so threads reading different trees never meet on one table; and per tree,
+    // the list the rules ask for.
+    private readonly ConcurrentDictionary<INamedTypeSymbol, ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>>> _types = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, MethodLockFacts> _readLater = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<SyntaxTree, Lazy<IReadOnlyList<ImmutableArray<MethodLockFacts>>>> _trees = new();
 
@@ -256,19 +256,15 @@ internal sealed class LockFactsCollector
         Collectors.GetValue(compilation, c => new LockFactsCollector(c));
 
     /// <summary>The facts of every body collected so far, in no particular order.</summary>
-    public List<MethodLockFacts> All() => _types.Values.SelectMany(Snapshot).ToList();
+    public List<MethodLockFacts> All() => _types.SelectMany(type => Snapshot(type.Value)).ToList();
 
     /// <summary>The facts collected so far of the bodies of one type (its nested types' are theirs).</summary>
     public List<MethodLockFacts> Of(INamedTypeSymbol type) =>
         _types.TryGetValue(type, out var members) ? Snapshot(members) : new List<MethodLockFacts>();
 
-    private static List<MethodLockFacts> Snapshot(Dictionary<ISymbol, ImmutableArray<MethodLockFacts>> members)
-    {
-        lock (members)
-        {
-            return members.Values.SelectMany(f => f).ToList();
-        }
-    }
+    // Enumerating a concurrent dictionary takes no lock (its Values property takes them all).
+    private static List<MethodLockFacts> Snapshot(ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>> members) =>
+        members.SelectMany(member => member.Value).ToList();
 
     /// <summary>The facts of a method without lock syntax: its calls, read once when first needed.</summary>
     private MethodLockFacts FactsReadLater(IMethodSymbol method) => _readLater.GetOrAdd(method, m =>
@@ -527,26 +523,12 @@ internal sealed class LockFactsCollector
             return ImmutableArray<MethodLockFacts>.Empty;
         }
 
-        var members = _types.TryGetValue(type, out var known) ? known : _types.GetOrAdd(type, _ => new Dictionary<ISymbol, ImmutableArray<MethodLockFacts>>(SymbolEqualityComparer.Default));
-        lock (members)
-        {
-            if (members.TryGetValue(owner, out var collected))
-            {
-                return collected;
-            }
-        }
-
-        var computed = Compute(owner, blocks, cancellationToken);
-        lock (members)
-        {
-            if (members.TryGetValue(owner, out var collected))
-            {
-                return collected;
-            }
-
-            members.Add(owner, computed);
-            return computed;
-        }
+        // A type's members are added by the readings of the trees it is declared in: one, or a few
+        // for a partial type. Reading is lock-free; adding takes the type's own lock.
+        var members = _types.TryGetValue(type, out var known)
+            ? known
+            : _types.GetOrAdd(type, _ => new ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>>(concurrencyLevel: 1, capacity: 8, SymbolEqualityComparer.Default));
+        return members.TryGetValue(owner, out var collected) ? collected : members.GetOrAdd(owner, Compute(owner, blocks, cancellationToken));
     }
 
     [MethodImpl(HotPath.Optimized)]

@@ -39,8 +39,16 @@ public sealed class LockHeldAcrossAwaitAnalyzer : DiagnosticAnalyzer
         {
             var locks = new LockSymbols(start.Compilation);
             var cancellationToken = start.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+            var index = Locks.LockSyntaxIndex.For(start.Compilation);
             start.RegisterCodeBlockStartAction<SyntaxKind>(block =>
             {
+                // Only code with a call named like an acquisition can hold a lock across an await: the
+                // others (nearly all) register nothing, so their calls are not looked at one by one.
+                if (!index.MayTakeLocks(block.CodeBlock, block.CancellationToken))
+                {
+                    return;
+                }
+
                 var acquisitions = new List<(IInvocationOperation Invocation, string Key)>();
                 block.RegisterSyntaxNodeAction(
                     node =>

@@ -469,7 +469,7 @@ internal sealed class LockFactsCollector
                 continue;
             }
 
-            var facts = Collect(owner, ImmutableArray.Create(operation), cancellationToken);
+            var facts = Collect(owner, operation, cancellationToken);
             if (!facts.IsEmpty)
             {
                 result.Add(facts);
@@ -511,14 +511,14 @@ internal sealed class LockFactsCollector
     }
 
     /// <summary>
-    /// The facts of a member's operation blocks and of the local functions in them; empty for a
-    /// member without lock syntax (a method's calls are read on demand, if a call made under a lock
-    /// reaches it).
+    /// The facts of a member with lock syntax (its body, and the local functions in it), collected
+    /// once. Members without lock syntax are never collected: a method's calls are read on demand,
+    /// if a call made under a lock reaches it.
     /// </summary>
     [MethodImpl(HotPath.Optimized)]
-    private ImmutableArray<MethodLockFacts> Collect(ISymbol owner, ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
+    private ImmutableArray<MethodLockFacts> Collect(ISymbol owner, IOperation body, CancellationToken cancellationToken)
     {
-        if (owner.ContainingType is not { } type || !blocks.Any(b => _index.MayTakeLocks(b.Syntax, cancellationToken)))
+        if (owner.ContainingType is not { } type)
         {
             return ImmutableArray<MethodLockFacts>.Empty;
         }
@@ -528,21 +528,17 @@ internal sealed class LockFactsCollector
         var members = _types.TryGetValue(type, out var known)
             ? known
             : _types.GetOrAdd(type, _ => new ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>>(concurrencyLevel: 1, capacity: 8, SymbolEqualityComparer.Default));
-        return members.TryGetValue(owner, out var collected) ? collected : members.GetOrAdd(owner, Compute(owner, blocks, cancellationToken));
+        return members.TryGetValue(owner, out var collected) ? collected : members.GetOrAdd(owner, Compute(owner, body, cancellationToken));
     }
 
     [MethodImpl(HotPath.Optimized)]
-    private ImmutableArray<MethodLockFacts> Compute(ISymbol owner, ImmutableArray<IOperation> blocks, CancellationToken cancellationToken)
+    private ImmutableArray<MethodLockFacts> Compute(ISymbol owner, IOperation body, CancellationToken cancellationToken)
     {
         if (owner is not IMethodSymbol method)
         {
             // A field or property initializer cannot be called: only the locks it nests itself matter.
             var initializer = new MethodLockFacts(owner, owner);
-            foreach (var block in blocks)
-            {
-                new BodyWalker(this, initializer, locals: null).Walk(block, cancellationToken);
-            }
-
+            new BodyWalker(this, initializer, locals: null).Walk(body, cancellationToken);
             return ImmutableArray.Create(initializer);
         }
 
@@ -552,10 +548,7 @@ internal sealed class LockFactsCollector
         facts.FindCallsLater(token => CallsOf(method, token));
 
         var locals = new Queue<ILocalFunctionOperation>();
-        foreach (var block in blocks)
-        {
-            new BodyWalker(this, facts, locals).Walk(block, cancellationToken);
-        }
+        new BodyWalker(this, facts, locals).Walk(body, cancellationToken);
 
         if (locals.Count == 0)
         {

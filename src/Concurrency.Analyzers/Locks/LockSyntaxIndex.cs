@@ -42,14 +42,10 @@ internal sealed class LockSyntaxIndex
 
     /// <summary>Whether <paramref name="node"/> contains a <c>lock</c> statement or a call named like an acquisition.</summary>
     [MethodImpl(HotPath.Optimized)]
-    public bool MayTakeLocks(SyntaxNode node, CancellationToken cancellationToken) =>
-        MayTakeLocks(node.SyntaxTree, node.Span, cancellationToken);
-
-    /// <summary>Whether the code of <paramref name="span"/> in <paramref name="tree"/> may take a lock.</summary>
-    [MethodImpl(HotPath.Optimized)]
-    public bool MayTakeLocks(SyntaxTree tree, TextSpan span, CancellationToken cancellationToken)
+    public bool MayTakeLocks(SyntaxNode node, CancellationToken cancellationToken)
     {
-        var sites = SitesOf(tree, cancellationToken);
+        var sites = SitesOf(node.SyntaxTree, cancellationToken);
+        var span = node.Span;
         var index = Array.BinarySearch(sites, span.Start);
         if (index < 0)
         {

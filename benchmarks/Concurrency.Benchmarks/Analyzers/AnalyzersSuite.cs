@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text;
-using Concurrency.Analyzers.AsyncBlocking;
+using Concurrency.Analyzers.Rules.AsyncBlocking;
 using Concurrency.Benchmarks.Harness;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using Concurrency.Analyzers.Locks;
+using Concurrency.Analyzers.Rules.Locks;
 using Concurrency.Benchmarks.Harness;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Concurrency.Analyzers;
+using Concurrency.Analyzers.Catalog;
 using Concurrency.Benchmarks.Harness;
 
 namespace Concurrency.Benchmarks.Analyzers;
@@ -162,7 +162,7 @@ public static partial class LockScaleBenchmark
         return process.ExitCode == 0 ? output.ToString() : throw new InvalidOperationException("The generated project did not build:\n" + output);
     }
 
-    // "0.013    5      Concurrency.Analyzers.Locks.LockOrderInversionAnalyzer (CONC101)"
+    // "0.013    5      Concurrency.Analyzers.Rules.Locks.LockOrderInversionAnalyzer (CONC101)"
     [GeneratedRegex(@"^\s*(?<seconds>[\d.]+)\s+\d+\s+Concurrency\.Analyzers\.Locks\.\w+ \(CONC1\d\d\)", RegexOptions.Multiline)]
     private static partial Regex LockAnalyzerLine();
 

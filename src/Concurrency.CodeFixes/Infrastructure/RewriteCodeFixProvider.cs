@@ -2,7 +2,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 
-namespace Concurrency.CodeFixes;
+namespace Concurrency.CodeFixes.Infrastructure;
 
 /// <summary>
 /// The base of the package's code fixes: one rewrite routine serves the light bulb (one diagnostic)

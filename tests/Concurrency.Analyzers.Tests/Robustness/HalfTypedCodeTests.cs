@@ -22,7 +22,7 @@ public class HalfTypedCodeTests
         .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
-    private static readonly ImmutableArray<CodeFixProvider> Fixers = typeof(CodeFixes.AsyncBlocking.BlockingTaskWaitCodeFixProvider).Assembly.GetTypes()
+    private static readonly ImmutableArray<CodeFixProvider> Fixers = typeof(CodeFixes.Rules.AsyncBlocking.BlockingTaskWaitCodeFixProvider).Assembly.GetTypes()
         .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
         .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
         .ToImmutableArray();

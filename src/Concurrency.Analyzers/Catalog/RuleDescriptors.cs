@@ -1,0 +1,76 @@
+using Microsoft.CodeAnalysis;
+
+namespace Concurrency.Analyzers.Catalog;
+
+/// <summary>
+/// Descriptors of every rule. Title, message and description come from <c>Resources.resx</c>
+/// (English) and its satellites (zh-Hans), under the keys <c>{id}_Title</c>, <c>{id}_Message</c>
+/// and <c>{id}_Description</c>; the help link points at the rule's page in <c>docs/rules</c>.
+/// </summary>
+public static class RuleDescriptors
+{
+    /// <summary>Where the rule pages live; a rule's help link is this plus <c>{id}.md</c>.</summary>
+    public const string HelpLinkBase = "https://github.com/concurrency-analyzers/concurrency-analyzers/blob/main/docs/rules/";
+
+    /// <summary>CONC101: lock-order inversion inside one type, reported while typing.</summary>
+    public static readonly DiagnosticDescriptor LockOrderInversion =
+        Create(RuleIds.LockOrderInversion, RuleCategories.Locks, DiagnosticSeverity.Warning);
+
+    /// <summary>
+    /// CONC101 across types, reported at compilation end (a separate descriptor of the same rule: the IDE
+    /// runs an analyzer with a compilation-end descriptor only in full-solution analysis).
+    /// </summary>
+    public static readonly DiagnosticDescriptor LockOrderInversionAcrossTypes =
+        Create(RuleIds.LockOrderInversion, RuleCategories.Locks, DiagnosticSeverity.Warning, WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>CONC102: a non-reentrant lock acquired again while held.</summary>
+    public static readonly DiagnosticDescriptor SelfDeadlock =
+        Create(RuleIds.SelfDeadlock, RuleCategories.Locks, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC103: a lock acquired without a guaranteed release.</summary>
+    public static readonly DiagnosticDescriptor UnreleasedLock =
+        Create(RuleIds.UnreleasedLock, RuleCategories.Locks, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC104: a lock object that other code can also lock, or that changes.</summary>
+    public static readonly DiagnosticDescriptor SharedLockObject =
+        Create(RuleIds.SharedLockObject, RuleCategories.Locks, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC105: a condition wait outside a loop that re-checks its predicate.</summary>
+    public static readonly DiagnosticDescriptor ConditionWaitOutsideLoop =
+        Create(RuleIds.ConditionWaitOutsideLoop, RuleCategories.Locks, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC401: blocking wait on a task in async code.</summary>
+    public static readonly DiagnosticDescriptor BlockingTaskWait =
+        Create(RuleIds.BlockingTaskWait, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC402: <c>Thread.Sleep</c> in async code.</summary>
+    public static readonly DiagnosticDescriptor ThreadSleepInAsyncCode =
+        Create(RuleIds.ThreadSleepInAsyncCode, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC403: a synchronous call in async code where an async counterpart exists.</summary>
+    public static readonly DiagnosticDescriptor SyncCallWithAsyncCounterpart =
+        Create(RuleIds.SyncCallWithAsyncCounterpart, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC404: a lock held across an <c>await</c>.</summary>
+    public static readonly DiagnosticDescriptor LockHeldAcrossAwait =
+        Create(RuleIds.LockHeldAcrossAwait, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC407: async code calls a synchronous method that blocks.</summary>
+    public static readonly DiagnosticDescriptor BlockingCallThroughMethods =
+        Create(RuleIds.BlockingCallThroughMethods, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity, params string[] customTags) =>
+        new(
+            id,
+            Localized(id + "_Title"),
+            Localized(id + "_Message"),
+            category,
+            severity,
+            isEnabledByDefault: true,
+            description: Localized(id + "_Description"),
+            helpLinkUri: HelpLinkBase + id + ".md",
+            customTags: customTags);
+
+    private static LocalizableResourceString Localized(string name) =>
+        new(name, AnalyzerResources.ResourceManager, typeof(AnalyzerResources));
+}

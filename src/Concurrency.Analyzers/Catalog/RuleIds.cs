@@ -1,0 +1,38 @@
+namespace Concurrency.Analyzers.Catalog;
+
+/// <summary>
+/// Every rule id of the package, in one place. CONC1xx locks and deadlocks, CONC2xx lifecycle,
+/// CONC3xx shared state, CONC4xx blocking in async code. Ids are stable once shipped.
+/// </summary>
+public static class RuleIds
+{
+    /// <summary>Lock-order inversion: two (or more) locks taken in opposite orders somewhere in the compilation.</summary>
+    public const string LockOrderInversion = "CONC101";
+
+    /// <summary>Self-deadlock: a non-reentrant lock acquired again while held.</summary>
+    public const string SelfDeadlock = "CONC102";
+
+    /// <summary>A lock acquired without a guaranteed release.</summary>
+    public const string UnreleasedLock = "CONC103";
+
+    /// <summary>A lock object that other code can also lock, or that changes.</summary>
+    public const string SharedLockObject = "CONC104";
+
+    /// <summary>A condition wait outside a loop that re-checks its predicate.</summary>
+    public const string ConditionWaitOutsideLoop = "CONC105";
+
+    /// <summary>Blocking wait on a task in async code (<c>.Result</c>, <c>.Wait()</c>, <c>GetResult()</c>, <c>WaitAll</c>, <c>WaitAny</c>).</summary>
+    public const string BlockingTaskWait = "CONC401";
+
+    /// <summary><c>Thread.Sleep</c> in async code.</summary>
+    public const string ThreadSleepInAsyncCode = "CONC402";
+
+    /// <summary>A synchronous call in async code where an async counterpart exists.</summary>
+    public const string SyncCallWithAsyncCounterpart = "CONC403";
+
+    /// <summary>A lock held across an <c>await</c>.</summary>
+    public const string LockHeldAcrossAwait = "CONC404";
+
+    /// <summary>Async code calls a synchronous method that blocks, found through calls.</summary>
+    public const string BlockingCallThroughMethods = "CONC407";
+}

@@ -1,0 +1,241 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Engine;
+
+/// <summary>Small operation-tree helpers shared by the analyzers.</summary>
+internal static class OperationHelpers
+{
+    /// <summary>Looks through implicit conversions.</summary>
+    public static IOperation WalkDownConversion(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    /// <summary>Looks through conversions and <c>task.ConfigureAwait(...)</c> to the task itself.</summary>
+    public static IOperation UnwrapConfigureAwait(IOperation operation, TaskSymbols symbols)
+    {
+        operation = WalkDownConversion(operation);
+        while (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance }
+            && symbols.IsTaskLike(instance.Type))
+        {
+            operation = WalkDownConversion(instance);
+        }
+
+        return operation;
+    }
+
+    /// <summary>
+    /// The task expressions passed to <c>Task.WaitAll/WaitAny/WhenAll/WhenAny</c>: the elements of a
+    /// params array, array initializer or collection expression, else the collection argument itself.
+    /// Timeout and cancellation arguments are left out.
+    /// </summary>
+    public static ImmutableArray<IOperation> TaskArguments(IInvocationOperation invocation, TaskSymbols symbols)
+    {
+        var result = ImmutableArray.CreateBuilder<IOperation>();
+        foreach (var argument in invocation.Arguments)
+        {
+            var type = argument.Parameter?.Type;
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue
+                || type is null
+                || type.SpecialType == SpecialType.System_Int32
+                || TaskSymbols.Is(type, symbols.CancellationToken)
+                || TaskSymbols.Is(type, symbols.TimeSpan))
+            {
+                continue;
+            }
+
+            var argumentValue = argument.Value;
+            while (argumentValue is IConversionOperation conversion)
+            {
+                argumentValue = conversion.Operand;
+            }
+
+            switch (argumentValue)
+            {
+                case IArrayCreationOperation { Initializer: { } initializer }:
+                    result.AddRange(initializer.ElementValues.Select(WalkDownConversion));
+                    break;
+                case var collection when IsCollectionExpression(collection):
+                    // [a, b], or a params span (C# 13) that newer compilers build as a collection.
+                    result.AddRange(collection.ChildOperations.Select(WalkDownConversion));
+                    break;
+                case var value:
+                    result.Add(value);
+                    break;
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// Whether the operation is a collection expression (<c>[a, b]</c>). Roslyn 4.8, which the
+    /// analyzers compile against, represents it as an operation of kind None over the elements; newer
+    /// compilers that load the analyzers produce <c>OperationKind.CollectionExpression</c>, compared
+    /// by name since the 4.8 API predates it.
+    /// </summary>
+    public static bool IsCollectionExpression(IOperation operation) =>
+        operation.Kind.ToString() == CollectionExpressionKind
+        || (operation.Kind == OperationKind.None && operation.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.CollectionExpressionSyntax);
+
+    private const string CollectionExpressionKind = "CollectionExpression";
+
+    /// <summary>
+    /// Whether the call passes a zero timeout (<c>Wait(0)</c>, <c>Wait(TimeSpan.Zero)</c>): a
+    /// non-blocking try, whatever the method does with longer timeouts.
+    /// </summary>
+    public static bool PassesZeroTimeout(IInvocationOperation invocation, INamedTypeSymbol? timeSpan) =>
+        invocation.Arguments.Any(a =>
+            a.ArgumentKind != ArgumentKind.DefaultValue
+            && a.Parameter is { } parameter
+            && parameter.Name.IndexOf("timeout", StringComparison.OrdinalIgnoreCase) >= 0
+            && (a.Value.ConstantValue is { HasValue: true, Value: 0 or 0L }
+                || (WalkDownConversion(a.Value) is IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } zero }
+                    && TaskSymbols.Is(zero.ContainingType, timeSpan))));
+
+    /// <summary>The local or parameter an operation reads, if it is a plain read of one.</summary>
+    public static ISymbol? ReferencedLocalOrParameter(IOperation operation) => WalkDownConversion(operation) switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The nearest function that owns <paramref name="operation"/>: a lambda, anonymous method or
+    /// local function, or null for the member itself.
+    /// </summary>
+    public static IOperation? EnclosingFunction(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The root of the operation tree that contains <paramref name="operation"/>.</summary>
+    public static IOperation Root(IOperation operation)
+    {
+        while (operation.Parent is not null)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>Whether <paramref name="operation"/> sits inside a <c>nameof(...)</c>.</summary>
+    public static bool IsInsideNameOf(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is INameOfOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The operations a body runs itself, depth first: not the bodies of lambdas or local functions
+    /// it only creates (they run whenever they are invoked).
+    /// </summary>
+    public static IEnumerable<IOperation> RunBy(IOperation root)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            yield return current;
+            foreach (var child in current.ChildOperations.Reverse())
+            {
+                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The operation trees of a source method's bodies (partial methods, accessors and local
+    /// functions included), for interprocedural summaries.
+    /// </summary>
+    public static IEnumerable<IOperation> BodiesOf(IMethodSymbol method, Compilation compilation, System.Threading.CancellationToken cancellationToken)
+    {
+        // A partial method's body is in its implementation part.
+        foreach (var reference in (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences)
+        {
+            var body = reference.GetSyntax(cancellationToken) switch
+            {
+                Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax m => (SyntaxNode?)m.Body ?? m.ExpressionBody,
+                Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax l => (SyntaxNode?)l.Body ?? l.ExpressionBody,
+                Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax a => (SyntaxNode?)a.Body ?? a.ExpressionBody,
+                Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax getter => getter, // the getter of 'int P => …;'
+                _ => null,
+            };
+#pragma warning disable RS1030 // Interprocedural: the callee's body may live in another file than the one analyzed.
+            if (body is not null && compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken) is { } operation)
+#pragma warning restore RS1030
+            {
+                yield return operation;
+            }
+        }
+    }
+
+    /// <summary>A location as people read it in a message: <c>File.cs:42</c>.</summary>
+    public static string Place(Location location)
+    {
+        var span = location.GetLineSpan();
+        return $"{System.IO.Path.GetFileName(span.Path)}:{span.StartLinePosition.Line + 1}";
+    }
+
+    /// <summary>Every operation of a control-flow graph block, in order, branch value last.</summary>
+    public static IEnumerable<IOperation> TopLevelOperations(BasicBlock block) =>
+        block.BranchValue is null ? block.Operations : block.Operations.Append(block.BranchValue);
+}
+
+/// <summary>Symbol helpers shared by the analyzers.</summary>
+internal static class SymbolHelpers
+{
+    /// <summary>The type of a local, parameter, field or property.</summary>
+    public static ITypeSymbol? GetSymbolType(this ISymbol symbol) => symbol switch
+    {
+        ILocalSymbol local => local.Type,
+        IParameterSymbol parameter => parameter.Type,
+        IFieldSymbol field => field.Type,
+        IPropertySymbol property => property.Type,
+        _ => null,
+    };
+}
+
+/// <summary>Collection helpers shared by the analyzers.</summary>
+internal static class CollectionHelpers
+{
+    /// <summary>Adds <paramref name="value"/> to the list under <paramref name="key"/>, creating it.</summary>
+    public static void AddToList<TKey, TValue>(this Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
+        where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = new List<TValue>();
+        }
+
+        list.Add(value);
+    }
+}

@@ -1,0 +1,370 @@
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Concurrency.Analyzers.Model.Locks;
+
+/// <summary>
+/// The graph "B is acquired while A is held" over a set of <see cref="MethodLockFacts"/>, and its
+/// cycles. Calls made while holding a lock add an edge to every lock the callee takes, transitively:
+/// per-method summaries are solved with a worklist over the call graph (linear in calls × locks,
+/// recursion and call cycles included), and virtual or interface calls reach the overrides and
+/// implementations among the facts.
+/// </summary>
+internal static class LockOrderGraph
+{
+    /// <summary>How a site in a cycle can be brought to the canonical order.</summary>
+    public enum Fix
+    {
+        /// <summary>The site is in the canonical order, or no rewrite is safe.</summary>
+        None,
+
+        /// <summary>The two directly nested <c>lock</c> statements swap.</summary>
+        Swap,
+
+        /// <summary>A <c>lock</c> on the lock taken goes around the statement that holds the other.</summary>
+        Wrap,
+    }
+
+    /// <summary>An acquisition that closes a cycle, the way back, and its fix.</summary>
+    public sealed class Inversion
+    {
+        public Inversion(LockEdge edge, List<LockEdge> back)
+        {
+            Edge = edge;
+            Back = back;
+        }
+
+        public LockEdge Edge { get; }
+
+        /// <summary>The chain of edges from the lock taken back to the lock held.</summary>
+        public List<LockEdge> Back { get; }
+
+        public Fix Fix { get; set; }
+
+        /// <summary>The place of the lock taken in the canonical order (0 first).</summary>
+        public int Rank { get; set; }
+    }
+
+    /// <summary>How calls reach facts: the facts of a method, and the methods a virtual call may run instead.</summary>
+    public interface ICallTargets
+    {
+        /// <summary>The facts of <paramref name="method"/>, or null when it is not code the analysis knows.</summary>
+        MethodLockFacts? FactsOf(IMethodSymbol method);
+
+        /// <summary>The overrides and implementations a call to <paramref name="method"/> may run.</summary>
+        IEnumerable<IMethodSymbol> Overriding(IMethodSymbol method);
+    }
+
+    /// <summary>Every edge of the facts: nested acquisitions, and the locks callees take under a held lock.</summary>
+    [MethodImpl(HotPath.Optimized)]
+    public static List<LockEdge> Edges(IReadOnlyCollection<MethodLockFacts> all, ICallTargets targets, CancellationToken cancellationToken)
+    {
+        var comparer = SymbolEqualityComparer.Default;
+        List<MethodLockFacts> Resolve(IMethodSymbol callee)
+        {
+            var resolved = new List<MethodLockFacts>();
+            if (targets.FactsOf(callee) is { } direct)
+            {
+                resolved.Add(direct);
+            }
+
+            if (callee.IsVirtual || callee.IsAbstract || callee.IsOverride)
+            {
+                foreach (var overriding in targets.Overriding(callee))
+                {
+                    if (targets.FactsOf(overriding) is { } facts && !resolved.Contains(facts))
+                    {
+                        resolved.Add(facts);
+                    }
+                }
+            }
+
+            return resolved;
+        }
+
+        // Only methods reachable from a call made under a lock need a summary.
+        var reachable = new HashSet<MethodLockFacts>();
+        var pending = new Stack<MethodLockFacts>();
+        foreach (var call in all.SelectMany(f => f.HeldCalls))
+        {
+            foreach (var target in Resolve(call.Callee).Where(reachable.Add))
+            {
+                pending.Push(target);
+            }
+        }
+
+        var callers = new Dictionary<MethodLockFacts, List<MethodLockFacts>>();
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var fact = pending.Pop();
+            foreach (var callee in fact.CallsOf(cancellationToken))
+            {
+                foreach (var target in Resolve(callee))
+                {
+                    callers.AddToList(target, fact);
+                    if (reachable.Add(target))
+                    {
+                        pending.Push(target);
+                    }
+                }
+            }
+        }
+
+        // Summaries: the locks each method takes itself or through its callees, to a fixed point.
+        var summary = reachable.ToDictionary(f => f, f => new HashSet<IFieldSymbol>(f.Takes, comparer));
+        var work = new Queue<MethodLockFacts>(reachable);
+        var queued = new HashSet<MethodLockFacts>(reachable);
+        while (work.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var changed = work.Dequeue();
+            queued.Remove(changed);
+            if (!callers.TryGetValue(changed, out var affected) || summary[changed].Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var caller in affected)
+            {
+                var locks = summary[caller];
+                var before = locks.Count;
+                locks.UnionWith(summary[changed]);
+                if (locks.Count != before && queued.Add(caller))
+                {
+                    work.Enqueue(caller);
+                }
+            }
+        }
+
+        var edges = new List<LockEdge>();
+        foreach (var fact in all)
+        {
+            edges.AddRange(fact.Nested);
+            foreach (var call in fact.HeldCalls)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var taken = new HashSet<IFieldSymbol>(comparer);
+                foreach (var target in Resolve(call.Callee))
+                {
+                    taken.UnionWith(summary[target]);
+                }
+
+                foreach (var field in taken.Where(f => !call.AllHeld.Contains(f, comparer)))
+                {
+                    edges.Add(new LockEdge(call.Held, field, call.Location, fact, call.Outer, directlyNested: false));
+                }
+            }
+        }
+
+        return edges;
+    }
+
+    /// <summary>
+    /// Every acquisition that closes a cycle, once per site, with the shortest way back, in source
+    /// order; and, for the sites against the canonical order, how to fix them.
+    /// </summary>
+    /// <param name="edges">The graph.</param>
+    /// <param name="monitorLocks">Locks taken with <c>lock</c> statements somewhere (reentrant, so a fix may take them around another).</param>
+    /// <param name="cancellationToken">Honored between sites.</param>
+    [MethodImpl(HotPath.Optimized)]
+    public static List<Inversion> Inversions(List<LockEdge> edges, ISet<IFieldSymbol> monitorLocks, CancellationToken cancellationToken)
+    {
+        var comparer = SymbolEqualityComparer.Default;
+
+        // Only an edge inside a strongly connected component can close a cycle: components are found
+        // in one linear pass, and only their edges are sorted and searched for the way back.
+        var component = Components(Successors(edges, comparer), comparer, cancellationToken);
+        var ordered = edges
+            .Where(e => component.TryGetValue(e.Held, out var held) && component.TryGetValue(e.Taken, out var taken) && held == taken)
+            .OrderBy(e => e.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+            .ThenBy(e => e.Location.SourceSpan.Start)
+            .ThenBy(e => e.Taken.Name, StringComparer.Ordinal)
+            .ToList();
+        var successors = Successors(ordered, comparer);
+        var inversions = new List<Inversion>();
+        var reported = new HashSet<Location>();
+        foreach (var edge in ordered)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var held = component[edge.Held];
+            if (!reported.Contains(edge.Location)
+                && PathBack(edge.Taken, edge.Held, successors, e => component.TryGetValue(e, out var c) && c == held, comparer) is { } back)
+            {
+                reported.Add(edge.Location);
+                inversions.Add(new Inversion(edge, back));
+            }
+        }
+
+        var rank = CanonicalOrder(inversions, comparer);
+        foreach (var inversion in inversions)
+        {
+            var edge = inversion.Edge;
+            inversion.Rank = rank[edge.Taken];
+            if (rank[edge.Taken] > rank[edge.Held])
+            {
+                continue;
+            }
+
+            inversion.Fix = edge.DirectlyNested ? Fix.Swap
+                : edge.Outer is LockStatementSyntax or UsingStatementSyntax && monitorLocks.Contains(edge.Taken) ? Fix.Wrap
+                : Fix.None;
+        }
+
+        return inversions;
+    }
+
+    /// <summary>
+    /// One order for the locks of the cycles, which the fixes bring every site to: a lock taken first
+    /// at more sites than it is taken second comes earlier; ties follow the order the fields are
+    /// declared in. For two locks this is the majority order.
+    /// </summary>
+    private static Dictionary<IFieldSymbol, int> CanonicalOrder(List<Inversion> inversions, SymbolEqualityComparer comparer)
+    {
+        var score = new Dictionary<IFieldSymbol, int>(comparer);
+        foreach (var edge in inversions.Select(i => i.Edge))
+        {
+            score[edge.Held] = (score.TryGetValue(edge.Held, out var held) ? held : 0) + 1;
+            score[edge.Taken] = (score.TryGetValue(edge.Taken, out var taken) ? taken : 0) - 1;
+        }
+
+        var order = score.Keys
+            .OrderByDescending(f => score[f])
+            .ThenBy(f => DeclarationOrder(f).Path, StringComparer.Ordinal)
+            .ThenBy(f => DeclarationOrder(f).Position)
+            .ThenBy(f => f.ToDisplayString(), StringComparer.Ordinal)
+            .ToList();
+        var rank = new Dictionary<IFieldSymbol, int>(comparer);
+        for (var i = 0; i < order.Count; i++)
+        {
+            rank[order[i]] = i;
+        }
+
+        return rank;
+    }
+
+    private static (string Path, int Position) DeclarationOrder(IFieldSymbol field) =>
+        field.Locations.FirstOrDefault() is { IsInSource: true } location
+            ? (location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan.Start)
+            : (string.Empty, 0);
+
+    [MethodImpl(HotPath.Optimized)]
+    private static Dictionary<IFieldSymbol, List<LockEdge>> Successors(IEnumerable<LockEdge> edges, SymbolEqualityComparer comparer)
+    {
+        var successors = new Dictionary<IFieldSymbol, List<LockEdge>>(comparer);
+        foreach (var edge in edges)
+        {
+            successors.AddToList(edge.Held, edge);
+        }
+
+        return successors;
+    }
+
+    /// <summary>Tarjan's strongly connected components, without recursion: lock → component number.</summary>
+    [MethodImpl(HotPath.Optimized)]
+    private static Dictionary<IFieldSymbol, int> Components(Dictionary<IFieldSymbol, List<LockEdge>> successors, SymbolEqualityComparer comparer, CancellationToken cancellationToken)
+    {
+        var index = new Dictionary<IFieldSymbol, int>(comparer);
+        var low = new Dictionary<IFieldSymbol, int>(comparer);
+        var onStack = new HashSet<IFieldSymbol>(comparer);
+        var stack = new Stack<IFieldSymbol>();
+        var component = new Dictionary<IFieldSymbol, int>(comparer);
+        var next = 0;
+        foreach (var root in successors.Keys)
+        {
+            if (index.ContainsKey(root))
+            {
+                continue;
+            }
+
+            // Each frame: a node and how many of its successors have been visited.
+            var frames = new Stack<(IFieldSymbol Node, int Child)>();
+            frames.Push((root, 0));
+            index[root] = low[root] = next++;
+            stack.Push(root);
+            onStack.Add(root);
+            while (frames.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var (node, child) = frames.Pop();
+                var outgoing = successors.TryGetValue(node, out var list) ? list : null;
+                if (outgoing is not null && child < outgoing.Count)
+                {
+                    frames.Push((node, child + 1));
+                    var target = outgoing[child].Taken;
+                    if (!index.ContainsKey(target))
+                    {
+                        index[target] = low[target] = next++;
+                        stack.Push(target);
+                        onStack.Add(target);
+                        frames.Push((target, 0));
+                    }
+                    else if (onStack.Contains(target))
+                    {
+                        low[node] = Math.Min(low[node], index[target]);
+                    }
+
+                    continue;
+                }
+
+                if (low[node] == index[node])
+                {
+                    IFieldSymbol member;
+                    do
+                    {
+                        member = stack.Pop();
+                        onStack.Remove(member);
+                        component[member] = index[node];
+                    }
+                    while (!comparer.Equals(member, node));
+                }
+
+                if (frames.Count > 0)
+                {
+                    var parent = frames.Peek().Node;
+                    low[parent] = Math.Min(low[parent], low[node]);
+                }
+            }
+        }
+
+        return component;
+    }
+
+    /// <summary>The shortest chain of edges from <paramref name="from"/> to <paramref name="to"/>, or null.</summary>
+    private static List<LockEdge>? PathBack(IFieldSymbol from, IFieldSymbol to, Dictionary<IFieldSymbol, List<LockEdge>> successors, Func<IFieldSymbol, bool> inComponent, SymbolEqualityComparer comparer)
+    {
+        var previous = new Dictionary<IFieldSymbol, LockEdge>(comparer);
+        var queue = new Queue<IFieldSymbol>();
+        queue.Enqueue(from);
+        var seen = new HashSet<IFieldSymbol>(comparer) { from };
+        while (queue.Count > 0)
+        {
+            var node = queue.Dequeue();
+            if (comparer.Equals(node, to))
+            {
+                var path = new List<LockEdge>();
+                for (var current = to; !comparer.Equals(current, from); current = previous[current].Held)
+                {
+                    path.Insert(0, previous[current]);
+                }
+
+                return path;
+            }
+
+            if (!successors.TryGetValue(node, out var next))
+            {
+                continue;
+            }
+
+            foreach (var edge in next.Where(e => inComponent(e.Taken) && seen.Add(e.Taken)))
+            {
+                previous[edge.Taken] = edge;
+                queue.Enqueue(edge.Taken);
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Model.Locks;
+
+/// <summary>
+/// What one method body (or local function) does with field locks, read once from the operation
+/// tree the compiler hands the analyzers: the locks it takes, the locks it takes while holding
+/// another, the calls it makes while holding one, and — only when a summary needs them — all the
+/// methods it calls. The lock rules work on these facts alone: every body is walked at most once
+/// for them, however often it is called.
+/// </summary>
+internal sealed class MethodLockFacts
+{
+    private readonly ISymbol _member;
+    private List<IFieldSymbol>? _takes;
+    private List<IFieldSymbol>? _monitorLocks;
+    private HashSet<IMethodSymbol>? _calls;
+    private List<LockEdge>? _nested;
+    private List<HeldCall>? _heldCalls;
+    private List<Reentry>? _reentries;
+    private Func<CancellationToken, HashSet<IMethodSymbol>>? _findCalls;
+
+    /// <param name="owner">The method or local function (or initialized member) the body belongs to.</param>
+    /// <param name="member">The member of the type that contains the body, as messages name it.</param>
+    public MethodLockFacts(ISymbol owner, ISymbol member)
+    {
+        Owner = owner;
+        _member = member;
+    }
+
+    /// <summary>The method, local function, accessor or initialized member the body belongs to.</summary>
+    public ISymbol Owner { get; }
+
+    /// <summary>The type whose code this is.</summary>
+    public INamedTypeSymbol? Type => _member.ContainingType;
+
+    /// <summary><c>Type.Member</c>, as messages name it.</summary>
+    public string Member => $"{Type?.Name}.{MemberName(_member)}";
+
+    /// <summary>The field locks the body takes wherever it runs them.</summary>
+    public IEnumerable<IFieldSymbol> Takes => _takes ?? Enumerable.Empty<IFieldSymbol>();
+
+    /// <summary>The field locks the body takes with a <c>lock</c> statement (Monitor locks, reentrant).</summary>
+    public IEnumerable<IFieldSymbol> MonitorLocks => _monitorLocks ?? Enumerable.Empty<IFieldSymbol>();
+
+    /// <summary>"B is taken while A is held", for acquisitions the body makes itself.</summary>
+    public IReadOnlyList<LockEdge> Nested => (IReadOnlyList<LockEdge>?)_nested ?? Array.Empty<LockEdge>();
+
+    /// <summary>Calls the body makes while holding a lock: the callee's locks are taken under it.</summary>
+    public IReadOnlyList<HeldCall> HeldCalls => (IReadOnlyList<HeldCall>?)_heldCalls ?? Array.Empty<HeldCall>();
+
+    public void AddTake(IFieldSymbol field, bool monitor)
+    {
+        // A body takes a few locks: a list searched is cheaper than a set.
+        AddOnce(ref _takes, field);
+        if (monitor)
+        {
+            AddOnce(ref _monitorLocks, field);
+        }
+    }
+
+    private static void AddOnce(ref List<IFieldSymbol>? fields, IFieldSymbol field)
+    {
+        fields ??= new List<IFieldSymbol>(2);
+        foreach (var known in fields)
+        {
+            if (SymbolEqualityComparer.Default.Equals(known, field))
+            {
+                return;
+            }
+        }
+
+        fields.Add(field);
+    }
+
+    public void AddNested(LockEdge edge) => (_nested ??= new List<LockEdge>()).Add(edge);
+
+    public void AddHeldCall(HeldCall call) => (_heldCalls ??= new List<HeldCall>()).Add(call);
+
+    /// <summary>Locks acquired again by a call where they are already held.</summary>
+    public IReadOnlyList<Reentry> Reentries => (IReadOnlyList<Reentry>?)_reentries ?? Array.Empty<Reentry>();
+
+    public void AddReentry(Reentry reentry) => (_reentries ??= new List<Reentry>()).Add(reentry);
+
+    /// <summary>
+    /// The calls are found only when a summary needs them, that is when a call made under a lock
+    /// reaches the method: most methods never are, and their bodies are never walked for calls.
+    /// </summary>
+    public void FindCallsLater(Func<CancellationToken, HashSet<IMethodSymbol>> find) => _findCalls = find;
+
+    /// <summary>The methods of this assembly the body calls (accessors and constructors included).</summary>
+    public IEnumerable<IMethodSymbol> CallsOf(CancellationToken cancellationToken)
+    {
+        if (_findCalls is { } find)
+        {
+            lock (find)
+            {
+                return _calls ??= find(cancellationToken);
+            }
+        }
+
+        return _calls ?? Enumerable.Empty<IMethodSymbol>();
+    }
+
+    private static string MemberName(ISymbol member) => member switch
+    {
+        IMethodSymbol { AssociatedSymbol: IPropertySymbol { IsIndexer: true } } => "this[]",
+        IMethodSymbol { AssociatedSymbol: { } property } => property.Name,
+        IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } => member.ContainingType?.Name ?? member.Name,
+        _ => member.Name,
+    };
+}
+
+/// <summary>"<see cref="Taken"/> is acquired while <see cref="Held"/> is held", at <see cref="Location"/>.</summary>
+internal sealed class LockEdge
+{
+    public LockEdge(IFieldSymbol held, IFieldSymbol taken, Location location, MethodLockFacts site, SyntaxNode outer, bool directlyNested)
+    {
+        Held = held;
+        Taken = taken;
+        Location = location;
+        Site = site;
+        Outer = outer;
+        DirectlyNested = directlyNested;
+    }
+
+    public IFieldSymbol Held { get; }
+
+    public IFieldSymbol Taken { get; }
+
+    public Location Location { get; }
+
+    /// <summary>The body that makes the acquisition.</summary>
+    public MethodLockFacts Site { get; }
+
+    /// <summary>The syntax that acquired <see cref="Held"/> (a <c>lock</c> or <c>using</c> statement, or a call).</summary>
+    public SyntaxNode Outer { get; }
+
+    /// <summary>The acquisition is a <c>lock</c> statement that is the whole body of the <c>lock</c> holding the other lock.</summary>
+    public bool DirectlyNested { get; }
+}
+
+/// <summary>A call made while a lock is held.</summary>
+internal sealed class HeldCall
+{
+    private readonly Held _held;
+    private readonly bool _callOnThis;
+
+    /// <param name="held">The lock held at the call.</param>
+    /// <param name="callee">The method called.</param>
+    /// <param name="location">The call.</param>
+    /// <param name="allHeld">Every lock held at the call.</param>
+    /// <param name="callOnThis">The call is on this instance (or static).</param>
+    public HeldCall(Held held, IMethodSymbol callee, Location location, ImmutableArray<IFieldSymbol> allHeld, bool callOnThis)
+    {
+        _held = held;
+        _callOnThis = callOnThis;
+        Callee = callee;
+        Location = location;
+        AllHeld = allHeld;
+    }
+
+    public IFieldSymbol Held => _held.Field;
+
+    public IMethodSymbol Callee { get; }
+
+    public Location Location { get; }
+
+    /// <summary>The syntax that acquired <see cref="Held"/>.</summary>
+    public SyntaxNode Outer => _held.Outer;
+
+    /// <summary>Every lock held at the call: the callee re-enters these rather than taking them.</summary>
+    public ImmutableArray<IFieldSymbol> AllHeld { get; }
+
+    /// <summary>The lock is held on this instance (or is static) and the call is on this instance (or static).</summary>
+    public bool OnThis => _callOnThis && _held.OnThis;
+}
+
+/// <summary>A lock held at a point of a body: the field, the syntax that took it, whether on this instance (or static).</summary>
+internal sealed class Held
+{
+    public Held(IFieldSymbol field, SyntaxNode outer, bool onThis)
+    {
+        Field = field;
+        Outer = outer;
+        OnThis = onThis;
+    }
+
+    public IFieldSymbol Field { get; }
+
+    public SyntaxNode Outer { get; }
+
+    public bool OnThis { get; }
+}
+
+/// <summary>A lock acquired again (by a call such as <c>Acquire</c> or <c>Hold</c>) where it is already held.</summary>
+internal sealed class Reentry
+{
+    public Reentry(IFieldSymbol field, SyntaxNode site, SyntaxNode outer, bool onThis)
+    {
+        Field = field;
+        Site = site;
+        Outer = outer;
+        OnThis = onThis;
+    }
+
+    public IFieldSymbol Field { get; }
+
+    /// <summary>The acquisition made again.</summary>
+    public SyntaxNode Site { get; }
+
+    /// <summary>The acquisition that holds the lock there (the outermost).</summary>
+    public SyntaxNode Outer { get; }
+
+    /// <summary>Both acquisitions are on this instance (or static): the same lock object, not just the same field.</summary>
+    public bool OnThis { get; }
+}

@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Model.Tasks;
+
+/// <summary>
+/// Calls CONC403 leaves alone although an async counterpart exists: the known false friends, and
+/// what users list in <c>.editorconfig</c> as
+/// <c>dotnet_diagnostic.CONC403.excluded_methods = T:Namespace.Type|M:Namespace.Type.Method|N:Namespace</c>
+/// (documentation-comment ids; an <c>M:</c> id without a parameter list means every overload).
+/// </summary>
+internal sealed class AsyncCounterpartExclusions
+{
+    /// <summary>The <c>.editorconfig</c> key of the user's exclusions.</summary>
+    public const string OptionKey = "dotnet_diagnostic.CONC403.excluded_methods";
+
+    // In-memory types: their "IO" never waits, async adds only overhead.
+    private static readonly string[] InMemoryTypes =
+    {
+        "System.IO.MemoryStream", "System.IO.UnmanagedMemoryStream", "System.IO.StringReader", "System.IO.StringWriter",
+    };
+
+    // Test assertions (Assert.That vs ThatAsync), and System.Xml, whose async methods throw unless
+    // the reader or writer was created with Async = true.
+    private static readonly string[] ExcludedNamespaces =
+    {
+        "NUnit.Framework", "Xunit", "Microsoft.VisualStudio.TestTools.UnitTesting", "FluentAssertions", "Shouldly", "TUnit", "System.Xml",
+    };
+
+    // Methods whose async twin exists but that do not wait on IO: EF Core's Add/AddRange (its docs
+    // say to use the async ones only for special value generators), cancellation, reads of the
+    // current, already-buffered row of a data reader.
+    private static readonly (string Type, string[] Methods)[] NonBlockingMethods =
+    {
+        ("System.Threading.CancellationTokenSource", new[] { "Cancel" }),
+        ("System.Data.Common.DbDataReader", new[] { "GetFieldValue", "IsDBNull" }),
+        ("Microsoft.EntityFrameworkCore.DbContext", new[] { "Add", "AddRange" }),
+        ("Microsoft.EntityFrameworkCore.DbSet`1", new[] { "Add", "AddRange" }),
+    };
+
+    private readonly ImmutableArray<INamedTypeSymbol> _inMemoryTypes;
+    private readonly ImmutableArray<(INamedTypeSymbol Type, string[] Methods)> _nonBlocking;
+    private readonly INamedTypeSymbol? _console;
+    private readonly INamedTypeSymbol? _timeSpan;
+    private readonly ConcurrentDictionary<string, UserExclusions> _userExclusions = new(StringComparer.Ordinal);
+
+    public AsyncCounterpartExclusions(Compilation compilation)
+    {
+        _inMemoryTypes = InMemoryTypes.Select(compilation.GetTypeByMetadataName).OfType<INamedTypeSymbol>().ToImmutableArray();
+        _nonBlocking = NonBlockingMethods
+            .Select(entry => (Type: compilation.GetTypeByMetadataName(entry.Type), entry.Methods))
+            .Where(entry => entry.Type is not null)
+            .Select(entry => (entry.Type!, entry.Methods))
+            .ToImmutableArray();
+        _console = compilation.GetTypeByMetadataName("System.Console");
+        _timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+    }
+
+    /// <summary>Whether the call is excluded by default or by the user's <paramref name="option"/> value.</summary>
+    public bool IsExcluded(IInvocationOperation invocation, string? option)
+    {
+        var method = invocation.TargetMethod;
+        if (method.Name == "Dispose")
+        {
+            return true; // disposing releases resources; DisposeAsync is the 'await using' story, not blocking IO
+        }
+
+        if (OperationHelpers.PassesZeroTimeout(invocation, _timeSpan))
+        {
+            return true; // semaphore.Wait(0) and the like only try: they never wait
+        }
+
+        var receiverType = invocation.Instance?.Type;
+        if (_inMemoryTypes.Any(t => InheritsFrom(receiverType, t)))
+        {
+            return true;
+        }
+
+        var ns = method.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        if (ExcludedNamespaces.Any(excluded => ns == excluded || ns.StartsWith(excluded + ".", StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        if (_nonBlocking.Any(entry => entry.Methods.Contains(method.Name) && InheritsFrom(method.ContainingType, entry.Type)))
+        {
+            return true;
+        }
+
+        // Console.Out.WriteLine and friends: console writes are not the IO async code is about.
+        if (invocation.Instance is IPropertyReferenceOperation { Property.IsStatic: true } property && TaskSymbols.Is(property.Property.ContainingType, _console))
+        {
+            return true;
+        }
+
+        return !string.IsNullOrWhiteSpace(option) && _userExclusions.GetOrAdd(option!, UserExclusions.Parse).Matches(method);
+    }
+
+    private static bool InheritsFrom(ITypeSymbol? type, INamedTypeSymbol baseType)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (TaskSymbols.Is(current.OriginalDefinition, baseType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The parsed <c>excluded_methods</c> option.</summary>
+    private sealed class UserExclusions
+    {
+        private readonly string[] _methods;
+        private readonly string[] _types;
+        private readonly string[] _namespaces;
+
+        private UserExclusions(string[] methods, string[] types, string[] namespaces)
+        {
+            _methods = methods;
+            _types = types;
+            _namespaces = namespaces;
+        }
+
+        public static UserExclusions Parse(string option)
+        {
+            var ids = option.Split(new[] { '|', ',', ';' }, StringSplitOptions.RemoveEmptyEntries).Select(id => id.Trim()).Where(id => id.Length > 2).ToArray();
+            return new UserExclusions(
+                ids.Where(id => id.StartsWith("M:", StringComparison.Ordinal)).ToArray(),
+                ids.Where(id => id.StartsWith("T:", StringComparison.Ordinal)).ToArray(),
+                ids.Where(id => id.StartsWith("N:", StringComparison.Ordinal)).Select(id => id.Substring(2)).ToArray());
+        }
+
+        public bool Matches(IMethodSymbol method)
+        {
+            var definition = method.ReducedFrom ?? method.OriginalDefinition;
+            // Roslyn writes the return type after '~'; users write the id as in XML docs, without it.
+            var id = DocumentationCommentId.CreateDeclarationId(definition.OriginalDefinition);
+            id = id.IndexOf('~') is var tilde and >= 0 ? id.Substring(0, tilde) : id;
+            var withoutParameters = id.IndexOf('(') is var open and >= 0 ? id.Substring(0, open) : id;
+            if (_methods.Any(m => m == id || m == withoutParameters))
+            {
+                return true;
+            }
+
+            for (var type = definition.ContainingType; type is not null; type = type.BaseType)
+            {
+                var typeId = DocumentationCommentId.CreateDeclarationId(type.OriginalDefinition);
+                if (_types.Contains(typeId))
+                {
+                    return true;
+                }
+            }
+
+            var ns = definition.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+            return _namespaces.Any(n => ns == n || ns.StartsWith(n + ".", StringComparison.Ordinal));
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Model.Tasks;
+
+/// <summary>Why a synchronous method blocks: the calls from it down to the blocking API, and where that API is called.</summary>
+internal sealed class BlockingChain
+{
+    public BlockingChain(ImmutableArray<string> path, Location location)
+    {
+        Path = path;
+        Location = location;
+    }
+
+    /// <summary>The callees from the summarized method down to the blocking API, e.g. <c>Settings.Read → File.ReadAllText</c>.</summary>
+    public ImmutableArray<string> Path { get; }
+
+    /// <summary>Where the blocking API is called.</summary>
+    public Location Location { get; }
+
+    public string PathText => string.Join(" → ", Path);
+
+    public string LocationText => OperationHelpers.Place(Location);
+}
+
+/// <summary>
+/// Per-compilation summaries for CONC407: whether a synchronous method of the compilation blocks —
+/// calls <c>Thread.Sleep</c>, waits on a task (CONC401's waits), or makes a call CONC403 would report
+/// in async code — directly or through calls to other methods of the compilation, up to
+/// <see cref="MaxDepth"/> calls deep. Recursion and call-graph cycles end the search on that path.
+/// Summaries are computed once per method and shared by the analyzers of the compilation.
+/// </summary>
+internal sealed class BlockingSummaries
+{
+    public const int MaxDepth = 5;
+
+    private static readonly ConditionalWeakTable<Compilation, BlockingSummaries> PerCompilation = new();
+
+    private readonly Compilation _compilation;
+    private readonly TaskSymbols _symbols;
+    private readonly AsyncCounterpartFinder _finder;
+    private readonly AsyncCounterpartExclusions _exclusions;
+    private readonly AnalyzerConfigOptionsProvider _options;
+    private readonly INamedTypeSymbol? _thread;
+    private readonly ConcurrentDictionary<IMethodSymbol, BlockingChain?> _summaries = new(SymbolEqualityComparer.Default);
+
+    private BlockingSummaries(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options)
+    {
+        _compilation = compilation;
+        _symbols = symbols;
+        _finder = new AsyncCounterpartFinder(compilation, symbols);
+        _exclusions = new AsyncCounterpartExclusions(compilation);
+        _options = options;
+        _thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
+    }
+
+    public static BlockingSummaries For(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options) =>
+        PerCompilation.GetValue(compilation, c => new BlockingSummaries(c, symbols, options));
+
+    public AsyncCounterpartFinder Finder => _finder;
+
+    public AsyncCounterpartExclusions Exclusions => _exclusions;
+
+    /// <summary>Whether CONC407 follows calls into <paramref name="method"/>: a synchronous method with a body in this compilation.</summary>
+    public bool IsSummarized(IMethodSymbol method) =>
+        !method.IsAsync
+        && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction
+        && !method.IsAbstract
+        && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
+        && method.DeclaringSyntaxReferences.Length > 0;
+
+    /// <summary>Why <paramref name="method"/> blocks, or null when it does not (as far as the summaries see).</summary>
+    public BlockingChain? Of(IMethodSymbol method, CancellationToken cancellationToken) =>
+        Summarize(method.OriginalDefinition, depth: 0, ImmutableHashSet<IMethodSymbol>.Empty.WithComparer(SymbolEqualityComparer.Default), cancellationToken);
+
+    private BlockingChain? Summarize(IMethodSymbol method, int depth, ImmutableHashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken)
+    {
+        if (_summaries.TryGetValue(method, out var known))
+        {
+            return known;
+        }
+
+        if (depth > MaxDepth || inProgress.Contains(method) || !IsSummarized(method))
+        {
+            return null;
+        }
+
+        var chain = Compute(method, depth, inProgress.Add(method), cancellationToken);
+        if (inProgress.IsEmpty || chain is not null)
+        {
+            // A "does not block" found inside a cycle may depend on the unfinished caller: keep only final answers.
+            _summaries.TryAdd(method, chain);
+        }
+
+        return chain;
+    }
+
+    private BlockingChain? Compute(IMethodSymbol method, int depth, ImmutableHashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken) =>
+        OperationHelpers.BodiesOf(method, _compilation, cancellationToken)
+            .Select(body => BodyBlocks(body, body.SemanticModel!, depth, inProgress, cancellationToken))
+            .FirstOrDefault(chain => chain is not null);
+
+    /// <summary>
+    /// Why a synchronous lambda blocks when it is invoked: <c>Func&lt;int&gt; f = () =&gt; t.Result;</c>
+    /// is harmless until async code calls <c>f()</c>.
+    /// </summary>
+    public BlockingChain? OfLambda(IAnonymousFunctionOperation lambda, CancellationToken cancellationToken) =>
+        lambda.Symbol.IsAsync || lambda.SemanticModel is null
+            ? null
+            : BodyBlocks(lambda.Body, lambda.SemanticModel, depth: 0, ImmutableHashSet<IMethodSymbol>.Empty.WithComparer(SymbolEqualityComparer.Default), cancellationToken);
+
+    private BlockingChain? BodyBlocks(IOperation body, SemanticModel model, int depth, ImmutableHashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken)
+    {
+        foreach (var call in OperationHelpers.RunBy(body).Where(o => o is IInvocationOperation or IPropertyReferenceOperation))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (DirectBlocker(call, model) is { } blocker)
+            {
+                return new BlockingChain(ImmutableArray.Create(blocker), call.Syntax.GetLocation());
+            }
+
+            if (call is IInvocationOperation { TargetMethod: var callee } && IsSummarized(callee) && Summarize(callee.OriginalDefinition, depth + 1, inProgress, cancellationToken) is { } deeper)
+            {
+                return new BlockingChain(deeper.Path.Insert(0, Display(callee)), deeper.Location);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The blocking API <paramref name="call"/> runs directly, or null.</summary>
+    private string? DirectBlocker(IOperation call, SemanticModel model)
+    {
+        if (BlockingWait.Classify(call, _symbols) is { } wait)
+        {
+            return IsSynchronousByConstruction(call, wait) ? null : "Task" + wait.MemberText.Replace("Task.", ".");
+        }
+
+        if (call is not IInvocationOperation invocation)
+        {
+            return null;
+        }
+
+        var method = invocation.TargetMethod;
+        if (TaskSymbols.Is(method.ContainingType, _thread) && method.Name == "Sleep")
+        {
+            return "Thread.Sleep";
+        }
+
+        if (IsSummarized(method) || _symbols.IsTaskLike(method.ContainingType) || _symbols.IsTaskLike(invocation.Instance?.Type))
+        {
+            return null; // our own methods are followed, not flagged; tasks are CONC401's
+        }
+
+        if (!_finder.Find(method, invocation.Instance?.Type, model, invocation.Syntax.SpanStart, AsyncCounterpartFinder.PassedArguments(invocation)).Any)
+        {
+            return null;
+        }
+
+        _options.GetOptions(invocation.Syntax.SyntaxTree).TryGetValue(AsyncCounterpartExclusions.OptionKey, out var option);
+        return _exclusions.IsExcluded(invocation, option) ? null : $"{(method.ReducedFrom ?? method).ContainingType.Name}.{method.Name}";
+    }
+
+    /// <summary>
+    /// The synchronous wrapper of the dual-path pattern: <c>XCore(async: false).GetAwaiter().GetResult()</c>
+    /// waits on a task that completed synchronously, because the flag told it not to go async.
+    /// </summary>
+    private bool IsSynchronousByConstruction(IOperation call, BlockingWait wait)
+    {
+        var operands = BlockingWait.TaskOperands(call, wait.Kind, _symbols);
+        return !operands.IsEmpty && operands.All(operand =>
+            operand is IInvocationOperation call
+            && call.Arguments.Any(a =>
+                a.Parameter is { Type.SpecialType: SpecialType.System_Boolean } parameter
+                && parameter.Name.IndexOf("async", StringComparison.OrdinalIgnoreCase) >= 0
+                && a.Value.ConstantValue is { HasValue: true, Value: false }));
+    }
+
+    private static string Display(IMethodSymbol method) => $"{method.ContainingType.Name}.{method.Name}";
+}

@@ -1,0 +1,167 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Model.Tasks;
+
+/// <summary>What a blocking wait is: <c>.Result</c>, <c>.Wait(...)</c>, <c>GetAwaiter().GetResult()</c>, <c>Task.WaitAll</c> or <c>Task.WaitAny</c>.</summary>
+internal enum BlockingWaitKind
+{
+    Result,
+    Wait,
+    GetResult,
+    WaitAll,
+    WaitAny,
+}
+
+/// <summary>The rewrite the code fix applies; the analyzer decides it and passes it in the diagnostic's properties.</summary>
+internal enum BlockingWaitFix
+{
+    /// <summary>No safe rewrite (a timeout, a used <c>WaitAny</c> index, a context where <c>await</c> is not allowed).</summary>
+    None,
+
+    /// <summary><c>t.Result</c>, <c>t.Wait()</c>, <c>t.GetAwaiter().GetResult()</c> → <c>await t</c>.</summary>
+    Await,
+
+    /// <summary><c>t.Wait(ct)</c> → <c>await t.WaitAsync(ct)</c>.</summary>
+    WaitAsync,
+
+    /// <summary><c>Task.WaitAll(...)</c> → <c>await Task.WhenAll(...)</c>.</summary>
+    WhenAll,
+
+    /// <summary><c>Task.WaitAny(...)</c> → <c>await Task.WhenAny(...)</c>, only where the index is not used.</summary>
+    WhenAny,
+}
+
+/// <summary>A blocking wait found in code, with the task operands whose completion would make it harmless.</summary>
+internal sealed class BlockingWait
+{
+    private BlockingWait(IOperation operation, BlockingWaitKind kind, BlockingWaitFix fix)
+    {
+        Operation = operation;
+        Kind = kind;
+        Fix = fix;
+    }
+
+    public IOperation Operation { get; }
+
+    public BlockingWaitKind Kind { get; }
+
+    public BlockingWaitFix Fix { get; }
+
+    /// <summary>The text of the blocking member for the message.</summary>
+    public string MemberText => Kind switch
+    {
+        BlockingWaitKind.Result => ".Result",
+        BlockingWaitKind.Wait => ".Wait()",
+        BlockingWaitKind.GetResult => ".GetAwaiter().GetResult()",
+        BlockingWaitKind.WaitAll => "Task.WaitAll",
+        _ => "Task.WaitAny",
+    };
+
+    /// <summary>The non-blocking alternative for the message.</summary>
+    public string AlternativeText => Kind switch
+    {
+        BlockingWaitKind.WaitAll => "'await Task.WhenAll(...)'",
+        BlockingWaitKind.WaitAny => "'await Task.WhenAny(...)'",
+        BlockingWaitKind.Wait when Fix == BlockingWaitFix.None => "'await task.WaitAsync(...)'",
+        BlockingWaitKind.Wait when Fix == BlockingWaitFix.WaitAsync => "'await task.WaitAsync(cancellationToken)'",
+        _ => "'await'",
+    };
+
+    /// <summary>Classifies <paramref name="operation"/>, or returns null when it is not a blocking wait on a task.</summary>
+    public static BlockingWait? Classify(IOperation operation, TaskSymbols symbols)
+    {
+        switch (operation)
+        {
+            case IPropertyReferenceOperation { Property.Name: "Result", Instance: not null } property
+                when IsGenericTask(property.Property.ContainingType, symbols):
+                return new BlockingWait(operation, BlockingWaitKind.Result, BlockingWaitFix.Await);
+
+            case IInvocationOperation invocation:
+                return ClassifyInvocation(invocation, symbols);
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// The task expressions the wait blocks on (receiver, or the tasks passed to WaitAll/WaitAny),
+    /// looked through <c>GetAwaiter()</c> and <c>ConfigureAwait(...)</c>. Empty when they are not known.
+    /// </summary>
+    public static ImmutableArray<IOperation> TaskOperands(IOperation operation, BlockingWaitKind kind, TaskSymbols symbols)
+    {
+        switch (kind)
+        {
+            case BlockingWaitKind.Result when operation is IPropertyReferenceOperation { Instance: { } instance }:
+                return ImmutableArray.Create(OperationHelpers.UnwrapConfigureAwait(instance, symbols));
+            case BlockingWaitKind.Wait when operation is IInvocationOperation { Instance: { } instance }:
+                return ImmutableArray.Create(OperationHelpers.UnwrapConfigureAwait(instance, symbols));
+            case BlockingWaitKind.GetResult when operation is IInvocationOperation { Instance: { } awaiter }:
+                return OperationHelpers.WalkDownConversion(awaiter) is IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaitable }
+                    ? ImmutableArray.Create(OperationHelpers.UnwrapConfigureAwait(awaitable, symbols))
+                    : ImmutableArray<IOperation>.Empty;
+            case BlockingWaitKind.WaitAll or BlockingWaitKind.WaitAny when operation is IInvocationOperation invocation:
+                return OperationHelpers.TaskArguments(invocation, symbols);
+            default:
+                return ImmutableArray<IOperation>.Empty;
+        }
+    }
+
+    private static BlockingWait? ClassifyInvocation(IInvocationOperation invocation, TaskSymbols symbols)
+    {
+        var method = invocation.TargetMethod;
+        switch (method.Name)
+        {
+            case "Wait" when !method.IsStatic && symbols.IsTask(method.ContainingType):
+                return new BlockingWait(invocation, BlockingWaitKind.Wait, WaitFix(invocation, symbols));
+
+            case "GetResult" when !method.IsStatic && symbols.IsAwaiter(method.ContainingType):
+                var fromGetAwaiter = invocation.Instance is not null
+                    && OperationHelpers.WalkDownConversion(invocation.Instance) is IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: not null };
+                return new BlockingWait(invocation, BlockingWaitKind.GetResult, fromGetAwaiter ? BlockingWaitFix.Await : BlockingWaitFix.None);
+
+            case "WaitAll" when method.IsStatic && TaskSymbols.Is(method.ContainingType, symbols.Task):
+                return new BlockingWait(
+                    invocation,
+                    BlockingWaitKind.WaitAll,
+                    HasTimeoutOrToken(invocation, symbols) ? BlockingWaitFix.None : BlockingWaitFix.WhenAll);
+
+            case "WaitAny" when method.IsStatic && TaskSymbols.Is(method.ContainingType, symbols.Task):
+                var indexUnused = invocation.Parent is IExpressionStatementOperation;
+                return new BlockingWait(
+                    invocation,
+                    BlockingWaitKind.WaitAny,
+                    indexUnused && !HasTimeoutOrToken(invocation, symbols) ? BlockingWaitFix.WhenAny : BlockingWaitFix.None);
+
+            default:
+                return null;
+        }
+    }
+
+    private static BlockingWaitFix WaitFix(IInvocationOperation invocation, TaskSymbols symbols)
+    {
+        var explicitArguments = invocation.Arguments.Where(a => a.ArgumentKind != ArgumentKind.DefaultValue).ToList();
+        if (explicitArguments.Count == 0)
+        {
+            return BlockingWaitFix.Await;
+        }
+
+        return explicitArguments.Count == 1
+            && symbols.HasWaitAsyncWithToken
+            && TaskSymbols.Is(explicitArguments[0].Parameter?.Type, symbols.CancellationToken)
+                ? BlockingWaitFix.WaitAsync
+                : BlockingWaitFix.None;
+    }
+
+    private static bool HasTimeoutOrToken(IInvocationOperation invocation, TaskSymbols symbols) =>
+        invocation.Arguments.Any(a =>
+            a.ArgumentKind != ArgumentKind.DefaultValue
+            && a.Parameter?.Type is { } type
+            && (type.SpecialType == SpecialType.System_Int32
+                || TaskSymbols.Is(type, symbols.CancellationToken)
+                || TaskSymbols.Is(type, symbols.TimeSpan)));
+
+    private static bool IsGenericTask(INamedTypeSymbol type, TaskSymbols symbols) =>
+        TaskSymbols.Is(type.OriginalDefinition, symbols.TaskOfT) || TaskSymbols.Is(type.OriginalDefinition, symbols.ValueTaskOfT);
+}

@@ -1,0 +1,363 @@
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Model.Tasks;
+
+/// <summary>
+/// A forward "must" data-flow analysis over one control-flow graph: which task locals and
+/// parameters are certainly complete at each point. A task becomes complete when it is awaited,
+/// awaited through <c>Task.WhenAll</c> (also as an element of the array or collection passed), is
+/// the result of <c>await Task.WhenAny</c>, comes from <c>Task.FromResult</c>/<c>CompletedTask</c>,
+/// or is tested by <c>IsCompleted</c>/<c>IsCompletedSuccessfully</c>/<c>Status == RanToCompletion</c>
+/// on the branch taken. Facts meet by intersection, so a fact holds only if it holds on every path;
+/// a reassignment, a <c>ref</c>/<c>out</c> pass or (for collections) a mutating call kills it.
+/// Catch and finally handlers start with no facts.
+/// </summary>
+internal sealed class TaskCompletionAnalysis
+{
+    private static readonly IEqualityComparer<ISymbol> Comparer = SymbolEqualityComparer.Default;
+
+    private readonly ControlFlowGraph _graph;
+    private readonly TaskSymbols _symbols;
+    private readonly Dictionary<CaptureId, IOperation?> _captures = new();
+    private readonly HashSet<ISymbol>?[] _blockEntry;
+
+    private TaskCompletionAnalysis(ControlFlowGraph graph, TaskSymbols symbols)
+    {
+        _graph = graph;
+        _symbols = symbols;
+        _blockEntry = new HashSet<ISymbol>?[graph.Blocks.Length];
+    }
+
+    /// <summary>Runs the analysis over <paramref name="graph"/> to its fixed point.</summary>
+    public static TaskCompletionAnalysis Run(ControlFlowGraph graph, TaskSymbols symbols, CancellationToken cancellationToken)
+    {
+        var analysis = new TaskCompletionAnalysis(graph, symbols);
+        analysis.RecordCaptures();
+        analysis.Solve(cancellationToken);
+        return analysis;
+    }
+
+    /// <summary>
+    /// Whether every task operand of the blocking wait written at <paramref name="syntax"/> is
+    /// certainly complete where the wait runs.
+    /// </summary>
+    public bool IsCertainlyComplete(SyntaxNode syntax, OperationKind kind, BlockingWaitKind waitKind)
+    {
+        foreach (var block in _graph.Blocks)
+        {
+            var entry = _blockEntry[block.Ordinal];
+            var facts = entry is null ? null : new HashSet<ISymbol>(entry, Comparer);
+            foreach (var topLevel in OperationHelpers.TopLevelOperations(block))
+            {
+                var candidate = topLevel.DescendantsAndSelf().FirstOrDefault(o => o.Kind == kind && o.Syntax == syntax);
+                if (candidate is not null)
+                {
+                    if (facts is null)
+                    {
+                        return false;
+                    }
+
+                    var operands = BlockingWait.TaskOperands(candidate, waitKind, _symbols);
+                    return !operands.IsEmpty && operands.All(o => IsComplete(o, facts));
+                }
+
+                if (facts is not null)
+                {
+                    Transfer(facts, topLevel);
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private void RecordCaptures()
+    {
+        foreach (var block in _graph.Blocks)
+        {
+            foreach (var capture in OperationHelpers.TopLevelOperations(block).SelectMany(o => o.DescendantsAndSelf()).OfType<IFlowCaptureOperation>())
+            {
+                // A capture assigned in two branches (e.g. a conditional expression) has no single value.
+                _captures[capture.Id] = _captures.ContainsKey(capture.Id) ? null : capture.Value;
+            }
+        }
+    }
+
+    private void Solve(CancellationToken cancellationToken)
+    {
+        var exit = new HashSet<ISymbol>?[_graph.Blocks.Length];
+        var changed = true;
+        for (var pass = 0; changed && pass < _graph.Blocks.Length + 8; pass++)
+        {
+            changed = false;
+            foreach (var block in _graph.Blocks)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var entry = EntryFacts(block, exit);
+                if (entry is null)
+                {
+                    continue;
+                }
+
+                _blockEntry[block.Ordinal] = entry;
+                var facts = new HashSet<ISymbol>(entry, Comparer);
+                foreach (var operation in OperationHelpers.TopLevelOperations(block))
+                {
+                    Transfer(facts, operation);
+                }
+
+                if (exit[block.Ordinal] is not { } previous || !previous.SetEquals(facts))
+                {
+                    exit[block.Ordinal] = facts;
+                    changed = true;
+                }
+            }
+        }
+    }
+
+    private HashSet<ISymbol>? EntryFacts(BasicBlock block, HashSet<ISymbol>?[] exit)
+    {
+        if (block.Kind == BasicBlockKind.Entry || block.Predecessors.IsEmpty)
+        {
+            return new HashSet<ISymbol>(Comparer);
+        }
+
+        HashSet<ISymbol>? entry = null;
+        foreach (var branch in block.Predecessors)
+        {
+            var source = branch.Source;
+            if (exit[source.Ordinal] is not { } sourceFacts)
+            {
+                continue; // not reached yet: the neutral element of the intersection
+            }
+
+            var edge = new HashSet<ISymbol>(sourceFacts, Comparer);
+            if (source.ConditionKind != ControlFlowConditionKind.None
+                && source.BranchValue is not null
+                && source.ConditionalSuccessor?.Destination != source.FallThroughSuccessor?.Destination)
+            {
+                var whenTrue = source.ConditionKind == ControlFlowConditionKind.WhenTrue;
+                var outcome = branch.IsConditionalSuccessor ? whenTrue : !whenTrue;
+                CompletedWhen(source.BranchValue, outcome, edge);
+            }
+
+            if (entry is null)
+            {
+                entry = edge;
+            }
+            else
+            {
+                entry.IntersectWith(edge);
+            }
+        }
+
+        return entry;
+    }
+
+    private void Transfer(HashSet<ISymbol> facts, IOperation operation)
+    {
+        var all = operation.DescendantsAndSelf().ToList();
+
+        foreach (var awaitOperation in all.OfType<IAwaitOperation>())
+        {
+            var awaited = Resolve(OperationHelpers.UnwrapConfigureAwait(awaitOperation.Operation, _symbols));
+            if (SymbolOf(awaited) is { } symbol)
+            {
+                facts.Add(symbol);
+            }
+            else if (IsTaskCombinator(awaited, "WhenAll", out var whenAll))
+            {
+                foreach (var task in OperationHelpers.TaskArguments(whenAll, _symbols))
+                {
+                    if (SymbolOf(task) is { } awaitedTask)
+                    {
+                        facts.Add(awaitedTask);
+                    }
+                }
+            }
+        }
+
+        foreach (var written in all)
+        {
+            switch (written)
+            {
+                case ISimpleAssignmentOperation assignment when SymbolOf(assignment.Target) is { } target:
+                    facts.Remove(target);
+                    if (IsComplete(assignment.Value, facts))
+                    {
+                        facts.Add(target);
+                    }
+
+                    break;
+                case ICompoundAssignmentOperation or ICoalesceAssignmentOperation or IIncrementOrDecrementOperation:
+                case IDeconstructionAssignmentOperation:
+                    foreach (var target in AssignedSymbols(written))
+                    {
+                        facts.Remove(target);
+                    }
+
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument when SymbolOf(argument.Value) is { } byRef:
+                    facts.Remove(byRef);
+                    break;
+                case IInvocationOperation { Instance: { } instance } invocation
+                    when SymbolOf(instance) is { } collection && !_symbols.IsTaskLike(collection.GetSymbolType()) && !IsReadOnlyCall(invocation):
+                    facts.Remove(collection);
+                    break;
+            }
+        }
+    }
+
+    private static IEnumerable<ISymbol> AssignedSymbols(IOperation write)
+    {
+        var target = write switch
+        {
+            IAssignmentOperation assignment => assignment.Target,
+            IIncrementOrDecrementOperation increment => increment.Target,
+            _ => null,
+        };
+
+        return target is null
+            ? Enumerable.Empty<ISymbol>()
+            : target.DescendantsAndSelf().Select(OperationHelpers.ReferencedLocalOrParameter).OfType<ISymbol>();
+    }
+
+    // A call on a collection that certainly leaves its elements alone: reading, searching, copying.
+    private static bool IsReadOnlyCall(IInvocationOperation invocation) => invocation.TargetMethod.Name is
+        "GetEnumerator" or "Contains" or "IndexOf" or "CopyTo" or "ToArray" or "GetHashCode" or "Equals" or "ToString" or "get_Item";
+
+    private bool IsComplete(IOperation operation, HashSet<ISymbol> facts)
+    {
+        operation = Resolve(OperationHelpers.UnwrapConfigureAwait(operation, _symbols));
+        if (SymbolOf(operation) is { } symbol)
+        {
+            return facts.Contains(symbol) || IsIterationOverCompleteCollection(symbol, facts);
+        }
+
+        switch (operation)
+        {
+            case IAwaitOperation awaitOperation:
+                // The task 'await Task.WhenAny(...)' returns is one that has completed.
+                return IsTaskCombinator(Resolve(OperationHelpers.UnwrapConfigureAwait(awaitOperation.Operation, _symbols)), "WhenAny", out _);
+            case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "FromResult" or "FromException" or "FromCanceled" } method }
+                when _symbols.IsTaskLike(method.ContainingType):
+                return true;
+            case IPropertyReferenceOperation { Property: { IsStatic: true, Name: "CompletedTask" } property }
+                when _symbols.IsTaskLike(property.ContainingType):
+                return true;
+            case IDefaultValueOperation { Type: { } type } when _symbols.IsTaskLike(type):
+                return true;
+            case IObjectCreationOperation { Constructor: { } constructor } when _symbols.IsTaskLike(constructor.ContainingType):
+                // new ValueTask<T>(result) is complete; new ValueTask(task or source) is not.
+                return constructor.OriginalDefinition.Parameters.Length == 1
+                    && constructor.OriginalDefinition.Parameters[0].Type.TypeKind == TypeKind.TypeParameter;
+            case IArrayElementReferenceOperation { ArrayReference: var array }:
+                return SymbolOf(array) is { } arraySymbol && facts.Contains(arraySymbol);
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } list }:
+                return SymbolOf(list) is { } listSymbol && facts.Contains(listSymbol);
+            default:
+                return false;
+        }
+    }
+
+    // foreach (var t in tasks) ... t.Result, after 'await Task.WhenAll(tasks)'.
+    private bool IsIterationOverCompleteCollection(ISymbol symbol, HashSet<ISymbol> facts)
+    {
+        if (symbol is not ILocalSymbol local || local.DeclaringSyntaxReferences.Length != 1)
+        {
+            return false;
+        }
+
+        var declaration = local.DeclaringSyntaxReferences[0].GetSyntax();
+        if (declaration is not Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax forEach)
+        {
+            return false;
+        }
+
+        var collection = _graph.OriginalOperation.SemanticModel?.GetSymbolInfo(forEach.Expression).Symbol;
+        return collection is ILocalSymbol or IParameterSymbol && facts.Contains(collection);
+    }
+
+    private void CompletedWhen(IOperation condition, bool outcome, HashSet<ISymbol> facts)
+    {
+        condition = Resolve(OperationHelpers.WalkDownConversion(condition));
+        switch (condition)
+        {
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                CompletedWhen(not.Operand, !outcome, facts);
+                break;
+            case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully", Instance: { } task }
+                when outcome && _symbols.IsTaskLike(task.Type) && SymbolOf(task) is { } completed:
+                facts.Add(completed);
+                break;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+                when outcome == (comparison.OperatorKind == BinaryOperatorKind.Equals)
+                    && StatusTestedForRanToCompletion(comparison) is { } ranToCompletion:
+                facts.Add(ranToCompletion);
+                break;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both when outcome:
+                CompletedWhen(both.LeftOperand, true, facts);
+                CompletedWhen(both.RightOperand, true, facts);
+                break;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } either when !outcome:
+                CompletedWhen(either.LeftOperand, false, facts);
+                CompletedWhen(either.RightOperand, false, facts);
+                break;
+        }
+    }
+
+    // t.Status == TaskStatus.RanToCompletion, in either order.
+    private ISymbol? StatusTestedForRanToCompletion(IBinaryOperation comparison)
+    {
+        foreach (var (status, constant) in new[] { (comparison.LeftOperand, comparison.RightOperand), (comparison.RightOperand, comparison.LeftOperand) })
+        {
+            if (OperationHelpers.WalkDownConversion(status) is IPropertyReferenceOperation { Property.Name: "Status", Instance: { } task }
+                && _symbols.IsTaskLike(task.Type)
+                && OperationHelpers.WalkDownConversion(constant) is { ConstantValue: { HasValue: true, Value: { } value } } constantOperation
+                && TaskSymbols.Is(constantOperation.Type, _symbols.TaskStatus)
+                && Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == (int)System.Threading.Tasks.TaskStatus.RanToCompletion)
+            {
+                return SymbolOf(task);
+            }
+        }
+
+        return null;
+    }
+
+    private bool IsTaskCombinator(IOperation operation, string name, out IInvocationOperation invocation)
+    {
+        if (operation is IInvocationOperation { TargetMethod: { IsStatic: true } method } candidate
+            && method.Name == name
+            && TaskSymbols.Is(method.ContainingType, _symbols.Task))
+        {
+            invocation = candidate;
+            return true;
+        }
+
+        invocation = null!;
+        return false;
+    }
+
+    private ISymbol? SymbolOf(IOperation operation) => OperationHelpers.ReferencedLocalOrParameter(Resolve(operation));
+
+    private IOperation Resolve(IOperation operation)
+    {
+        for (var depth = 0; depth < 16; depth++)
+        {
+            operation = OperationHelpers.WalkDownConversion(operation);
+            if (operation is not IFlowCaptureReferenceOperation reference
+                || !_captures.TryGetValue(reference.Id, out var value)
+                || value is null)
+            {
+                break;
+            }
+
+            operation = value;
+        }
+
+        return operation;
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.CodeAnalysis;
+
+namespace Concurrency.Analyzers.Model.Tasks;
+
+/// <summary>
+/// The task-related types of one compilation, resolved once in a compilation-start action and
+/// compared by symbol (never by name) in the per-operation callbacks.
+/// </summary>
+internal sealed class TaskSymbols
+{
+    private TaskSymbols(Compilation compilation, INamedTypeSymbol task)
+    {
+        Task = task;
+        TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
+        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
+        ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
+        TaskStatus = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskStatus");
+        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        Awaiters = new[]
+        {
+            "System.Runtime.CompilerServices.TaskAwaiter",
+            "System.Runtime.CompilerServices.TaskAwaiter`1",
+            "System.Runtime.CompilerServices.ValueTaskAwaiter`1",
+            "System.Runtime.CompilerServices.ConfiguredTaskAwaitable+ConfiguredTaskAwaiter",
+            "System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1+ConfiguredTaskAwaiter",
+            "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable+ConfiguredValueTaskAwaiter",
+            "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1+ConfiguredValueTaskAwaiter",
+            "System.Runtime.CompilerServices.ValueTaskAwaiter",
+        }
+        .Select(compilation.GetTypeByMetadataName)
+        .OfType<INamedTypeSymbol>()
+        .ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        HasWaitAsyncWithToken = task.GetMembers("WaitAsync").OfType<IMethodSymbol>()
+            .Any(m => m.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(m.Parameters[0].Type, CancellationToken));
+    }
+
+    public INamedTypeSymbol Task { get; }
+
+    public INamedTypeSymbol? TaskOfT { get; }
+
+    public INamedTypeSymbol? ValueTask { get; }
+
+    public INamedTypeSymbol? ValueTaskOfT { get; }
+
+    public INamedTypeSymbol? TaskStatus { get; }
+
+    public INamedTypeSymbol? CancellationToken { get; }
+
+    public INamedTypeSymbol? TimeSpan { get; }
+
+    /// <summary>The awaiter types whose <c>GetResult()</c> blocks when the task is not complete.</summary>
+    public ImmutableHashSet<INamedTypeSymbol> Awaiters { get; }
+
+    /// <summary>Whether <c>Task.WaitAsync(CancellationToken)</c> exists (.NET 6 and later).</summary>
+    public bool HasWaitAsyncWithToken { get; }
+
+    /// <summary>Returns the symbols, or null when the compilation has no <c>System.Threading.Tasks.Task</c>.</summary>
+    public static TaskSymbols? Create(Compilation compilation) =>
+        compilation.GetTypeByMetadataName("System.Threading.Tasks.Task") is { } task ? new TaskSymbols(compilation, task) : null;
+
+    /// <summary>Whether <paramref name="type"/> is Task, Task&lt;T&gt; (or a type derived from them), ValueTask or ValueTask&lt;T&gt;.</summary>
+    public bool IsTaskLike(ITypeSymbol? type)
+    {
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            var definition = current.OriginalDefinition;
+            if (Is(definition, Task) || Is(definition, TaskOfT) || Is(definition, ValueTask) || Is(definition, ValueTaskOfT))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="type"/> is Task or a type derived from it (Task&lt;T&gt; included).</summary>
+    public bool IsTask(ITypeSymbol? type)
+    {
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            if (Is(current.OriginalDefinition, Task))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="type"/> is one of the task awaiters.</summary>
+    public bool IsAwaiter(ITypeSymbol? type) => type is INamedTypeSymbol named && Awaiters.Contains(named.OriginalDefinition);
+
+    public static bool Is(ISymbol? symbol, ISymbol? expected) =>
+        expected is not null && SymbolEqualityComparer.Default.Equals(symbol, expected);
+}

@@ -1,0 +1,110 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Rules.AsyncBlocking;
+
+/// <summary>
+/// CONC407: async code calls a synchronous method of the compilation that blocks — through
+/// <c>Thread.Sleep</c>, a wait on a task, or a blocking call with an async counterpart — directly or
+/// through further calls. Reported at the call in the async code, with the chain in the message.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(RuleDescriptors.BlockingCallThroughMethods);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (TaskSymbols.Create(start.Compilation) is not { } symbols)
+            {
+                return;
+            }
+
+            var summaries = BlockingSummaries.For(start.Compilation, symbols, start.Options.AnalyzerConfigOptionsProvider);
+            start.RegisterSyntaxNodeAction(node => Analyze(node, symbols, summaries), SyntaxKind.InvocationExpression);
+        });
+    }
+
+    private static void Analyze(SyntaxNodeAnalysisContext context, TaskSymbols symbols, BlockingSummaries summaries)
+    {
+        var syntax = (InvocationExpressionSyntax)context.Node;
+        if (!AsyncCode.IsInAsyncFunctionSyntax(syntax)
+            || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation
+            || !AsyncCode.IsInAsyncCode(invocation, context.ContainingSymbol!)
+            || OperationHelpers.IsInsideNameOf(invocation))
+        {
+            return;
+        }
+
+        if (invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke)
+        {
+            if (StoredLambda(invocation, context.CancellationToken) is { } lambda
+                && summaries.OfLambda(lambda, context.CancellationToken) is { } lambdaChain)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    RuleDescriptors.BlockingCallThroughMethods,
+                    syntax.GetLocation(),
+                    new[] { lambdaChain.Location },
+                    ImmutableDictionary<string, string?>.Empty,
+                    $"{syntax.Expression}()",
+                    lambdaChain.PathText,
+                    lambdaChain.LocationText));
+            }
+
+            return;
+        }
+
+        if (!summaries.IsSummarized(invocation.TargetMethod)
+            || summaries.Of(invocation.TargetMethod, context.CancellationToken) is not { } chain)
+        {
+            return;
+        }
+
+        // The fix of CONC403 applies when the callee has an async counterpart.
+        var method = invocation.TargetMethod;
+        var counterparts = summaries.Finder.Find(method, invocation.Instance?.Type, context.SemanticModel, syntax.SpanStart, AsyncCounterpartFinder.PassedArguments(invocation));
+        var properties = counterparts.Any
+            ? SyncCallWithAsyncCounterpartAnalyzer.FixProperties(syntax, invocation, counterparts, context.ContainingSymbol!, symbols, out _)
+            : ImmutableDictionary<string, string?>.Empty;
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            RuleDescriptors.BlockingCallThroughMethods,
+            syntax.GetLocation(),
+            new[] { chain.Location },
+            properties,
+            $"{method.Name}()",
+            chain.PathText,
+            chain.LocationText));
+    }
+
+    /// <summary>
+    /// The synchronous lambda a delegate local holds when it is invoked: declared with the lambda as
+    /// its initializer and never assigned again in the member.
+    /// </summary>
+    private static IAnonymousFunctionOperation? StoredLambda(IInvocationOperation invocation, System.Threading.CancellationToken cancellationToken)
+    {
+        if (invocation.Instance is not ILocalReferenceOperation { Local: { DeclaringSyntaxReferences.Length: 1 } local }
+            || local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: { } initializer }
+            || invocation.SemanticModel?.GetOperation(initializer, cancellationToken) is not { } created)
+        {
+            return null;
+        }
+
+        var lambda = created as IAnonymousFunctionOperation
+            ?? (OperationHelpers.WalkDownConversion(created) as IDelegateCreationOperation)?.Target as IAnonymousFunctionOperation;
+        var reassigned = OperationHelpers.Root(invocation).Descendants()
+            .Any(o => o is IAssignmentOperation { Target: ILocalReferenceOperation target } && SymbolEqualityComparer.Default.Equals(target.Local, local)
+                || o is IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation byRef } && SymbolEqualityComparer.Default.Equals(byRef.Local, local));
+        return lambda is { Symbol.IsAsync: false } && !reassigned ? lambda : null;
+    }
+}

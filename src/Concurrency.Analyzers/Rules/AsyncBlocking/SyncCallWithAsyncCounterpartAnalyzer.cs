@@ -1,0 +1,200 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Rules.AsyncBlocking;
+
+/// <summary>
+/// CONC403: async code calls a synchronous method <c>M</c> whose receiver's type (bases,
+/// interfaces, or an extension in scope) has <c>MAsync</c> with the same parameters, optionally
+/// plus a trailing <c>CancellationToken</c>. Found from symbols, not from a list: this covers
+/// files, streams, readers and writers, HTTP, databases, sockets, semaphores, processes and the
+/// runtime's own queues. Known false friends and the user's <c>excluded_methods</c> are left alone,
+/// and so is the dual-path pattern (<c>async ? await ReadAsync() : Read()</c>).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: whether the fix may rewrite the call (<c>true</c>/<c>false</c>).</summary>
+    public const string FixProperty = "Fix";
+
+    /// <summary>Diagnostic property: the counterpart's name.</summary>
+    public const string CounterpartProperty = "Counterpart";
+
+    /// <summary>Diagnostic property: the token argument to add (a parameter name, or <c>CancellationToken.None</c>), absent if none.</summary>
+    public const string TokenProperty = "Token";
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(RuleDescriptors.SyncCallWithAsyncCounterpart);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (TaskSymbols.Create(start.Compilation) is not { } symbols)
+            {
+                return;
+            }
+
+            var summaries = BlockingSummaries.For(start.Compilation, symbols, start.Options.AnalyzerConfigOptionsProvider);
+            start.RegisterSyntaxNodeAction(node => Analyze(node, symbols, summaries), SyntaxKind.InvocationExpression);
+        });
+    }
+
+    private static void Analyze(SyntaxNodeAnalysisContext context, TaskSymbols symbols, BlockingSummaries summaries)
+    {
+        var finder = summaries.Finder;
+        var exclusions = summaries.Exclusions;
+        var syntax = (InvocationExpressionSyntax)context.Node;
+        if (!AsyncCode.IsInAsyncFunctionSyntax(syntax)
+            || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation
+            || symbols.IsTaskLike(invocation.TargetMethod.ContainingType)
+            || symbols.IsTaskLike(invocation.Instance?.Type)
+            || !AsyncCode.IsInAsyncCode(invocation, context.ContainingSymbol!)
+            || OperationHelpers.IsInsideNameOf(invocation)
+            || IsDualPath(syntax, invocation, context.ContainingSymbol!))
+        {
+            return;
+        }
+
+        var method = invocation.TargetMethod;
+        var counterparts = finder.Find(method, invocation.Instance?.Type, context.SemanticModel, syntax.SpanStart, AsyncCounterpartFinder.PassedArguments(invocation));
+        if (!counterparts.Any)
+        {
+            return;
+        }
+
+        context.Options.AnalyzerConfigOptionsProvider.GetOptions(syntax.SyntaxTree).TryGetValue(AsyncCounterpartExclusions.OptionKey, out var option);
+        if (exclusions.IsExcluded(invocation, option)
+            || (summaries.IsSummarized(method) && summaries.Of(method, context.CancellationToken) is not null))
+        {
+            return; // a method of ours that blocks is CONC407's, with the chain in its message
+        }
+
+        var properties = FixProperties(syntax, invocation, counterparts, context.ContainingSymbol!, symbols, out var counterpart);
+
+        var type = (method.ReducedFrom ?? method).ContainingType.Name;
+        var counterpartType = (counterpart.ReducedFrom ?? counterpart).ContainingType.Name;
+        context.ReportDiagnostic(Diagnostic.Create(
+            RuleDescriptors.SyncCallWithAsyncCounterpart,
+            syntax.GetLocation(),
+            properties,
+            $"{type}.{method.Name}",
+            $"{counterpartType}.{counterpart.Name}"));
+    }
+
+    /// <summary>
+    /// The diagnostic properties the fix reads (counterpart, whether it may rewrite, the token to
+    /// pass) for a call with <paramref name="counterparts"/>; shared with CONC407.
+    /// </summary>
+    internal static ImmutableDictionary<string, string?> FixProperties(
+        InvocationExpressionSyntax syntax, IInvocationOperation invocation, Counterparts counterparts, ISymbol containingSymbol, TaskSymbols symbols, out IMethodSymbol counterpart)
+    {
+        var token = AsyncCode.TokenInScope(invocation, containingSymbol, symbols.CancellationToken);
+        counterpart = counterparts.Choose(tokenInScope: token is not null)!;
+        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+        properties.Add(CounterpartProperty, counterpart.Name);
+        properties.Add(FixProperty, CanFix(syntax, invocation, counterpart, containingSymbol) ? "true" : "false");
+        if (counterpart.Parameters.Length == AsyncCounterpartFinder.PassedArguments(invocation) + 1
+            && (token is not null || !counterpart.Parameters[counterpart.Parameters.Length - 1].IsOptional))
+        {
+            properties.Add(TokenProperty, token ?? "CancellationToken.None");
+        }
+
+        return properties.ToImmutable();
+    }
+
+    private static bool CanFix(InvocationExpressionSyntax syntax, IInvocationOperation invocation, IMethodSymbol counterpart, ISymbol containingSymbol)
+    {
+        // Inside MAsync itself the fix would make it call itself.
+        var enclosing = (OperationHelpers.EnclosingFunction(invocation) switch
+        {
+            ILocalFunctionOperation local => local.Symbol,
+            IAnonymousFunctionOperation lambda => lambda.Symbol,
+            _ => containingSymbol as IMethodSymbol,
+        })?.OriginalDefinition;
+        if (SymbolEqualityComparer.Default.Equals(enclosing, (counterpart.ReducedFrom ?? counterpart).OriginalDefinition)
+            || SymbolEqualityComparer.Default.Equals(containingSymbol.OriginalDefinition, (counterpart.ReducedFrom ?? counterpart).OriginalDefinition))
+        {
+            return false;
+        }
+
+        var shapeOk = syntax.Expression is IdentifierNameSyntax or GenericNameSyntax
+            || syntax.Expression is MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression };
+
+        // A static-form extension call (Ext.M(x)) may be renamed only if MAsync sits in the same class.
+        var staticExtension = invocation.TargetMethod.MethodKind == MethodKind.Ordinary && invocation.TargetMethod.IsExtensionMethod;
+        var sameClass = SymbolEqualityComparer.Default.Equals(
+            (counterpart.ReducedFrom ?? counterpart).ContainingType,
+            (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).ContainingType);
+        return shapeOk && (!staticExtension || sameClass) && AsyncCode.CanAwaitAt(invocation);
+    }
+
+    /// <summary>
+    /// The dual-path pattern of libraries that offer both APIs from one implementation: the call
+    /// sits in a branch chosen by a <c>bool</c> parameter named like <c>async</c>/<c>isAsync</c>/<c>useAsync</c>,
+    /// so the synchronous path runs only when the caller asked for synchronous IO.
+    /// </summary>
+    private static bool IsDualPath(SyntaxNode call, IOperation invocation, ISymbol containingSymbol)
+    {
+        var asyncFlags = new List<string>();
+        for (var function = OperationHelpers.EnclosingFunction(invocation); ; function = OperationHelpers.EnclosingFunction(function))
+        {
+            var parameters = function switch
+            {
+                IAnonymousFunctionOperation lambda => lambda.Symbol.Parameters,
+                ILocalFunctionOperation local => local.Symbol.Parameters,
+                _ => (containingSymbol as IMethodSymbol)?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty,
+            };
+            asyncFlags.AddRange(parameters
+                .Where(p => p.Type.SpecialType == SpecialType.System_Boolean && p.Name.IndexOf("async", StringComparison.OrdinalIgnoreCase) >= 0)
+                .Select(p => p.Name));
+            if (function is null)
+            {
+                break;
+            }
+        }
+
+        if (asyncFlags.Count == 0)
+        {
+            return false;
+        }
+
+        bool TestsFlag(ExpressionSyntax condition) =>
+            condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(i => asyncFlags.Contains(i.Identifier.ValueText));
+
+        for (SyntaxNode? node = call, child = null; node is not null; child = node, node = node.Parent)
+        {
+            switch (node)
+            {
+                case IfStatementSyntax ifStatement when child != ifStatement.Condition && TestsFlag(ifStatement.Condition):
+                case ConditionalExpressionSyntax conditional when child != conditional.Condition && TestsFlag(conditional.Condition):
+                    return true;
+
+                // if (async) { ...; return await ReadAsync(); }  return Read();
+                case BlockSyntax block when child is StatementSyntax statement
+                    && block.Statements.TakeWhile(s => s != statement).OfType<IfStatementSyntax>()
+                        .Any(s => s.Else is null && TestsFlag(s.Condition) && AlwaysExits(s.Statement)):
+                    return true;
+
+                case MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AlwaysExits(StatementSyntax statement) => statement switch
+    {
+        ReturnStatementSyntax or ThrowStatementSyntax => true,
+        BlockSyntax { Statements.Count: > 0 } block => AlwaysExits(block.Statements[block.Statements.Count - 1]),
+        _ => false,
+    };
+}

@@ -1,0 +1,94 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Rules.AsyncBlocking;
+
+/// <summary>
+/// CONC402: <c>Thread.Sleep</c> in an async method, lambda, anonymous method or local function. It
+/// blocks the thread the async code runs on; <c>await Task.Delay</c> waits without one.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ThreadSleepInAsyncCodeAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>The diagnostic property with the fix to apply: <c>Delay</c>, <c>Yield</c> or <c>None</c>.</summary>
+    public const string FixProperty = "Fix";
+
+    /// <summary>The diagnostic property with the name of the <c>CancellationToken</c> to pass to <c>Task.Delay</c>, if one is in scope.</summary>
+    public const string TokenProperty = "Token";
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(RuleDescriptors.ThreadSleepInAsyncCode);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var thread = start.Compilation.GetTypeByMetadataName("System.Threading.Thread");
+            var cancellationToken = start.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+            if (thread is null)
+            {
+                return;
+            }
+
+            start.RegisterSyntaxNodeAction(
+                node => AnalyzeInvocation(node, thread, cancellationToken),
+                SyntaxKind.InvocationExpression);
+        });
+    }
+
+    private static void AnalyzeInvocation(SyntaxNodeAnalysisContext context, INamedTypeSymbol thread, INamedTypeSymbol? cancellationToken)
+    {
+        var invocation = (InvocationExpressionSyntax)context.Node;
+        var name = invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            _ => null,
+        };
+        if (name != "Sleep" || !AsyncCode.IsInAsyncFunctionSyntax(invocation)
+            || context.SemanticModel.GetOperation(invocation, context.CancellationToken) is not IInvocationOperation operation
+            || !TaskSymbols.Is(operation.TargetMethod.ContainingType, thread)
+            || !AsyncCode.IsInAsyncCode(operation, context.ContainingSymbol!))
+        {
+            return;
+        }
+
+        var fix = "None";
+        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+        if (operation.Parent is IExpressionStatementOperation or IAnonymousFunctionOperation or IBlockOperation && AsyncCode.CanAwaitAt(operation))
+        {
+            if (IsYield(operation))
+            {
+                fix = "Yield";
+            }
+            else
+            {
+                fix = "Delay";
+                if (AsyncCode.TokenInScope(operation, context.ContainingSymbol!, cancellationToken) is { } token)
+                {
+                    properties.Add(TokenProperty, token);
+                }
+            }
+        }
+
+        properties.Add(FixProperty, fix);
+        context.ReportDiagnostic(Diagnostic.Create(
+            RuleDescriptors.ThreadSleepInAsyncCode,
+            invocation.GetLocation(),
+            properties.ToImmutable(),
+            fix == "Yield" ? "'await Task.Yield()'" : "'await Task.Delay(...)'"));
+    }
+
+    // Thread.Sleep(0) and Thread.Sleep(1) give up the rest of a time slice: in async code that is Task.Yield.
+    private static bool IsYield(IInvocationOperation operation) =>
+        operation.Arguments.Length == 1
+        && operation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int milliseconds }
+        && milliseconds is 0 or 1;
+}

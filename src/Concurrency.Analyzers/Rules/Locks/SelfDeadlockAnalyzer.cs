@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Concurrency.Analyzers.Rules.Locks;
+
+/// <summary>
+/// CONC102: a non-reentrant lock acquired again while the same code path holds it — the course's
+/// self-deadlock. Non-reentrant: the runtime's <c>Lock</c>, a <c>SemaphoreSlim</c> created with one
+/// slot, a <c>ReaderWriterLockSlim</c> without recursion (it throws instead of hanging). Found
+/// inside the regions that hold a lock (<c>using (x.Hold())</c>, <c>using var h = x.Hold();</c>, an
+/// acquisition followed by <c>try</c>/<c>finally</c> release), directly or through calls on the same
+/// instance (or static calls) to methods of the compilation, and through the accessors of its
+/// properties and indexers, up to 5 calls deep.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: <c>RLock</c> when the lock is a runtime <c>Lock</c> field the fix can make reentrant.</summary>
+    public const string FixProperty = "Fix";
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(RuleDescriptors.SelfDeadlock);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var locks = new LockSymbols(start.Compilation);
+            if (locks.RuntimeLock is null && locks.SemaphoreSlim is null && locks.ReaderWriterLockSlim is null)
+            {
+                return;
+            }
+
+            var analysis = new Analysis(start.Compilation, locks);
+            start.RegisterSemanticModelAction(model => analysis.Analyze(model.SemanticModel, model.ReportDiagnostic, model.CancellationToken));
+        });
+    }
+
+    private sealed class Analysis
+    {
+        private readonly LockSymbols _locks;
+        private readonly LockIdentity _identity;
+        private readonly LockFactsCollector _collector;
+        private readonly ConcurrentDictionary<IFieldSymbol, bool> _nonReentrant = new(SymbolEqualityComparer.Default);
+
+        public Analysis(Compilation compilation, LockSymbols locks)
+        {
+            _locks = locks;
+            _identity = new LockIdentity(compilation, locks);
+            _collector = LockFactsCollector.For(compilation);
+        }
+
+        /// <summary>
+        /// The lock facts of a tree's members (shared with CONC101, one walk per body): locks acquired
+        /// again where they are held, and calls on this instance made while holding a lock that the
+        /// callee takes again.
+        /// </summary>
+        public void Analyze(SemanticModel model, Action<Diagnostic> reportDiagnostic, CancellationToken cancellationToken)
+        {
+            // A site inside several nested regions of the same lock is reported once.
+            var reported = new HashSet<Location>();
+            foreach (var facts in _collector.CollectTree(model, cancellationToken).SelectMany(member => member))
+            {
+                foreach (var reentry in facts.Reentries)
+                {
+                    var site = reentry.Site.GetLocation();
+                    if (reentry.OnThis && IsNonReentrant(reentry.Field, cancellationToken) && reported.Add(site))
+                    {
+                        reportDiagnostic(Create(site, reentry.Field, reentry.Outer, "'" + reentry.Site + "'"));
+                    }
+                }
+
+                foreach (var call in facts.HeldCalls)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (call.OnThis && !reported.Contains(call.Location) && IsNonReentrant(call.Held, cancellationToken)
+                        && _identity.AcquiredBy(call.Callee, cancellationToken).TryGetValue(call.Held, out var chain))
+                    {
+                        reported.Add(call.Location);
+                        reportDiagnostic(Create(call.Location, call.Held, call.Outer, $"{InstanceCalls.Step(call.Callee)} → {chain}"));
+                    }
+                }
+            }
+        }
+
+        private Diagnostic Create(Location site, IFieldSymbol field, SyntaxNode acquisition, string how) =>
+            Diagnostic.Create(
+                RuleDescriptors.SelfDeadlock,
+                site,
+                new[] { acquisition.GetLocation() },
+                ImmutableDictionary<string, string?>.Empty.Add(FixProperty, TaskSymbols.Is(field.Type, _locks.RuntimeLock) ? "RLock" : "None"),
+                field.Name,
+                how);
+
+        /// <summary>
+        /// The runtime's Lock; a SemaphoreSlim created with one free slot; a ReaderWriterLockSlim
+        /// created without LockRecursionPolicy.SupportsRecursion.
+        /// </summary>
+        private bool IsNonReentrant(IFieldSymbol field, CancellationToken cancellationToken) => _nonReentrant.GetOrAdd(field, f =>
+        {
+            if (TaskSymbols.Is(f.Type, _locks.RuntimeLock))
+            {
+                return true;
+            }
+
+            var initializer = f.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<VariableDeclaratorSyntax>()
+                .Select(v => v.Initializer?.Value).FirstOrDefault(v => v is not null);
+            var arguments = initializer switch
+            {
+                ObjectCreationExpressionSyntax creation => creation.ArgumentList?.Arguments,
+                ImplicitObjectCreationExpressionSyntax creation => creation.ArgumentList.Arguments,
+                _ => null,
+            };
+            if (arguments is null)
+            {
+                return false;
+            }
+
+            if (TaskSymbols.Is(f.Type, _locks.SemaphoreSlim))
+            {
+                return arguments.Value.Count >= 1 && arguments.Value[0].Expression is LiteralExpressionSyntax { Token.ValueText: "1" };
+            }
+
+            return TaskSymbols.Is(f.Type, _locks.ReaderWriterLockSlim)
+                && !arguments.Value.Any(a => a.Expression.ToString().EndsWith("SupportsRecursion", StringComparison.Ordinal));
+        });
+    }
+}

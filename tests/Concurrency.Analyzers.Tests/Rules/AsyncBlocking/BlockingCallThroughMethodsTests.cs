@@ -1,0 +1,326 @@
+using VerifyCS = Concurrency.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    Concurrency.Analyzers.Rules.AsyncBlocking.BlockingCallThroughMethodsAnalyzer,
+    Concurrency.CodeFixes.Rules.AsyncBlocking.SyncCallWithAsyncCounterpartCodeFixProvider>;
+
+namespace Concurrency.Analyzers.Tests.Rules.AsyncBlocking;
+
+/// <summary>CONC407: async code calls a synchronous method that blocks, found through calls.</summary>
+public class BlockingCallThroughMethodsTests
+{
+    private const string Usings = "using System; using System.IO; using System.Threading; using System.Threading.Tasks;\n";
+
+    private static Task Verify(string source) => VerifyCS.VerifyAnalyzerAsync(Usings + source);
+
+    // ---- positives ----
+
+    [Fact]
+    public Task Chain_through_two_methods_is_in_the_message() => VerifyCS.VerifyAnalyzerAsync(Usings + """
+        class Settings
+        {
+            public static string Read(string path) => File.ReadAllText(path);
+        }
+        class App
+        {
+            string LoadConfig() => Settings.Read("app.json");
+            async Task Start() { await Task.Yield(); var config = {|#0:LoadConfig()|}; }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.BlockingCallThroughMethods).WithLocation(0).WithLocation(4, 47)
+            .WithArguments("LoadConfig()", "Settings.Read → File.ReadAllText", "Test0.cs:4"));
+
+    [Fact]
+    public Task Direct_sleep_in_the_callee() => Verify("""
+        class C
+        {
+            void Pause() => Thread.Sleep(100);
+            async Task M() { [|Pause()|]; await Task.Yield(); }
+        }
+        """);
+
+    [Fact]
+    public Task Callee_waits_on_a_task() => Verify("""
+        class C
+        {
+            static Task<int> Fetch() => Task.FromResult(1);
+            int FetchNow() => Fetch().GetAwaiter().GetResult();
+            int FetchResult(Task<int> t) => t.Result;
+            async Task<int> M(Task<int> t) { await Task.Yield(); return [|FetchNow()|] + [|FetchResult(t)|]; }
+        }
+        """);
+
+    [Fact]
+    public Task Deep_chain_across_classes_and_files()
+    {
+        var test = new VerifyCS.Test();
+        test.TestState.Sources.Add(("Io.cs", Usings + "static class Io { public static void Save(string p) => File.WriteAllText(p, \"\"); }"));
+        test.TestState.Sources.Add(("Repo.cs", Usings + "class Repo { public void Commit() => Flush(); void Flush() => Io.Save(\"db\"); }"));
+        test.TestState.Sources.Add(("Service.cs", Usings + "class Service { readonly Repo _repo = new(); public async Task Run() { await Task.Yield(); [|_repo.Commit()|]; } }"));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Callee_that_is_a_local_function_of_the_async_method() => Verify("""
+        class C
+        {
+            async Task M(string path)
+            {
+                string Read() => File.ReadAllText(path);
+                await Task.Yield();
+                var text = [|Read()|];
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Callee_returning_a_Task_without_being_async() => Verify("""
+        class C
+        {
+            Task Save(string path) { File.WriteAllText(path, ""); return Task.CompletedTask; }
+            async Task M() { await [|Save("x")|]; }
+        }
+        """);
+
+    [Fact]
+    public Task Reported_in_async_lambda() => Verify("""
+        class C
+        {
+            void Pause() => Thread.Sleep(1);
+            Func<Task> M() => async () => { [|Pause()|]; await Task.Yield(); };
+        }
+        """);
+
+    [Fact]
+    public Task Static_and_instance_members_alike() => Verify("""
+        class C
+        {
+            static void Wait(SemaphoreSlim gate) => gate.Wait();
+            async Task M(SemaphoreSlim gate) { [|Wait(gate)|]; try { await Task.Yield(); } finally { gate.Release(); } }
+        }
+        """);
+
+    [Fact]
+    public Task Recursive_callee_is_summarized() => Verify("""
+        class C
+        {
+            int Walk(int n) => n == 0 ? File.ReadAllText("x").Length : Walk(n - 1);
+            async Task<int> M() { await Task.Yield(); return [|Walk(3)|]; }
+        }
+        """);
+
+    [Fact]
+    public Task Mutually_recursive_callees() => Verify("""
+        class C
+        {
+            int Even(int n) => n == 0 ? 0 : Odd(n - 1);
+            int Odd(int n) => n == 0 ? File.ReadAllBytes("x").Length : Even(n - 1);
+            async Task<int> M() { await Task.Yield(); return [|Even(4)|]; }
+        }
+        """);
+
+    [Fact]
+    public Task A_stored_synchronous_lambda_is_reported_where_async_code_invokes_it() => VerifyCS.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            async Task<int> M(Task<int> t)
+            {
+                await Task.Yield();
+                Func<int> read = () => t.Result;
+                Func<int> safe = () => 42;
+                return {|#0:read()|} + safe();
+            }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.BlockingCallThroughMethods).WithLocation(0).WithLocation(7, 32)
+            .WithArguments("read()", "Task.Result", "Test0.cs:7"));
+
+    // ---- negatives ----
+
+    [Fact]
+    public Task Callee_that_does_not_block() => Verify("""
+        class C
+        {
+            int Add(int a, int b) => a + b;
+            int Twice(int a) => Add(a, a);
+            async Task<int> M() { await Task.Yield(); return Twice(2); }
+        }
+        """);
+
+    [Fact]
+    public Task Callee_that_only_creates_a_blocking_lambda() => Verify("""
+        class C
+        {
+            Func<string> Later(string path) => () => File.ReadAllText(path);
+            Task<string> Offload(string path) => Task.Run(() => File.ReadAllText(path));
+            async Task M() { var f = Later("x"); await Offload("x"); }
+        }
+        """);
+
+    [Fact]
+    public Task Synchronous_callers_are_not_reported() => Verify("""
+        class C
+        {
+            void Pause() => Thread.Sleep(1);
+            void M() { Pause(); }
+            static void Main() { new C().Pause(); }
+        }
+        """);
+
+    [Fact]
+    public Task Async_callees_are_awaited_not_blocking() => Verify("""
+        class C
+        {
+            async Task PauseAsync() => await Task.Delay(1);
+            async Task M() { await PauseAsync(); }
+        }
+        """);
+
+    [Fact]
+    public Task Dual_path_synchronous_wrapper_is_not_blocking() => Verify("""
+        class Reader
+        {
+            public int Read(Stream s, byte[] b) => ReadCore(s, b, async: false).GetAwaiter().GetResult();
+
+            private async ValueTask<int> ReadCore(Stream s, byte[] b, bool async) =>
+                async ? await s.ReadAsync(b, 0, b.Length) : s.Read(b, 0, b.Length);
+        }
+        class C
+        {
+            async Task<int> M(Reader r, Stream s) { await Task.Yield(); return r.Read(s, new byte[4]); }
+        }
+        """);
+
+    [Fact]
+    public Task Callees_using_only_in_memory_IO() => Verify("""
+        class C
+        {
+            string Render(string s) { using var w = new StringWriter(); w.Write(s); return w.ToString(); }
+            async Task<string> M() { await Task.Yield(); return Render("x"); }
+        }
+        """);
+
+    [Fact]
+    public Task A_stored_lambda_that_is_never_invoked_or_is_reassigned() => Verify("""
+        class C
+        {
+            async Task<int> M(Task<int> t, bool fresh)
+            {
+                await Task.Yield();
+                Func<int> later = () => t.Result;
+                Func<int> swapped = () => t.Result;
+                if (fresh) { swapped = () => 1; }
+                return swapped();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Interface_calls_without_a_body_are_not_followed() => Verify("""
+        interface IStore { string Load(); }
+        class C
+        {
+            async Task<string> M(IStore store) { await Task.Yield(); return store.Load(); }
+        }
+        """);
+
+    [Fact]
+    public Task Blocking_deeper_than_the_bound_is_not_reported() => Verify("""
+        class C
+        {
+            void L0() => L1(); void L1() => L2(); void L2() => L3(); void L3() => L4(); void L4() => L5(); void L5() => L6(); void L6() => L7();
+            void L7() => Thread.Sleep(1);
+            async Task M() { L0(); await Task.Yield(); }
+        }
+        """);
+
+    // ---- fixes ----
+
+    [Fact]
+    public Task Callee_with_an_async_counterpart_is_fixed_to_await_it() => VerifyCS.VerifyCodeFixAsync(Usings + """
+        class Settings
+        {
+            public string Load(string path) => File.ReadAllText(path);
+            public Task<string> LoadAsync(string path, CancellationToken ct) => File.ReadAllTextAsync(path, ct);
+        }
+        class App
+        {
+            async Task<int> Start(Settings settings, CancellationToken ct) { await Task.Yield(); return [|settings.Load("app.json")|].Length; }
+        }
+        """, Usings + """
+        class Settings
+        {
+            public string Load(string path) => File.ReadAllText(path);
+            public Task<string> LoadAsync(string path, CancellationToken ct) => File.ReadAllTextAsync(path, ct);
+        }
+        class App
+        {
+            async Task<int> Start(Settings settings, CancellationToken ct) { await Task.Yield(); return (await settings.LoadAsync("app.json", ct)).Length; }
+        }
+        """);
+
+    [Fact]
+    public Task Callee_without_a_counterpart_has_no_fix() => VerifyCS.VerifyCodeFixAsync(Usings + """
+        class C
+        {
+            void Pause() => Thread.Sleep(100);
+            async Task M() { [|Pause()|]; await Task.Yield(); }
+        }
+        """, Usings + """
+        class C
+        {
+            void Pause() => Thread.Sleep(100);
+            async Task M() { [|Pause()|]; await Task.Yield(); }
+        }
+        """);
+
+    private const string Store = """
+        class Store
+        {
+            public string Load(string key) => File.ReadAllText(key);
+            public Task<string> LoadAsync(string key, CancellationToken ct = default) => File.ReadAllTextAsync(key, ct);
+            public int Count() => File.ReadAllLines("index").Length;
+            public Task<int> CountAsync(CancellationToken ct) => Task.FromResult(0);
+        }
+        """;
+
+    [Fact]
+    public Task Fix_without_a_token_in_scope_uses_the_optional_parameter() => VerifyCS.VerifyCodeFixAsync(Usings + Store + """
+        class App { async Task<string> M(Store s) { await Task.Yield(); return [|s.Load("a")|]; } }
+        """, Usings + Store + """
+        class App { async Task<string> M(Store s) { await Task.Yield(); return await s.LoadAsync("a"); } }
+        """);
+
+    [Fact]
+    public Task Fix_with_a_required_token_and_none_in_scope_passes_None() => VerifyCS.VerifyCodeFixAsync(Usings + Store + """
+        class App { async Task<int> M(Store s) { await Task.Yield(); return [|s.Count()|] + 1; } }
+        """, Usings + Store + """
+        class App { async Task<int> M(Store s) { await Task.Yield(); return await s.CountAsync(CancellationToken.None) + 1; } }
+        """);
+
+    [Fact]
+    public Task No_fix_inside_the_counterpart_itself() => VerifyCS.VerifyCodeFixAsync(Usings + """
+        class Store
+        {
+            public string Load() => File.ReadAllText("x");
+            public async Task<string> LoadAsync() { await Task.Yield(); return [|Load()|]; }
+        }
+        """, Usings + """
+        class Store
+        {
+            public string Load() => File.ReadAllText("x");
+            public async Task<string> LoadAsync() { await Task.Yield(); return [|Load()|]; }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_all_in_document_and_project()
+    {
+        var test = new VerifyCS.Test();
+        test.TestState.Sources.Add(("Store.cs", Usings + Store));
+        test.TestState.Sources.Add(("A.cs", Usings + "class A { async Task<int> M(Store s, CancellationToken ct) { await Task.Yield(); return [|s.Load(\"a\")|].Length + [|s.Load(\"b\")|].Length; } }"));
+        test.TestState.Sources.Add(("B.cs", Usings + "class B { async Task<string> M(Store s) { await Task.Yield(); return [|s.Load(\"c\")|]; } }"));
+        test.FixedState.Sources.Add(("Store.cs", Usings + Store));
+        test.FixedState.Sources.Add(("A.cs", Usings + "class A { async Task<int> M(Store s, CancellationToken ct) { await Task.Yield(); return (await s.LoadAsync(\"a\", ct)).Length + (await s.LoadAsync(\"b\", ct)).Length; } }"));
+        test.FixedState.Sources.Add(("B.cs", Usings + "class B { async Task<string> M(Store s) { await Task.Yield(); return await s.LoadAsync(\"c\"); } }"));
+        return test.RunAsync();
+    }
+}

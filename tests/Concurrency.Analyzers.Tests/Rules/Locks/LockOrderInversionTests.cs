@@ -1,0 +1,781 @@
+using Concurrency.Analyzers.Rules.Locks;
+using Microsoft.CodeAnalysis.Testing;
+using VerifyCS = Concurrency.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    Concurrency.Analyzers.Rules.Locks.LockOrderInversionAnalyzer,
+    Concurrency.CodeFixes.Rules.Locks.LockOrderInversionCodeFixProvider>;
+using VerifyEnd = Concurrency.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    Concurrency.Analyzers.Rules.Locks.LockOrderInversionAcrossTypesAnalyzer,
+    Microsoft.CodeAnalysis.Testing.EmptyCodeFixProvider>;
+
+namespace Concurrency.Analyzers.Tests.Rules.Locks;
+
+/// <summary>
+/// CONC101: lock-order inversion — inside one type while typing (<see cref="LockOrderInversionAnalyzer"/>)
+/// and across the compilation at its end (<see cref="LockOrderInversionAcrossTypesAnalyzer"/>); the
+/// tests run both, as a build does, so a site reported twice would fail them.
+/// </summary>
+public class LockOrderInversionTests
+{
+    private const string Usings = "using System; using System.Collections.Generic; using System.Threading; using System.Threading.Tasks;\n";
+
+    private static VerifyCS.Test NewTest() => new() { ExtraAnalyzers = { new LockOrderInversionAcrossTypesAnalyzer() } };
+
+    private static Task Verify(string source, params DiagnosticResult[] expected)
+    {
+        var test = NewTest();
+        test.TestCode = Usings + source;
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
+    }
+
+    // ---- positives ----
+
+    [Fact]
+    public Task Two_methods_take_two_locks_in_opposite_orders() => Verify("""
+        class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            void Post() { lock (_accounts) { lock ({|#0:_audit|}) { } } }
+            void Check() { lock (_audit) { lock ({|#1:_accounts|}) { } } }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("_audit", "_accounts", "Ledger.Check (Test0.cs:7)"),
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("_accounts", "_audit", "Ledger.Post (Test0.cs:6)"));
+
+    [Fact]
+    public Task Inversion_through_calls() => Verify("""
+        class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            void Post() { lock (_accounts) { [|WriteAudit()|]; } }
+            void WriteAudit() { lock (_audit) { } }
+            void Check() { lock (_audit) { [|Total()|]; } }
+            int Total() { lock (_accounts) { return 0; } }
+        }
+        """);
+
+    [Fact]
+    public Task Three_lock_cycle() => Verify("""
+        class C
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            private readonly object _c = new object();
+            void AB() { lock (_a) { lock ([|_b|]) { } } }
+            void BC() { lock (_b) { lock ([|_c|]) { } } }
+            void CA() { lock (_c) { lock ([|_a|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Through_a_call_on_another_object_inside_a_callee() => Verify("""
+        class Orders
+        {
+            public static readonly object Gate = new object();
+            void Place() { lock (Gate) { [|Notify()|]; } }
+            void Notify() { new Stock().Reserve(); }
+        }
+        class Stock
+        {
+            public static readonly object Gate = new object();
+            public void Reserve() { lock (Gate) { } }
+            void Recount() { lock (Gate) { lock ([|Orders.Gate|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Monitor_Enter_regions_and_static_locks() => Verify("""
+        static class Registry
+        {
+            private static readonly object Names = new object();
+            private static readonly object Ids = new object();
+            public static void Add() { Monitor.Enter(Names); try { lock ([|Ids|]) { } } finally { Monitor.Exit(Names); } }
+            public static void Remove() { lock (Ids) { lock ([|Names|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Across_files_and_partial_classes()
+    {
+        var test = NewTest();
+        test.TestState.Sources.Add(("Bank.A.cs", Usings + "partial class Bank { private readonly object _a = new object(); void M() { lock (_a) { lock ([|_b|]) { } } } }"));
+        test.TestState.Sources.Add(("Bank.B.cs", Usings + "partial class Bank { private readonly object _b = new object(); void N() { lock (_b) { [|Touch()|]; } } void Touch() { lock (_a) { } } }"));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task SemaphoreSlim_and_ReaderWriterLockSlim_regions() => Verify("""
+        class C
+        {
+            private readonly SemaphoreSlim _io = new(1, 1);
+            private readonly ReaderWriterLockSlim _cache = new();
+            void Read() { _cache.EnterWriteLock(); try { [|_io.Wait()|]; _io.Release(); } finally { _cache.ExitWriteLock(); } }
+            void Write() { _io.Wait(); try { [|_cache.EnterWriteLock()|]; _cache.ExitWriteLock(); } finally { _io.Release(); } }
+        }
+        """);
+
+    [Fact]
+    public Task Through_a_partial_method() => Verify("""
+        partial class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            partial void WriteAudit();
+            partial void WriteAudit() { lock (_audit) { } }
+            void Post() { lock (_accounts) { [|WriteAudit()|]; } }
+            void Check() { lock (_audit) { lock ([|_accounts|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Acquisitions_spelled_with_unicode_escapes() => Verify("""
+        class C
+        {
+            private readonly SemaphoreSlim _io = new(1, 1);
+            private readonly ReaderWriterLockSlim _cache = new();
+            void Read() { _cache.\u0045nterWriteLock(); try { [|_io.\u0057ait()|]; _io.Release(); } finally { _cache.ExitWriteLock(); } }
+            void Write() { _io.\u0057ait(); try { [|_cache.\u0045nterWriteLock()|]; _cache.ExitWriteLock(); } finally { _io.Release(); } }
+        }
+        """);
+
+    [Fact]
+    public Task Compilation_end_alone_reads_top_level_statements_constructors_operators_and_accessors()
+    {
+        // The compilation-end analyzer on its own, as a host that runs only it would: it collects
+        // every member with lock syntax itself.
+        var test = new VerifyEnd.Test
+        {
+            TestCode = Usings + """
+                lock (Locks.First) { lock ([|Locks.Second|]) { } }
+                static class Locks { public static readonly object First = new object(); public static readonly object Second = new object(); }
+                class Account { public Account() { lock (Locks.Second) { lock ([|Locks.First|]) { } } } }
+                class Money { public static Money operator +(Money a, Money b) { lock (Locks.First) { lock ([|Locks.Second|]) { } } return a; } }
+                class Table { public int this[int i] { get { lock (Locks.Second) { lock ([|Locks.First|]) { return i; } } } } }
+                """,
+        };
+        test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Generic_types_share_one_lock_per_field_across_instantiations() => Verify("""
+        class Pool<T>
+        {
+            private readonly object _free = new object();
+            private readonly object _busy = new object();
+            public void Rent() { lock (_free) { lock ([|_busy|]) { } } }
+            public void Return() { lock (_busy) { [|Release()|]; } }
+            void Release() { lock (_free) { } }
+        }
+        class Client
+        {
+            void Use(Pool<int> ints, Pool<string> strings) { ints.Rent(); strings.Return(); }
+        }
+        """);
+
+    [Fact]
+    public Task A_property_and_an_indexer_that_lock() => Verify("""
+        class Inventory
+        {
+            private readonly object _items = new object();
+            private readonly object _prices = new object();
+            private readonly Dictionary<string, int> _stock = new();
+            public int Count { get { lock (_items) { return _stock.Count; } } }
+            public int this[string name] { get { lock (_prices) { return 0; } } set { lock (_prices) { } } }
+            int Total() { lock (_items) { return [|this["apple"]|]; } }
+            void Reprice() { lock (_prices) { _ = [|Count|]; } }
+        }
+        """);
+
+    [Fact]
+    public Task A_static_constructor_takes_them_the_other_way() => Verify("""
+        static class Config
+        {
+            public static readonly object Files = new object();
+            public static readonly object Cache = new object();
+            static Config() { lock (Cache) { lock ([|Files|]) { } } }
+            public static void Reload() { lock (Files) { lock ([|Cache|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Interface_and_virtual_calls_reach_their_implementations() => Verify("""
+        static class Locks { public static readonly object Log = new object(); public static readonly object Disk = new object(); }
+        interface ISink { void Write(string line); }
+        abstract class Store { public abstract void Save(); }
+        class FileSink : ISink { public void Write(string line) { lock (Locks.Disk) { } } }
+        class DiskStore : Store { public override void Save() { lock (Locks.Log) { } } }
+        class Logger
+        {
+            private readonly ISink _sink = new FileSink();
+            void Log(string line) { lock (Locks.Log) { [|_sink.Write(line)|]; } }
+        }
+        class Flusher
+        {
+            private readonly Store _store = new DiskStore();
+            void Flush() { lock (Locks.Disk) { [|_store.Save()|]; } }
+        }
+        """);
+
+    [Fact]
+    public Task A_local_that_aliases_a_field_is_that_lock() => Verify("""
+        class Transfer
+        {
+            private readonly object _from = new object();
+            private readonly object _to = new object();
+            void Debit() { var gate = _from; lock (gate) { lock ([|_to|]) { } } }
+            void Credit() { var gate = _from; lock (_to) { lock ([|gate|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task A_field_of_another_instance_is_the_same_lock() => Verify("""
+        class Node
+        {
+            private readonly object _gate = new object();
+            private readonly object _children = new object();
+            void Attach(Node parent) { lock (parent._gate) { lock ([|_children|]) { } } }
+            void Detach() { lock (_children) { lock ([|_gate|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task A_lambda_run_before_the_call_returns_runs_under_the_lock() => Verify("""
+        class Batch
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            private readonly List<int> _items = new();
+            void Each() { lock (_a) { _items.ForEach(i => { lock ([|_b|]) { } }); } }
+            void All() { lock (_b) { Parallel.For(0, 4, i => { lock ([|_a|]) { } }); } }
+        }
+        """);
+
+    [Fact]
+    public Task Recursive_calls_and_call_cycles_are_summarized() => Verify("""
+        class Tree
+        {
+            private readonly object _read = new object();
+            private readonly object _write = new object();
+            void Walk(int depth) { if (depth > 0) { Walk(depth - 1); Visit(depth); } }
+            void Visit(int depth) { if (depth > 5) { Walk(depth - 5); } lock (_write) { } }
+            void Scan() { lock (_read) { [|Walk(3)|]; } }
+            void Update() { lock (_write) { lock ([|_read|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Through_a_class_that_takes_no_lock_itself() => Verify("""
+        class Orders
+        {
+            public static readonly object Book = new object();
+            void Place() { lock (Book) { [|Relay.Pass()|]; } }
+        }
+        static class Relay { public static void Pass() => Stock.Reserve(); }
+        static class Stock
+        {
+            public static readonly object Shelf = new object();
+            public static void Reserve() { lock (Shelf) { } }
+            static void Recount() { lock (Shelf) { lock ([|Orders.Book|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Through_an_implementation_that_takes_no_lock_itself() => Verify("""
+        interface ISink { void Write(string line); }
+        class ForwardingSink : ISink { public void Write(string line) => Disk.Flush(); }
+        static class Disk
+        {
+            public static readonly object Gate = new object();
+            public static void Flush() { lock (Gate) { } }
+        }
+        class Logger
+        {
+            private static readonly object Log = new object();
+            private readonly ISink _sink = new ForwardingSink();
+            void Write(string line) { lock (Log) { [|_sink.Write(line)|]; } }
+            void Rotate() { lock (Disk.Gate) { lock ([|Log|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Through_a_local_function() => Verify("""
+        class Cache
+        {
+            private readonly object _entries = new object();
+            private readonly object _stats = new object();
+            void Put()
+            {
+                lock (_entries) { [|Count()|]; }
+                void Count() { lock (_stats) { } }
+            }
+            void Report() { lock (_stats) { lock ([|_entries|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task A_long_method_with_one_lock_region_and_a_local_function_declared_outside_it() => Verify("""
+        class Worker
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            void Run(int count)
+            {
+                var total = 0;
+                for (var i = 0; i < count; i++) { total += i * i; }
+                void Flush() { TakeB(); }
+                Log(total);
+                TakeB();
+                lock (_a) { [|Flush()|]; }
+            }
+            void TakeB() { lock (_b) { } }
+            void Log(int value) => Console.WriteLine(value);
+            void Other() { lock (_b) { lock ([|_a|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task A_nested_type_is_analyzed_once_on_its_own() => Verify("""
+        class Outer
+        {
+            private readonly object _gate = new object();
+            void M() { lock (_gate) { } }
+            class Inner
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new object();
+                void AB() { lock (_a) { lock ([|_b|]) { } } }
+                void BA() { lock (_b) { lock ([|_a|]) { } } }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Inside_one_type_the_rule_reports_while_typing_without_the_compilation_end_part() => VerifyCS.VerifyAnalyzerAsync(Usings + """
+        class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            void Post() { lock (_accounts) { lock ([|_audit|]) { } } }
+            void Check() { lock (_audit) { lock ([|_accounts|]) { } } }
+        }
+        class Elsewhere
+        {
+            public static readonly object A = new object();
+            public static readonly object B = new object();
+            void M() { lock (A) { new Other().N(); } }
+        }
+        class Other { public void N() { lock (Elsewhere.B) { lock (Elsewhere.A) { } } } }
+        """);
+
+    [Fact]
+    public Task Across_types_the_compilation_end_part_reports_and_says_where()
+    {
+        var test = new VerifyCS.Test { ExtraAnalyzers = { new LockOrderInversionAcrossTypesAnalyzer() } };
+        test.TestState.Sources.Add(("Orders.cs", Usings + "class Orders { public static readonly object Book = new object(); void Place() { lock (Book) { {|#0:Stock.Reserve()|}; } } }"));
+        test.TestState.Sources.Add(("Stock.cs", Usings + "static class Stock { public static readonly object Shelf = new object(); public static void Reserve() { lock (Shelf) { } }\n static void Recount() { lock (Shelf) { lock ({|#1:Orders.Book|}) { } } } }"));
+        test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("Stock.Shelf", "Book", "Stock.Recount (Stock.cs:3)"));
+        test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("Orders.Book", "Shelf", "Orders.Place (Orders.cs:2)"));
+        return test.RunAsync();
+    }
+
+    // ---- negatives ----
+
+    [Fact]
+    public Task Consistent_order_everywhere() => Verify("""
+        class C
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            void M() { lock (_a) { lock (_b) { } } }
+            void N() { lock (_a) { Inner(); } }
+            void Inner() { lock (_b) { } }
+        }
+        """);
+
+    [Fact]
+    public Task Reentering_the_same_lock() => Verify("""
+        class C
+        {
+            private readonly object _a = new object();
+            void M() { lock (_a) { lock (_a) { } N(); } }
+            void N() { lock (_a) { } }
+        }
+        """);
+
+    [Fact]
+    public Task Sequential_locks_are_not_nested() => Verify("""
+        class C
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            void M() { lock (_a) { } lock (_b) { } }
+            void N() { lock (_b) { } lock (_a) { } }
+        }
+        """);
+
+    [Fact]
+    public Task A_callback_created_under_a_lock_runs_later() => Verify("""
+        class C
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            Task M() { lock (_a) { return Task.Run(() => { lock (_b) { } }); } }
+            void N() { lock (_b) { lock (_a) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Locks_of_other_instances_are_not_judged() => Verify("""
+        class Account
+        {
+            private readonly object _gate = new object();
+            private int _balance;
+            static void Transfer(Account from, Account to, int amount)
+            {
+                lock (from._gate) { lock (to._gate) { from._balance -= amount; to._balance += amount; } }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Generated_code_is_not_analyzed()
+    {
+        var test = NewTest();
+        test.TestCode = "// <auto-generated/>\n" + Usings + """
+            class C
+            {
+                public static readonly object A = new object();
+                public static readonly object B = new object();
+                void M() { lock (A) { lock (B) { } } }
+                void N() { lock (B) { lock (A) { } } }
+            }
+            class D { void M() { lock (C.B) { lock (C.A) { } } } }
+            """;
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Two_instances_locked_in_id_order_by_a_helper() => Verify("""
+        class Account
+        {
+            private readonly object _gate = new object();
+            public int Id { get; init; }
+            private int _balance;
+            public static void Transfer(Account from, Account to, int amount)
+            {
+                var (first, second) = from.Id < to.Id ? (from, to) : (to, from);
+                lock (first._gate)
+                {
+                    lock (second._gate)
+                    {
+                        from._balance -= amount;
+                        to._balance += amount;
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_callback_stored_under_a_lock_runs_outside_it() => Verify("""
+        class Scheduler
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            private Action _next;
+            void Plan() { lock (_a) { _next = () => { lock (_b) { } }; } }
+            void Run() { var next = _next; next?.Invoke(); }
+            void Other() { lock (_b) { lock (_a) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task A_local_assigned_again_is_not_an_alias() => Verify("""
+        class C
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            void M() { var gate = _a; gate = new object(); lock (gate) { lock (_b) { } } }
+            void N() { lock (_b) { lock (_a) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Implementations_that_keep_the_order() => Verify("""
+        static class Locks { public static readonly object Log = new object(); public static readonly object Disk = new object(); }
+        interface ISink { void Write(string line); }
+        class FileSink : ISink { public void Write(string line) { lock (Locks.Disk) { } } }
+        class MemorySink : ISink { public void Write(string line) { } }
+        class Logger
+        {
+            private readonly ISink _sink = new MemorySink();
+            void Log(string line) { lock (Locks.Log) { _sink.Write(line); } }
+            void Rotate() { lock (Locks.Log) { lock (Locks.Disk) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Two_types_with_locks_of_the_same_names_are_different_locks() => Verify("""
+        class First { private readonly object _a = new object(); private readonly object _b = new object(); void M() { lock (_a) { lock (_b) { } } } }
+        class Second { private readonly object _a = new object(); private readonly object _b = new object(); void M() { lock (_b) { lock (_a) { } } } }
+        """);
+
+    // ---- fixes ----
+
+    // The compilation-end part reports non-local diagnostics: their fix is applied from the error
+    // list, by Fix All and by 'dotnet format', which the testing library checks only when told.
+    private const CodeFixTestBehaviors CompilationEndFix = CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+
+    private static Task VerifyFix(string source, string fixedSource)
+    {
+        var test = NewTest();
+        test.TestCode = Usings + source;
+        test.FixedCode = Usings + fixedSource;
+        test.NumberOfIncrementalIterations = 1;
+        test.NumberOfFixAllIterations = 1;
+        test.CodeFixTestBehaviors = CompilationEndFix;
+        return test.RunAsync();
+    }
+
+    private static Task VerifyNoFix(string source)
+    {
+        var test = NewTest();
+        test.TestCode = Usings + source;
+        test.FixedCode = Usings + source;
+        test.CodeFixTestBehaviors = CompilationEndFix;
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task The_minority_site_is_brought_to_the_dominant_order() => VerifyFix("""
+        class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            void Post() { lock (_accounts) { lock ([|_audit|]) { } } }
+            void Settle() { lock (_accounts) { lock ([|_audit|]) { } } }
+            void Check()
+            {
+                lock (_audit)
+                {
+                    lock ([|_accounts|])
+                    {
+                        Console.WriteLine("checked");
+                    }
+                }
+            }
+        }
+        """, """
+        class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            void Post() { lock (_accounts) { lock (_audit) { } } }
+            void Settle() { lock (_accounts) { lock (_audit) { } } }
+            void Check()
+            {
+                lock (_accounts)
+                {
+                    lock (_audit)
+                    {
+                        Console.WriteLine("checked");
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task On_a_tie_the_declaration_order_wins() => VerifyFix("""
+        class C
+        {
+            private readonly object _first = new object();
+            private readonly object _second = new object();
+            void M() { lock (_first) { lock ([|_second|]) { } } }
+            void N() { lock (_second) lock ([|_first|]) { } }
+        }
+        """, """
+        class C
+        {
+            private readonly object _first = new object();
+            private readonly object _second = new object();
+            void M() { lock (_first) { lock (_second) { } } }
+            void N() { lock (_first) lock (_second) { } }
+        }
+        """);
+
+    [Fact]
+    public Task When_code_runs_between_the_two_the_first_lock_is_taken_around_the_outer_one() => VerifyFix("""
+        class C
+        {
+            private readonly object _first = new object();
+            private readonly object _second = new object();
+            private int _n;
+            void M() { lock (_first) { lock ([|_second|]) { } } }
+            void N()
+            {
+                lock (_second)
+                {
+                    _n++;
+                    lock ([|_first|]) { }
+                }
+            }
+        }
+        """, """
+        class C
+        {
+            private readonly object _first = new object();
+            private readonly object _second = new object();
+            private int _n;
+            void M() { lock (_first) { lock (_second) { } } }
+            void N()
+            {
+                lock (_first)
+                {
+                    lock (_second)
+                    {
+                        _n++;
+                        lock (_first) { }
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Through_a_call_the_first_lock_is_taken_around_the_outer_one() => VerifyFix("""
+        class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            void Post() { lock (_accounts) { lock ([|_audit|]) { } } }
+            void Close() { lock (_accounts) { lock ([|_audit|]) { } } }
+            void Check()
+            {
+                lock (_audit)
+                {
+                    [|Total()|];
+                }
+            }
+            int Total() { lock (_accounts) { return 0; } }
+        }
+        """, """
+        class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            void Post() { lock (_accounts) { lock (_audit) { } } }
+            void Close() { lock (_accounts) { lock (_audit) { } } }
+            void Check()
+            {
+                lock (_accounts)
+                {
+                    lock (_audit)
+                    {
+                        Total();
+                    }
+                }
+            }
+            int Total() { lock (_accounts) { return 0; } }
+        }
+        """);
+
+    [Fact]
+    public Task A_cycle_of_three_is_broken_at_the_site_against_the_declaration_order() => VerifyFix("""
+        class C
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            private readonly object _c = new object();
+            void AB() { lock (_a) { lock ([|_b|]) { } } }
+            void BC() { lock (_b) { lock ([|_c|]) { } } }
+            void CA() { lock (_c) { lock ([|_a|]) { } } }
+        }
+        """, """
+        class C
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            private readonly object _c = new object();
+            void AB() { lock (_a) { lock (_b) { } } }
+            void BC() { lock (_b) { lock (_c) { } } }
+            void CA() { lock (_a) { lock (_c) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task The_fix_follows_the_order_the_other_files_use()
+    {
+        var test = NewTest();
+        test.NumberOfIncrementalIterations = 1;
+        test.NumberOfFixAllIterations = 1;
+        test.CodeFixTestBehaviors = CompilationEndFix;
+        test.TestState.Sources.Add(("Locks.cs", Usings + "static class Locks { public static readonly object A = new object(); public static readonly object B = new object(); }"));
+        test.TestState.Sources.Add(("One.cs", Usings + "class One { void M() { lock (Locks.A) { lock ([|Locks.B|]) { } } } void N() { lock (Locks.A) { lock ([|Locks.B|]) { } } } }"));
+        test.TestState.Sources.Add(("Two.cs", Usings + "class Two { void M() { lock (Locks.B) { lock ([|Locks.A|]) { } } } }"));
+        test.FixedState.Sources.Add(("Locks.cs", Usings + "static class Locks { public static readonly object A = new object(); public static readonly object B = new object(); }"));
+        test.FixedState.Sources.Add(("One.cs", Usings + "class One { void M() { lock (Locks.A) { lock (Locks.B) { } } } void N() { lock (Locks.A) { lock (Locks.B) { } } } }"));
+        test.FixedState.Sources.Add(("Two.cs", Usings + "class Two { void M() { lock (Locks.A) { lock (Locks.B) { } } } }"));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Across_types_a_static_lock_is_named_by_its_type()
+    {
+        var test = NewTest();
+        test.NumberOfIncrementalIterations = 1;
+        test.NumberOfFixAllIterations = 1;
+        test.CodeFixTestBehaviors = CompilationEndFix;
+        test.TestState.Sources.Add(("Locks.cs", Usings + "static class Locks { public static readonly object A = new object(); public static readonly object B = new object(); }"));
+        test.TestState.Sources.Add(("One.cs", Usings + "class One { void M() { lock (Locks.A) { lock ([|Locks.B|]) { } } } void N() { lock (Locks.A) { lock ([|Locks.B|]) { } } } }"));
+        test.TestState.Sources.Add(("Two.cs", Usings + """
+            class Two
+            {
+                void M()
+                {
+                    lock (Locks.B)
+                    {
+                        [|Take()|];
+                    }
+                }
+
+                static void Take() { lock (Locks.A) { } }
+            }
+            """));
+        test.FixedState.Sources.Add(("Locks.cs", Usings + "static class Locks { public static readonly object A = new object(); public static readonly object B = new object(); }"));
+        test.FixedState.Sources.Add(("One.cs", Usings + "class One { void M() { lock (Locks.A) { lock (Locks.B) { } } } void N() { lock (Locks.A) { lock (Locks.B) { } } } }"));
+        test.FixedState.Sources.Add(("Two.cs", Usings + """
+            class Two
+            {
+                void M()
+                {
+                    lock (Locks.A)
+                    {
+                        lock (Locks.B)
+                        {
+                            Take();
+                        }
+                    }
+                }
+
+                static void Take() { lock (Locks.A) { } }
+            }
+            """));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task No_fix_when_the_lock_to_take_first_is_not_reentrant() => VerifyNoFix("""
+        class C
+        {
+            private readonly SemaphoreSlim _io = new(1, 1);
+            private readonly object _state = new object();
+            void M() { _io.Wait(); try { lock ([|_state|]) { } } finally { _io.Release(); } }
+            void K() { _io.Wait(); try { lock ([|_state|]) { } } finally { _io.Release(); } }
+            void N() { lock (_state) { [|_io.Wait()|]; _io.Release(); } }
+        }
+        """);
+}

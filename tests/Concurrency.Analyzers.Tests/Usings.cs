@@ -1,0 +1,4 @@
+global using Concurrency.Analyzers.Catalog;
+global using Concurrency.Analyzers.Engine;
+global using Concurrency.Analyzers.Model.Locks;
+global using Concurrency.Analyzers.Model.Tasks;

@@ -40,9 +40,10 @@ internal sealed class SynchronousCallbacks
     }
 
     /// <summary>
-    /// Every operation that may run when a body runs, depth first: local functions' bodies (they may
-    /// be called) and the bodies of lambdas handed to a method that runs them at once, not those of
-    /// lambdas that are only created.
+    /// Every operation that may run when a body runs, depth first — the one body enumeration of the
+    /// interprocedural summaries: the bodies of lambdas handed to a method that runs them at once,
+    /// not those of lambdas that are only created, nor local functions (a call reaches them like
+    /// any method).
     /// </summary>
     public IEnumerable<IOperation> MayRun(IOperation root)
     {
@@ -54,6 +55,11 @@ internal sealed class SynchronousCallbacks
             yield return current;
             foreach (var child in current.ChildOperations.Reverse())
             {
+                if (child is ILocalFunctionOperation)
+                {
+                    continue;
+                }
+
                 if (child is not IAnonymousFunctionOperation lambda || RunsNow(lambda))
                 {
                     stack.Push(child);

@@ -33,7 +33,7 @@ internal sealed class LockFactsCollector
 
     private LockFactsCollector(Compilation compilation)
     {
-        _identity = new LockIdentity(compilation, new LockSymbols(compilation));
+        _identity = new LockIdentity(new LockSymbols(compilation));
         _callbacks = new SynchronousCallbacks(compilation);
         _assembly = compilation.Assembly;
         _compilation = compilation;

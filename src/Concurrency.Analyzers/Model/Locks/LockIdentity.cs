@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -8,29 +6,16 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Concurrency.Analyzers.Model.Locks;
 
 /// <summary>
-/// What the lock rules share about locks in code: which field a lock expression takes (its
-/// identity: all instances of a field are one lock, a documented approximation; a local aliasing a
-/// field is the field), which call acquires which lock, which accessors a property reference runs,
-/// and per-method summaries of the locks a method takes on this instance, transitively through
-/// calls and accessors of the compilation (up to <see cref="MaxDepth"/> calls deep, cycles cut),
-/// cached per compilation. The walk of the bodies
-/// themselves is <see cref="LockFactsCollector"/>'s.
+/// The identity of a lock in code: which field a lock expression takes (all instances of a field
+/// are one lock, a documented approximation; a local aliasing a field is the field), and which
+/// field lock a call acquires.
 /// </summary>
 internal sealed class LockIdentity
 {
-    public const int MaxDepth = 5;
-
-    private readonly Compilation _compilation;
     private readonly LockSymbols _locks;
-    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableDictionary<IFieldSymbol, string>> _acquiredBy = new(SymbolEqualityComparer.Default);
 
-    /// <param name="compilation">The compilation whose methods are summarized.</param>
     /// <param name="locks">The lock types.</param>
-    public LockIdentity(Compilation compilation, LockSymbols locks)
-    {
-        _compilation = compilation;
-        _locks = locks;
-    }
+    public LockIdentity(LockSymbols locks) => _locks = locks;
 
     /// <summary>The field lock <paramref name="call"/> acquires, or null.</summary>
     [MethodImpl(HotPath.Optimized)]
@@ -100,79 +85,4 @@ internal sealed class LockIdentity
         IDeclarationExpressionOperation => true,
         _ => false,
     };
-
-    /// <summary>
-    /// The locks (fields of this instance, or static) a method takes, each with the chain of calls to
-    /// where, following calls on the same instance and static calls, and the accessors of properties
-    /// and indexers of the same instance (or static ones) it reads or assigns.
-    /// </summary>
-    public ImmutableDictionary<IFieldSymbol, string> AcquiredBy(IMethodSymbol method, CancellationToken cancellationToken) =>
-        AcquiredBy(method, 0, ImmutableHashSet<IMethodSymbol>.Empty.WithComparer(SymbolEqualityComparer.Default), out _, cancellationToken);
-
-    // A summary cut short (by a call cycle or the depth limit) depends on where it was asked from, so
-    // only complete ones are cached: the result never depends on the order methods are analyzed in.
-    private ImmutableDictionary<IFieldSymbol, string> AcquiredBy(IMethodSymbol method, int depth, ImmutableHashSet<IMethodSymbol> inProgress, out bool complete, CancellationToken cancellationToken)
-    {
-        method = method.OriginalDefinition;
-        complete = true;
-        if (_acquiredBy.TryGetValue(method, out var known))
-        {
-            return known;
-        }
-
-        var empty = ImmutableDictionary<IFieldSymbol, string>.Empty.WithComparers(SymbolEqualityComparer.Default);
-        if (method.DeclaringSyntaxReferences.Length == 0 || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly))
-        {
-            return empty;
-        }
-
-        if (depth > MaxDepth || inProgress.Contains(method))
-        {
-            complete = false;
-            return empty;
-        }
-
-        var result = empty;
-        foreach (var operation in OperationHelpers.BodiesOf(method, _compilation, cancellationToken))
-        {
-            foreach (var lockStatement in OperationHelpers.RunBy(operation).OfType<ILockOperation>())
-            {
-                if (FieldOf(lockStatement.LockedValue) is { } lockField && !result.ContainsKey(lockField))
-                {
-                    result = result.Add(lockField, $"lock ({lockStatement.LockedValue.Syntax}) ({OperationHelpers.Place(lockStatement.Syntax.GetLocation())})");
-                }
-            }
-
-            foreach (var call in OperationHelpers.RunBy(operation).Where(o => o is IInvocationOperation or IPropertyReferenceOperation))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (call is IInvocationOperation invocation && LockTaken(invocation) is { } field && !result.ContainsKey(field))
-                {
-                    result = result.Add(field, $"{call.Syntax} ({OperationHelpers.Place(call.Syntax.GetLocation())})");
-                    continue;
-                }
-
-                foreach (var target in InstanceCalls.SameInstanceCallees(call))
-                {
-                    var callee = AcquiredBy(target, depth + 1, inProgress.Add(method), out var calleeComplete, cancellationToken);
-                    foreach (var pair in callee)
-                    {
-                        if (!result.ContainsKey(pair.Key))
-                        {
-                            result = result.Add(pair.Key, $"{InstanceCalls.Step(target)} → {pair.Value}");
-                        }
-                    }
-
-                    complete &= calleeComplete;
-                }
-            }
-        }
-
-        if (complete)
-        {
-            _acquiredBy.TryAdd(method, result);
-        }
-
-        return result;
-    }
 }

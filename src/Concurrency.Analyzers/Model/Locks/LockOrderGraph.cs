@@ -7,10 +7,10 @@ namespace Concurrency.Analyzers.Model.Locks;
 
 /// <summary>
 /// The graph "B is acquired while A is held" over a set of <see cref="MethodLockFacts"/>, and its
-/// cycles. Calls made while holding a lock add an edge to every lock the callee takes, transitively:
-/// per-method summaries are solved with a worklist over the call graph (linear in calls × locks,
-/// recursion and call cycles included), and virtual or interface calls reach the overrides and
-/// implementations among the facts.
+/// cycles. Calls made while holding a lock add an edge to every lock the callee takes, transitively
+/// (<see cref="CallGraphSummaries{TKey}"/>: recursion and call cycles included, up to
+/// <see cref="CallGraphSummaries{TKey}.MaxDepth"/> calls deep), and virtual or interface calls reach
+/// the overrides and implementations among the facts.
 /// </summary>
 internal static class LockOrderGraph
 {
@@ -57,88 +57,41 @@ internal static class LockOrderGraph
         IEnumerable<IMethodSymbol> Overriding(IMethodSymbol method);
     }
 
-    /// <summary>Every edge of the facts: nested acquisitions, and the locks callees take under a held lock.</summary>
+    /// <summary>
+    /// Every edge of the facts: nested acquisitions, and the locks callees take under a held lock —
+    /// what a callee takes, through its own calls, comes from the shared summary engine over the
+    /// facts (only the methods reachable from a call made under a lock are summarized).
+    /// </summary>
     [MethodImpl(HotPath.Optimized)]
     public static List<LockEdge> Edges(IReadOnlyCollection<MethodLockFacts> all, ICallTargets targets, CancellationToken cancellationToken)
     {
         var comparer = SymbolEqualityComparer.Default;
-        List<MethodLockFacts> Resolve(IMethodSymbol callee)
+        IEnumerable<IMethodSymbol> Resolve(IMethodSymbol callee) =>
+            CallTargets.IsDispatched(callee) ? new[] { callee }.Concat(targets.Overriding(callee)) : new[] { callee };
+
+        BodyFacts<IFieldSymbol>? Read(IMethodSymbol method, CancellationToken token)
         {
-            var resolved = new List<MethodLockFacts>();
-            if (targets.FactsOf(callee) is { } direct)
+            if (targets.FactsOf(method) is not { } facts)
             {
-                resolved.Add(direct);
+                return null;
             }
 
-            if (callee.IsVirtual || callee.IsAbstract || callee.IsOverride)
+            // The order of a cycle's locks is what CONC101 reports, not the chain: no places needed.
+            var body = new BodyFacts<IFieldSymbol>();
+            foreach (var field in facts.Takes)
             {
-                foreach (var overriding in targets.Overriding(callee))
-                {
-                    if (targets.FactsOf(overriding) is { } facts && !resolved.Contains(facts))
-                    {
-                        resolved.Add(facts);
-                    }
-                }
+                body.AddLocal(field, field.Name, null, 0);
             }
 
-            return resolved;
+            foreach (var callee in facts.CallsOf(token))
+            {
+                body.AddCall(callee, InstanceCalls.Step(callee), 0);
+            }
+
+            return body;
         }
 
-        // Only methods reachable from a call made under a lock need a summary.
-        var reachable = new HashSet<MethodLockFacts>();
-        var pending = new Stack<MethodLockFacts>();
-        foreach (var call in all.SelectMany(f => f.HeldCalls))
-        {
-            foreach (var target in Resolve(call.Callee).Where(reachable.Add))
-            {
-                pending.Push(target);
-            }
-        }
-
-        var callers = new Dictionary<MethodLockFacts, List<MethodLockFacts>>();
-        while (pending.Count > 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var fact = pending.Pop();
-            foreach (var callee in fact.CallsOf(cancellationToken))
-            {
-                foreach (var target in Resolve(callee))
-                {
-                    callers.AddToList(target, fact);
-                    if (reachable.Add(target))
-                    {
-                        pending.Push(target);
-                    }
-                }
-            }
-        }
-
-        // Summaries: the locks each method takes itself or through its callees, to a fixed point.
-        var summary = reachable.ToDictionary(f => f, f => new HashSet<IFieldSymbol>(f.Takes, comparer));
-        var work = new Queue<MethodLockFacts>(reachable);
-        var queued = new HashSet<MethodLockFacts>(reachable);
-        while (work.Count > 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var changed = work.Dequeue();
-            queued.Remove(changed);
-            if (!callers.TryGetValue(changed, out var affected) || summary[changed].Count == 0)
-            {
-                continue;
-            }
-
-            foreach (var caller in affected)
-            {
-                var locks = summary[caller];
-                var before = locks.Count;
-                locks.UnionWith(summary[changed]);
-                if (locks.Count != before && queued.Add(caller))
-                {
-                    work.Enqueue(caller);
-                }
-            }
-        }
-
+        var summaries = new CallGraphSummaries<IFieldSymbol>(Read, Resolve, comparer);
         var edges = new List<LockEdge>();
         foreach (var fact in all)
         {
@@ -149,7 +102,7 @@ internal static class LockOrderGraph
                 var taken = new HashSet<IFieldSymbol>(comparer);
                 foreach (var target in Resolve(call.Callee))
                 {
-                    taken.UnionWith(summary[target]);
+                    taken.UnionWith(summaries.Of(target, cancellationToken).Keys);
                 }
 
                 foreach (var field in taken.Where(f => !call.AllHeld.Contains(f, comparer)))

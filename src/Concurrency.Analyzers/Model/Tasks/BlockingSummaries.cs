@@ -31,14 +31,13 @@ internal sealed class BlockingChain
 /// <summary>
 /// Per-compilation summaries for CONC407: whether a synchronous method of the compilation blocks —
 /// calls <c>Thread.Sleep</c>, waits on a task (CONC401's waits), or makes a call CONC403 would report
-/// in async code — directly or through calls to other methods of the compilation, up to
-/// <see cref="MaxDepth"/> calls deep. Recursion and call-graph cycles end the search on that path.
-/// Summaries are computed once per method and shared by the analyzers of the compilation.
+/// in async code — directly or through calls to other synchronous methods of the compilation, on the
+/// shared summary engine (<see cref="CallGraphSummaries{TKey}"/>: call cycles solved, up to
+/// <see cref="CallGraphSummaries{TKey}.MaxDepth"/> calls deep, the shortest chain named). Lambdas a
+/// body runs at once (<c>list.ForEach(x =&gt; …)</c>) are part of it.
 /// </summary>
 internal sealed class BlockingSummaries
 {
-    public const int MaxDepth = 5;
-
     private static readonly ConditionalWeakTable<Compilation, BlockingSummaries> PerCompilation = new();
 
     private readonly Compilation _compilation;
@@ -46,8 +45,9 @@ internal sealed class BlockingSummaries
     private readonly AsyncCounterpartFinder _finder;
     private readonly AsyncCounterpartExclusions _exclusions;
     private readonly AnalyzerConfigOptionsProvider _options;
+    private readonly SynchronousCallbacks _callbacks;
     private readonly INamedTypeSymbol? _thread;
-    private readonly ConcurrentDictionary<IMethodSymbol, BlockingChain?> _summaries = new(SymbolEqualityComparer.Default);
+    private readonly CallGraphSummaries<bool> _summaries;
 
     private BlockingSummaries(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options)
     {
@@ -56,7 +56,10 @@ internal sealed class BlockingSummaries
         _finder = new AsyncCounterpartFinder(compilation, symbols);
         _exclusions = new AsyncCounterpartExclusions(compilation);
         _options = options;
+        _callbacks = new SynchronousCallbacks(compilation);
         _thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
+        // The one key is "blocks"; the call named is the one run, not an override of it.
+        _summaries = new CallGraphSummaries<bool>(Read, method => new[] { method }, EqualityComparer<bool>.Default);
     }
 
     public static BlockingSummaries For(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options) =>
@@ -76,61 +79,62 @@ internal sealed class BlockingSummaries
 
     /// <summary>Why <paramref name="method"/> blocks, or null when it does not (as far as the summaries see).</summary>
     public BlockingChain? Of(IMethodSymbol method, CancellationToken cancellationToken) =>
-        Summarize(method.OriginalDefinition, depth: 0, ImmutableHashSet<IMethodSymbol>.Empty.WithComparer(SymbolEqualityComparer.Default), cancellationToken);
-
-    private BlockingChain? Summarize(IMethodSymbol method, int depth, ImmutableHashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken)
-    {
-        if (_summaries.TryGetValue(method, out var known))
-        {
-            return known;
-        }
-
-        if (depth > MaxDepth || inProgress.Contains(method) || !IsSummarized(method))
-        {
-            return null;
-        }
-
-        var chain = Compute(method, depth, inProgress.Add(method), cancellationToken);
-        if (inProgress.IsEmpty || chain is not null)
-        {
-            // A "does not block" found inside a cycle may depend on the unfinished caller: keep only final answers.
-            _summaries.TryAdd(method, chain);
-        }
-
-        return chain;
-    }
-
-    private BlockingChain? Compute(IMethodSymbol method, int depth, ImmutableHashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken) =>
-        OperationHelpers.BodiesOf(method, _compilation, cancellationToken)
-            .Select(body => BodyBlocks(body, body.SemanticModel!, depth, inProgress, cancellationToken))
-            .FirstOrDefault(chain => chain is not null);
+        IsSummarized(method) ? Chain(_summaries.Of(method, cancellationToken)) : null;
 
     /// <summary>
     /// Why a synchronous lambda blocks when it is invoked: <c>Func&lt;int&gt; f = () =&gt; t.Result;</c>
     /// is harmless until async code calls <c>f()</c>.
     /// </summary>
-    public BlockingChain? OfLambda(IAnonymousFunctionOperation lambda, CancellationToken cancellationToken) =>
-        lambda.Symbol.IsAsync || lambda.SemanticModel is null
-            ? null
-            : BodyBlocks(lambda.Body, lambda.SemanticModel, depth: 0, ImmutableHashSet<IMethodSymbol>.Empty.WithComparer(SymbolEqualityComparer.Default), cancellationToken);
-
-    private BlockingChain? BodyBlocks(IOperation body, SemanticModel model, int depth, ImmutableHashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken)
+    public BlockingChain? OfLambda(IAnonymousFunctionOperation lambda, CancellationToken cancellationToken)
     {
-        foreach (var call in OperationHelpers.RunBy(body).Where(o => o is IInvocationOperation or IPropertyReferenceOperation))
+        if (lambda.Symbol.IsAsync || lambda.SemanticModel is null)
         {
+            return null;
+        }
+
+        var facts = new BodyFacts<bool>();
+        AddFacts(lambda.Body, lambda.SemanticModel, facts, cancellationToken);
+        return Chain(_summaries.OfBody(facts, cancellationToken));
+    }
+
+    private static BlockingChain? Chain(MethodSummary<bool> summary) =>
+        summary.Path(true) is { IsDefault: false } path && summary.Site(true) is { } site ? new BlockingChain(path, site) : null;
+
+    private BodyFacts<bool>? Read(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        if (!IsSummarized(method))
+        {
+            return null;
+        }
+
+        var facts = new BodyFacts<bool>();
+        foreach (var body in OperationHelpers.BodiesOf(method, _compilation, cancellationToken))
+        {
+            AddFacts(body, body.SemanticModel!, facts, cancellationToken);
+        }
+
+        return facts;
+    }
+
+    private void AddFacts(IOperation body, SemanticModel model, BodyFacts<bool> facts, CancellationToken cancellationToken)
+    {
+        foreach (var call in _callbacks.MayRun(body))
+        {
+            if (call is not (IInvocationOperation or IPropertyReferenceOperation))
+            {
+                continue;
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             if (DirectBlocker(call, model) is { } blocker)
             {
-                return new BlockingChain(ImmutableArray.Create(blocker), call.Syntax.GetLocation());
+                facts.AddLocal(true, blocker, call.Syntax.GetLocation(), call.Syntax.SpanStart);
             }
-
-            if (call is IInvocationOperation { TargetMethod: var callee } && IsSummarized(callee) && Summarize(callee.OriginalDefinition, depth + 1, inProgress, cancellationToken) is { } deeper)
+            else if (call is IInvocationOperation { TargetMethod: var callee } && IsSummarized(callee))
             {
-                return new BlockingChain(deeper.Path.Insert(0, Display(callee)), deeper.Location);
+                facts.AddCall(callee.OriginalDefinition, Display(callee), call.Syntax.SpanStart);
             }
         }
-
-        return null;
     }
 
     /// <summary>The blocking API <paramref name="call"/> runs directly, or null.</summary>

@@ -14,7 +14,8 @@ namespace Concurrency.Analyzers.Rules.Locks;
 /// inside the regions that hold a lock (<c>using (x.Hold())</c>, <c>using var h = x.Hold();</c>, an
 /// acquisition followed by <c>try</c>/<c>finally</c> release), directly or through calls on the same
 /// instance (or static calls) to methods of the compilation, and through the accessors of its
-/// properties and indexers, up to 5 calls deep.
+/// properties and indexers (<see cref="InstanceLockSummaries"/>, up to
+/// <see cref="CallGraphSummaries{TKey}.MaxDepth"/> calls deep).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
@@ -47,14 +48,14 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
     private sealed class Analysis
     {
         private readonly LockSymbols _locks;
-        private readonly LockIdentity _identity;
+        private readonly InstanceLockSummaries _summaries;
         private readonly LockFactsCollector _collector;
         private readonly ConcurrentDictionary<IFieldSymbol, bool> _nonReentrant = new(SymbolEqualityComparer.Default);
 
         public Analysis(Compilation compilation, LockSymbols locks)
         {
             _locks = locks;
-            _identity = new LockIdentity(compilation, locks);
+            _summaries = InstanceLockSummaries.For(compilation);
             _collector = LockFactsCollector.For(compilation);
         }
 
@@ -82,7 +83,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     if (call.OnThis && !reported.Contains(call.Location) && IsNonReentrant(call.Held, cancellationToken)
-                        && _identity.AcquiredBy(call.Callee, cancellationToken).TryGetValue(call.Held, out var chain))
+                        && _summaries.Of(call.Callee, cancellationToken).Chain(call.Held) is { } chain)
                     {
                         reported.Add(call.Location);
                         reportDiagnostic(Create(call.Location, call.Held, call.Outer, $"{InstanceCalls.Step(call.Callee)} → {chain}"));

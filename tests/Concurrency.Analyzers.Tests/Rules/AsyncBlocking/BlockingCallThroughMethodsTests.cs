@@ -323,4 +323,50 @@ public class BlockingCallThroughMethodsTests
         test.FixedState.Sources.Add(("B.cs", Usings + "class B { async Task<string> M(Store s) { await Task.Yield(); return await s.LoadAsync(\"c\"); } }"));
         return test.RunAsync();
     }
+
+    // ---- one summary engine: lambdas a callee runs at once ----
+
+    [Fact]
+    public Task A_lambda_a_callee_runs_before_returning_blocks_the_caller() => VerifyCS.VerifyAnalyzerAsync(Usings + """
+        using System.Collections.Generic;
+        class Exporter
+        {
+            private readonly List<string> _paths = new();
+            void WriteAll() => _paths.ForEach(p => File.WriteAllText(p, ""));
+            async Task Run() { await Task.Yield(); {|#0:WriteAll()|}; }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.BlockingCallThroughMethods).WithLocation(0).WithLocation(6, 44)
+            .WithArguments("WriteAll()", "File.WriteAllText", "Test0.cs:6"));
+
+    [Fact]
+    public Task A_lambda_a_callee_only_stores_does_not_block_the_caller() => Verify("""
+        class Exporter
+        {
+            private Action? _later;
+            void Schedule() => _later = () => Thread.Sleep(100);
+            async Task Run() { Schedule(); await Task.Yield(); }
+        }
+        """);
+
+    [Fact]
+    public Task A_local_function_that_is_never_called_does_not_make_its_method_block() => Verify("""
+        class Exporter
+        {
+            int Prepare() { void Unused() => Thread.Sleep(100); return 1; }
+            async Task Run() { Prepare(); await Task.Yield(); }
+        }
+        """);
+
+    [Fact]
+    public Task The_shortest_chain_is_named_when_a_method_blocks_in_several_ways() => VerifyCS.VerifyAnalyzerAsync(Usings + """
+        class Worker
+        {
+            void Deep() => Deeper(); void Deeper() => Thread.Sleep(1);
+            void Both() { Deep(); Thread.Sleep(2); }
+            async Task Run() { await Task.Yield(); {|#0:Both()|}; }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.BlockingCallThroughMethods).WithLocation(0).WithLocation(5, 27)
+            .WithArguments("Both()", "Thread.Sleep", "Test0.cs:5"));
 }

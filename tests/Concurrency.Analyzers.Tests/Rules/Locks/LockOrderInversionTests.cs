@@ -778,4 +778,17 @@ public class LockOrderInversionTests
             void N() { lock (_state) { [|_io.Wait()|]; _io.Release(); } }
         }
         """);
+
+    [Fact]
+    public Task A_lambda_a_callee_runs_before_returning_takes_its_lock_under_the_callers() => Verify("""
+        class Batch
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            private readonly List<int> _items = new();
+            void Outer() { lock (_a) { [|Each()|]; } }
+            void Each() => _items.ForEach(i => { lock (_b) { } });
+            void Back() { lock (_b) { lock ([|_a|]) { } } }
+        }
+        """);
 }

@@ -633,4 +633,44 @@ public class SelfDeadlockTests
         test.FixedState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         return test.RunAsync();
     }
+
+    // ---- one summary engine: lambdas a callee runs at once ----
+
+    private const string BclUsings = "using System; using System.Threading;\n";
+
+    [Fact]
+    public Task A_lambda_a_callee_runs_before_returning_takes_the_lock_again() => VerifyCS.VerifyAnalyzerAsync(BclUsings + """
+        using System.Collections.Generic;
+        class Inventory
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            private readonly List<int> _items = new();
+            public void Add(int item) { {|#1:_gate.Wait()|}; try { {|#0:Count()|}; _items.Add(item); } finally { _gate.Release(); } }
+            private int Count() { var n = 0; _items.ForEach(i => { _gate.Wait(); try { n++; } finally { _gate.Release(); } }); return n; }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.SelfDeadlock).WithLocation(0).WithLocation(1).WithArguments("_gate", "Count() → _gate.Wait() (Test0.cs:8)"));
+
+    [Fact]
+    public Task A_lambda_a_callee_only_stores_does_not_take_the_lock_under_the_caller() => VerifyCS.VerifyAnalyzerAsync(BclUsings + """
+        class Inventory
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            private Action? _later;
+            public void Add() { _gate.Wait(); try { Schedule(); } finally { _gate.Release(); } }
+            private void Schedule() => _later = () => { _gate.Wait(); _gate.Release(); };
+        }
+        """);
+
+    [Fact]
+    public Task A_chain_through_calls_within_the_depth_is_named_in_full() => VerifyCS.VerifyAnalyzerAsync(BclUsings + """
+        class Ledger
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            public void Post() { {|#1:_gate.Wait()|}; try { {|#0:A()|}; } finally { _gate.Release(); } }
+            void A() => B(); void B() => C(); void C() => D(); void D() => E();
+            void E() { _gate.Wait(); _gate.Release(); }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.SelfDeadlock).WithLocation(0).WithLocation(1).WithArguments("_gate", "A() → B() → C() → D() → E() → _gate.Wait() (Test0.cs:7)"));
 }

@@ -1,0 +1,316 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+
+namespace Concurrency.Analyzers.Engine;
+
+/// <summary>
+/// What one body contributes to an interprocedural summary: the keys it has itself (a lock it takes,
+/// a blocking call it makes), and the calls through which it has its callees' keys.
+/// </summary>
+/// <typeparam name="TKey">What is summarized: a lock, "blocks", a field written...</typeparam>
+internal sealed class BodyFacts<TKey>
+    where TKey : notnull
+{
+    private List<(TKey Key, string Text, Location? Location, int Position)>? _local;
+    private List<(IMethodSymbol Callee, string Step, int Position)>? _calls;
+
+    public static readonly BodyFacts<TKey> None = new();
+
+    public IReadOnlyList<(TKey Key, string Text, Location? Location, int Position)> Local =>
+        (IReadOnlyList<(TKey, string, Location?, int)>?)_local ?? Array.Empty<(TKey, string, Location?, int)>();
+
+    public IReadOnlyList<(IMethodSymbol Callee, string Step, int Position)> Calls =>
+        (IReadOnlyList<(IMethodSymbol, string, int)>?)_calls ?? Array.Empty<(IMethodSymbol, string, int)>();
+
+    /// <param name="key">The key the body has itself.</param>
+    /// <param name="text">How a message names it: <c>_gate.Wait() (File.cs:7)</c>.</param>
+    /// <param name="location">Where it is.</param>
+    /// <param name="position">Its place in the body: among several witnesses the earliest is chosen.</param>
+    public void AddLocal(TKey key, string text, Location? location, int position) =>
+        (_local ??= new List<(TKey, string, Location?, int)>()).Add((key, text, location, position));
+
+    /// <param name="callee">The method called (resolved by the summaries' dispatch).</param>
+    /// <param name="step">How a chain names the call: <c>Audit()</c>.</param>
+    /// <param name="position">Its place in the body.</param>
+    public void AddCall(IMethodSymbol callee, string step, int position) =>
+        (_calls ??= new List<(IMethodSymbol, string, int)>()).Add((callee, step, position));
+}
+
+/// <summary>
+/// The summary of one method: the keys it has itself or through calls, each with its witness — the
+/// shortest chain of calls to where the key is (ties: the call earliest in each body).
+/// </summary>
+internal sealed class MethodSummary<TKey>
+    where TKey : notnull
+{
+    private readonly Dictionary<TKey, Witness> _entries;
+
+    public MethodSummary(IEqualityComparer<TKey> comparer) => _entries = new Dictionary<TKey, Witness>(comparer);
+
+    public IEnumerable<TKey> Keys => _entries.Keys;
+
+    public int Count => _entries.Count;
+
+    public bool Contains(TKey key) => _entries.ContainsKey(key);
+
+    /// <summary>The chain from this method to the key, as messages print it: <c>Audit() → _gate.Wait() (File.cs:7)</c>.</summary>
+    public string? Chain(TKey key, string separator = " → ") =>
+        Path(key) is { IsDefault: false } path ? string.Join(separator, path) : null;
+
+    /// <summary>The steps of <see cref="Chain"/>: the calls, then how the key itself is named.</summary>
+    public ImmutableArray<string> Path(TKey key)
+    {
+        if (!_entries.TryGetValue(key, out var witness))
+        {
+            return default;
+        }
+
+        var steps = ImmutableArray.CreateBuilder<string>();
+        for (; witness.Via is { } via; witness = via._entries[key])
+        {
+            steps.Add(witness.Text);
+        }
+
+        steps.Add(witness.Text);
+        return steps.ToImmutable();
+    }
+
+    /// <summary>Where the key itself is, at the end of the chain.</summary>
+    public Location? Site(TKey key)
+    {
+        if (!_entries.TryGetValue(key, out var witness))
+        {
+            return null;
+        }
+
+        while (witness.Via is { } via)
+        {
+            witness = via._entries[key];
+        }
+
+        return witness.Location;
+    }
+
+    internal bool TryGet(TKey key, out Witness witness) => _entries.TryGetValue(key, out witness!);
+
+    internal IEnumerable<KeyValuePair<TKey, Witness>> Entries => _entries;
+
+    /// <summary>Sets the witness of a key when it is new or better (shorter, then earlier); whether it changed.</summary>
+    internal bool Offer(TKey key, Witness candidate)
+    {
+        if (_entries.TryGetValue(key, out var known)
+            && (known.Distance < candidate.Distance || (known.Distance == candidate.Distance && known.Position <= candidate.Position)))
+        {
+            return false;
+        }
+
+        _entries[key] = candidate;
+        return true;
+    }
+
+    /// <summary>
+    /// Why a method has a key: itself (<see cref="Via"/> null), or through the call <see cref="Text"/>
+    /// to the method summarized by <see cref="Via"/>. Distances fall strictly along <see cref="Via"/>,
+    /// so a chain always ends.
+    /// </summary>
+    internal sealed class Witness
+    {
+        public Witness(string text, Location? location, int position, int distance, MethodSummary<TKey>? via)
+        {
+            Text = text;
+            Location = location;
+            Position = position;
+            Distance = distance;
+            Via = via;
+        }
+
+        public string Text { get; }
+
+        public Location? Location { get; }
+
+        public int Position { get; }
+
+        public int Distance { get; }
+
+        public MethodSummary<TKey>? Via { get; }
+    }
+}
+
+/// <summary>
+/// The one interprocedural summary engine of the rules: a method's summary is the keys its body has
+/// itself (<see cref="BodyFacts{TKey}"/>, from a reader each rule gives) joined with its callees'
+/// summaries, to a fixed point over the call graph (recursion and call cycles included), each key
+/// with its shortest witness chain. Calls are followed <see cref="MaxDepth"/> deep at most: a key
+/// further away is not in the summary (a chain longer than that is rarely the code's intent and
+/// unreadable in a message). A summary depends only on the code the method reaches, so it is
+/// computed once and shared, whatever order the methods are asked for in, and on every thread.
+/// </summary>
+/// <typeparam name="TKey">What is summarized.</typeparam>
+internal sealed class CallGraphSummaries<TKey>
+    where TKey : notnull
+{
+    /// <summary>How many calls deep keys are followed: a key in a method called 5 calls down is still seen.</summary>
+    public const int MaxDepth = 5;
+
+    private readonly Func<IMethodSymbol, CancellationToken, BodyFacts<TKey>?> _read;
+    private readonly Func<IMethodSymbol, IEnumerable<IMethodSymbol>> _resolve;
+    private readonly IEqualityComparer<TKey> _comparer;
+    private readonly ConcurrentDictionary<IMethodSymbol, MethodSummary<TKey>> _final = new(SymbolEqualityComparer.Default);
+
+    /// <param name="read">The facts of a method's body; null when the method is not followed (no body here).</param>
+    /// <param name="resolve">The methods a call may run (the callee, its overrides): see <see cref="CallTargets"/>.</param>
+    /// <param name="comparer">Key equality.</param>
+    public CallGraphSummaries(Func<IMethodSymbol, CancellationToken, BodyFacts<TKey>?> read, Func<IMethodSymbol, IEnumerable<IMethodSymbol>> resolve, IEqualityComparer<TKey> comparer)
+    {
+        _read = read;
+        _resolve = resolve;
+        _comparer = comparer;
+    }
+
+    /// <summary>The summary of <paramref name="method"/> (empty when it is not followed).</summary>
+    [MethodImpl(HotPath.Optimized)]
+    public MethodSummary<TKey> Of(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        method = CallTargets.BodyOwner(method);
+        return _final.TryGetValue(method, out var known) ? known : Solve(method, null, cancellationToken);
+    }
+
+    /// <summary>The summary of a body that is not a method of its own (a lambda invoked later): not cached.</summary>
+    public MethodSummary<TKey> OfBody(BodyFacts<TKey> facts, CancellationToken cancellationToken) => Solve(null, facts, cancellationToken);
+
+    [MethodImpl(HotPath.Optimized)]
+    private MethodSummary<TKey> Solve(IMethodSymbol? root, BodyFacts<TKey>? rootFacts, CancellationToken cancellationToken)
+    {
+        // The part of the call graph below the root whose summaries are not final yet.
+        var nodes = new Dictionary<IMethodSymbol, Node>(SymbolEqualityComparer.Default);
+        var order = new List<Node>();
+        var pending = new Stack<Node>();
+        Node? Add(IMethodSymbol? method, BodyFacts<TKey>? facts)
+        {
+            facts ??= _read(method!, cancellationToken);
+            if (facts is null)
+            {
+                return null;
+            }
+
+            var node = new Node(method, facts, new MethodSummary<TKey>(_comparer));
+            if (method is not null)
+            {
+                nodes.Add(method, node);
+            }
+
+            order.Add(node);
+            pending.Push(node);
+            return node;
+        }
+
+        var first = Add(root, rootFacts);
+        if (first is null)
+        {
+            return root is not null ? _final.GetOrAdd(root, new MethodSummary<TKey>(_comparer)) : new MethodSummary<TKey>(_comparer);
+        }
+
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var node = pending.Pop();
+            foreach (var call in node.Facts.Calls)
+            {
+                foreach (var target in _resolve(call.Callee))
+                {
+                    var callee = CallTargets.BodyOwner(target);
+                    if (_final.TryGetValue(callee, out var done))
+                    {
+                        node.Callees.Add((done, null, call.Step, call.Position));
+                    }
+                    else if (nodes.TryGetValue(callee, out var known) || (known = Add(callee, null)) is not null)
+                    {
+                        node.Callees.Add((known.Summary, known, call.Step, call.Position));
+                        known.Callers.Add(node);
+                    }
+                }
+            }
+        }
+
+        // Keys of their own at distance 0; then each method takes its callees' keys one call further,
+        // until nothing changes (distances only fall, and are bounded).
+        var work = new Queue<Node>();
+        foreach (var node in order)
+        {
+            foreach (var local in node.Facts.Local)
+            {
+                node.Summary.Offer(local.Key, new MethodSummary<TKey>.Witness(local.Text, local.Location, local.Position, 0, null));
+            }
+
+            node.Queued = true;
+            work.Enqueue(node);
+        }
+
+        while (work.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var node = work.Dequeue();
+            node.Queued = false;
+            var changed = false;
+            foreach (var (summary, _, step, position) in node.Callees)
+            {
+                foreach (var entry in summary.Entries)
+                {
+                    var distance = entry.Value.Distance + 1;
+                    if (distance <= MaxDepth)
+                    {
+                        changed |= node.Summary.Offer(entry.Key, new MethodSummary<TKey>.Witness(step, null, position, distance, summary));
+                    }
+                }
+            }
+
+            if (!changed)
+            {
+                continue;
+            }
+
+            foreach (var caller in node.Callers)
+            {
+                if (!caller.Queued)
+                {
+                    caller.Queued = true;
+                    work.Enqueue(caller);
+                }
+            }
+        }
+
+        foreach (var node in order)
+        {
+            if (node.Method is { } method)
+            {
+                _final.TryAdd(method, node.Summary);
+            }
+        }
+
+        return first.Summary;
+    }
+
+    private sealed class Node
+    {
+        public Node(IMethodSymbol? method, BodyFacts<TKey> facts, MethodSummary<TKey> summary)
+        {
+            Method = method;
+            Facts = facts;
+            Summary = summary;
+        }
+
+        public IMethodSymbol? Method { get; }
+
+        public BodyFacts<TKey> Facts { get; }
+
+        public MethodSummary<TKey> Summary { get; }
+
+        public List<(MethodSummary<TKey> Summary, Node? Node, string Step, int Position)> Callees { get; } = new();
+
+        public List<Node> Callers { get; } = new();
+
+        public bool Queued { get; set; }
+    }
+}

@@ -8,8 +8,9 @@ namespace Concurrency.Analyzers.Model.Locks;
 /// Acquisitions and releases of the locks CONC404 follows: <c>Monitor.Enter/TryEnter</c> and
 /// <c>Exit</c>; <c>SemaphoreSlim.Wait</c> and <c>Release</c>; <c>ReaderWriterLockSlim</c>
 /// <c>Enter*Lock</c>/<c>TryEnter*Lock</c> and <c>Exit*Lock</c>; <c>SpinLock.Enter/TryEnter</c> and
-/// <c>Exit</c>; <c>Mutex.WaitOne</c> and <c>ReleaseMutex</c>; the runtime's <c>Lock</c>/<c>RLock</c>
-/// <c>Acquire</c> and <c>Release</c>, and their <c>Hold()</c> scopes, released when disposed.
+/// <c>Exit</c>; <c>Mutex.WaitOne</c> and <c>ReleaseMutex</c>; <c>Acquire</c> and <c>Release</c> of every
+/// runtime primitive (<see cref="IsAcquirable"/>), and their <c>Hold()</c> scopes, released when disposed
+/// (the names are <see cref="LockApi"/>'s).
 /// A lock is identified by the field, local, parameter or property it is taken on.
 /// </summary>
 internal sealed class LockSymbols
@@ -22,6 +23,10 @@ internal sealed class LockSymbols
     private readonly INamedTypeSymbol? _runtimeLock;
     private readonly INamedTypeSymbol? _runtimeRLock;
     private readonly INamedTypeSymbol? _heldScope;
+    private readonly INamedTypeSymbol? _acquirable;
+    private readonly INamedTypeSymbol? _runtimeSemaphore;
+    private readonly INamedTypeSymbol? _processSemaphore;
+    private readonly INamedTypeSymbol? _processLock;
     private readonly INamedTypeSymbol? _timeSpan;
     private readonly INamedTypeSymbol? _cancellationToken;
 
@@ -35,6 +40,10 @@ internal sealed class LockSymbols
         _runtimeLock = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.Lock");
         _runtimeRLock = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.RLock");
         _heldScope = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.HeldScope");
+        _acquirable = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.IAcquirable");
+        _runtimeSemaphore = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.Semaphore");
+        _processSemaphore = compilation.GetTypeByMetadataName("Concurrency.Runtime.Multiprocessing.Semaphore");
+        _processLock = compilation.GetTypeByMetadataName("Concurrency.Runtime.Multiprocessing.Lock");
         _timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
         _cancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
     }
@@ -113,7 +122,7 @@ internal sealed class LockSymbols
             || (TaskSymbols.Is(type, _readerWriterLockSlim) && name is "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock" or "TryEnterReadLock" or "TryEnterWriteLock" or "TryEnterUpgradeableReadLock")
             || (TaskSymbols.Is(type, _spinLock) && name is "Enter" or "TryEnter")
             || (name == "WaitOne" && InheritsFrom(invocation.Instance?.Type, _mutex))
-            || ((TaskSymbols.Is(type, _runtimeLock) || TaskSymbols.Is(type, _runtimeRLock)) && name == "Acquire");
+            || (name == "Acquire" && IsAcquirable(type));
         return acquires ? invocation.Instance : null;
     }
 
@@ -139,9 +148,46 @@ internal sealed class LockSymbols
             || (TaskSymbols.Is(type, _readerWriterLockSlim) && name is "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock")
             || (TaskSymbols.Is(type, _spinLock) && name == "Exit")
             || (InheritsFrom(type, _mutex) && name == "ReleaseMutex")
-            || ((TaskSymbols.Is(type, _runtimeLock) || TaskSymbols.Is(type, _runtimeRLock)) && name == "Release");
+            || (name == "Release" && IsAcquirable(type));
         return releases && invocation.Instance is { } instance && KeyOf(instance) == key;
     }
+
+    /// <summary>
+    /// A runtime primitive a thread acquires and releases (<c>IAcquirable</c>: the threading and
+    /// inter-process locks and semaphores, <c>Condition</c>), or the interface itself.
+    /// </summary>
+    [MethodImpl(HotPath.Optimized)]
+    public bool IsAcquirable(ITypeSymbol? type)
+    {
+        if (_acquirable is null || type is null)
+        {
+            return false;
+        }
+
+        if (TaskSymbols.Is(type, _acquirable))
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (TaskSymbols.Is(implemented, _acquirable))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A runtime lock that is never reentrant: the threading <c>Lock</c>, the inter-process <c>Lock</c>.</summary>
+    public bool IsNonReentrantRuntimeLock(ITypeSymbol? type) => TaskSymbols.Is(type, _runtimeLock) || TaskSymbols.Is(type, _processLock);
+
+    /// <summary>
+    /// A runtime semaphore (threading or inter-process, bounded or not): not reentrant when created
+    /// with one slot, its default.
+    /// </summary>
+    public bool IsRuntimeSemaphore(ITypeSymbol? type) => InheritsFrom(type, _runtimeSemaphore) || InheritsFrom(type, _processSemaphore);
 
     private const string HeldScopeKey = "<held scope>";
 

@@ -18,11 +18,7 @@ namespace Concurrency.Analyzers.Model.Locks;
 /// </summary>
 internal sealed class LockSyntaxIndex
 {
-    private static readonly string[] AcquisitionNames =
-    {
-        "Enter", "TryEnter", "Wait", "WaitAsync", "WaitOne", "Acquire", "Hold",
-        "EnterReadLock", "EnterWriteLock", "EnterUpgradeableReadLock", "TryEnterReadLock", "TryEnterWriteLock", "TryEnterUpgradeableReadLock",
-    };
+    private static readonly ImmutableArray<string> AcquisitionNames = LockApi.AcquisitionNames;
 
     private static readonly int LongestName = AcquisitionNames.Max(n => n.Length);
 
@@ -195,7 +191,7 @@ internal sealed class LockSyntaxIndex
             return token.Parent as LockStatementSyntax;
         }
 
-        return token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is SimpleNameSyntax name && Array.IndexOf(AcquisitionNames, name.Identifier.ValueText) >= 0
+        return token.IsKind(SyntaxKind.IdentifierToken) && token.Parent is SimpleNameSyntax name && AcquisitionNames.IndexOf(name.Identifier.ValueText) >= 0
             ? CallNamed(name)
             : null;
     }

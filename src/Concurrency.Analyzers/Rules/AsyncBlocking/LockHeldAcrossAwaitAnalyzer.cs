@@ -22,9 +22,7 @@ public sealed class LockHeldAcrossAwaitAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property: the token to pass to <c>WaitAsync</c>, if one is in scope.</summary>
     public const string TokenProperty = "Token";
 
-    private static readonly ImmutableHashSet<string> AcquireNames = ImmutableHashSet.Create(
-        "Enter", "TryEnter", "Wait", "WaitOne", "Acquire", "Hold",
-        "EnterReadLock", "EnterWriteLock", "EnterUpgradeableReadLock", "TryEnterReadLock", "TryEnterWriteLock", "TryEnterUpgradeableReadLock");
+    private static readonly ImmutableHashSet<string> AcquireNames = LockApi.BlockingAcquisitionNames;
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =

@@ -102,12 +102,13 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
                 how);
 
         /// <summary>
-        /// The runtime's Lock; a SemaphoreSlim created with one free slot; a ReaderWriterLockSlim
-        /// created without LockRecursionPolicy.SupportsRecursion.
+        /// The runtime's threading and inter-process Lock; a runtime semaphore (bounded or not,
+        /// threading or inter-process) or a SemaphoreSlim created with one free slot; a
+        /// ReaderWriterLockSlim created without LockRecursionPolicy.SupportsRecursion.
         /// </summary>
         private bool IsNonReentrant(IFieldSymbol field, CancellationToken cancellationToken) => _nonReentrant.GetOrAdd(field, f =>
         {
-            if (TaskSymbols.Is(f.Type, _locks.RuntimeLock))
+            if (_locks.IsNonReentrantRuntimeLock(f.Type))
             {
                 return true;
             }
@@ -128,6 +129,12 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
             if (TaskSymbols.Is(f.Type, _locks.SemaphoreSlim))
             {
                 return arguments.Value.Count >= 1 && arguments.Value[0].Expression is LiteralExpressionSyntax { Token.ValueText: "1" };
+            }
+
+            if (_locks.IsRuntimeSemaphore(f.Type))
+            {
+                // Python's default: Semaphore(value=1).
+                return arguments.Value.Count == 0 || arguments.Value[0].Expression is LiteralExpressionSyntax { Token.ValueText: "1" };
             }
 
             return TaskSymbols.Is(f.Type, _locks.ReaderWriterLockSlim)

@@ -20,8 +20,7 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property: the fix, <c>TryFinally</c>, <c>Hold</c> (the runtime's <c>using (x.Hold())</c>) or <c>None</c>.</summary>
     public const string FixProperty = "Fix";
 
-    private static readonly ImmutableHashSet<string> ReleaseNames = ImmutableHashSet.Create(
-        "Exit", "Release", "ReleaseMutex", "ExitReadLock", "ExitWriteLock", "ExitUpgradeableReadLock");
+    private static readonly ImmutableHashSet<string> ReleaseNames = LockApi.ReleaseNames;
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
@@ -100,7 +99,7 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
             && !DeclaresWhatFollows(block, acquisition, release))
         {
             var isRuntimeLock = invocation.Instance?.Type is { } type
-                && (TaskSymbols.Is(type, locks.RuntimeLock) || TaskSymbols.Is(type, locks.RuntimeRLock))
+                && locks.IsAcquirable(type)
                 && invocation.TargetMethod.Name == "Acquire"
                 && invocation.Arguments.All(a => a.ArgumentKind == ArgumentKind.DefaultValue)
                 && statement.SemanticModel!.LookupSymbols(acquisition.SpanStart, type, "Hold", includeReducedExtensionMethods: true).Any();

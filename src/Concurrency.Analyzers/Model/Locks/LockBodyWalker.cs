@@ -71,7 +71,7 @@ internal sealed class LockBodyWalker
             case ILockOperation lockStatement when LockIdentity.FieldOf(lockStatement.LockedValue, anyInstance: true) is { } field:
                 Visit(lockStatement.LockedValue, runs);
                 var onThis = LockIdentity.FieldOf(lockStatement.LockedValue) is not null;
-                Acquire(field, lockStatement.LockedValue.Syntax, lockStatement.Syntax, runs, monitor: true, onThis);
+                Acquire(field, lockStatement.LockedValue.Syntax, lockStatement.Syntax, runs, monitor: true, onThis, bounded: false);
                 _held.Add(new Held(field, lockStatement.Syntax, onThis));
                 Visit(lockStatement.Body, runs);
                 _held.RemoveAt(_held.Count - 1);
@@ -86,12 +86,16 @@ internal sealed class LockBodyWalker
                 return;
 
             case IBlockOperation block:
-                VisitBlock(block, runs);
+                VisitBlock(block, runs, releasing: null);
+                return;
+
+            case ITryOperation { Finally: not null } guarded:
+                VisitTry(guarded, acquired: null, runs);
                 return;
 
             case IInvocationOperation call when _collector.Identity.LockTaken(call, anyInstance: true) is { } taken:
                 VisitChildren(call, runs);
-                Acquire(taken, call.Syntax, call.Syntax, runs, monitor: false, onThis: _collector.Identity.LockTaken(call) is not null);
+                Acquire(taken, call.Syntax, call.Syntax, runs, monitor: false, onThis: _collector.Identity.LockTaken(call) is not null, LockSymbols.CannotWaitForever(call));
                 return;
         }
 
@@ -108,25 +112,52 @@ internal sealed class LockBodyWalker
         }
     }
 
-    // using var held = x.Hold(); holds to the end of the block; x.Acquire(); try { … } finally { … } holds in the try.
+    /// <summary>
+    /// A <c>try</c> with a <c>finally</c>: a lock taken right before it (<paramref name="acquired"/>), or
+    /// by a statement of its block that the <c>finally</c> releases (<c>Monitor.Enter(x, ref taken)</c>),
+    /// is held in the rest of the block and in the <c>catch</c> blocks — the whole region the
+    /// <c>finally</c> protects, so a retry from a <c>catch</c> runs under it — but not in the <c>finally</c>.
+    /// </summary>
     [MethodImpl(HotPath.Optimized)]
-    private void VisitBlock(IBlockOperation block, bool runs)
+    private void VisitTry(ITryOperation guarded, Held? acquired, bool runs)
+    {
+        var depth = _held.Count;
+        if (acquired is not null)
+        {
+            _held.Add(acquired);
+        }
+
+        if (VisitBlock(guarded.Body, runs, guarded.Finally) is { } takenInBody)
+        {
+            _held.AddRange(takenInBody);
+        }
+
+        foreach (var handler in guarded.Catches)
+        {
+            Visit(handler, runs);
+        }
+
+        _held.RemoveRange(depth, _held.Count - depth);
+        Visit(guarded.Finally!, runs);
+    }
+
+    /// <summary>
+    /// The statements of a block, under the locks its own statements take: <c>using var held = x.Hold();</c>
+    /// holds to the end of the block; <c>x.Acquire(); try { … } finally { … }</c> holds in the try; in the
+    /// block of a <c>try</c> whose <c>finally</c> (<paramref name="releasing"/>) releases it, an acquisition
+    /// holds to the end of the block. Returns those last locks, which its <c>catch</c> blocks hold too.
+    /// </summary>
+    [MethodImpl(HotPath.Optimized)]
+    private List<Held>? VisitBlock(IBlockOperation block, bool runs, IBlockOperation? releasing)
     {
         var depth = _held.Count;
         Held? beforeTry = null;
+        List<Held>? heldToEnd = null;
         foreach (var statement in block.Operations)
         {
             if (beforeTry is { } acquired && statement is ITryOperation { Finally: not null } guarded)
             {
-                _held.Add(acquired);
-                Visit(guarded.Body, runs);
-                _held.RemoveAt(_held.Count - 1);
-                foreach (var handler in guarded.Catches)
-                {
-                    Visit(handler, runs);
-                }
-
-                Visit(guarded.Finally, runs);
+                VisitTry(guarded, acquired, runs);
                 beforeTry = null;
                 continue;
             }
@@ -148,12 +179,23 @@ internal sealed class LockBodyWalker
                     _held.Add(new Held(field, scope.Call.Syntax, LockIdentity.FieldOf(scope.Lock) is not null));
                     break;
                 case IExpressionStatementOperation expression when StatementCall(expression.Operation) is { } call && _collector.Identity.LockTaken(call, anyInstance: true) is { } field:
-                    beforeTry = new Held(field, call.Syntax, _collector.Identity.LockTaken(call) is not null);
+                    var held = new Held(field, call.Syntax, _collector.Identity.LockTaken(call) is not null);
+                    if (releasing is not null && _collector.Identity.ReleasedIn(releasing, call))
+                    {
+                        _held.Add(held);
+                        (heldToEnd ??= new List<Held>()).Add(held);
+                    }
+                    else
+                    {
+                        beforeTry = held;
+                    }
+
                     break;
             }
         }
 
         _held.RemoveRange(depth, _held.Count - depth);
+        return heldToEnd;
     }
 
     // x.Acquire(); await s.WaitAsync(); await s.WaitAsync().ConfigureAwait(false);
@@ -169,11 +211,17 @@ internal sealed class LockBodyWalker
         return operation as IInvocationOperation;
     }
 
-    /// <summary>An acquisition of <paramref name="taken"/>: an edge from every lock held here, unless it only re-enters one.</summary>
+    /// <summary>
+    /// An acquisition of <paramref name="taken"/>: an edge from every lock held here, unless it only
+    /// re-enters one or is <paramref name="bounded"/> — a thread that gives up instead of waiting
+    /// (<c>TryEnter</c>, a finite timeout) cannot be stuck in a cycle, so the lock it tries is taken
+    /// by no edge (nor by the summaries of its callers); once it holds the lock, others wait for it
+    /// as for any other, and the edges from it stay.
+    /// </summary>
     [MethodImpl(HotPath.Optimized)]
-    private void Acquire(IFieldSymbol taken, SyntaxNode site, SyntaxNode acquisition, bool runs, bool monitor, bool onThis)
+    private void Acquire(IFieldSymbol taken, SyntaxNode site, SyntaxNode acquisition, bool runs, bool monitor, bool onThis, bool bounded)
     {
-        if (runs)
+        if (runs && !bounded)
         {
             _facts.AddTake(taken, monitor);
         }
@@ -194,10 +242,16 @@ internal sealed class LockBodyWalker
             return;
         }
 
+        if (bounded)
+        {
+            return;
+        }
+
         var location = site.GetLocation();
+        var allHeld = _held.Select(h => h.Field).ToImmutableArray();
         foreach (var held in _held)
         {
-            _facts.AddNested(new LockEdge(held.Field, taken, location, _facts, held.Outer, monitor && IsDirectlyNested(held.Outer, acquisition)));
+            _facts.AddNested(new LockEdge(held.Field, taken, location, _facts, held.Outer, allHeld, monitor && IsDirectlyNested(held.Outer, acquisition)));
         }
     }
 

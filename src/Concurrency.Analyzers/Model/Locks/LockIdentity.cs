@@ -22,6 +22,31 @@ internal sealed class LockIdentity
     public IFieldSymbol? LockTaken(IInvocationOperation call, bool anyInstance = false) =>
         _locks.LockExpression(call) is { } locked ? FieldOf(locked, anyInstance) : null;
 
+    /// <summary>
+    /// Whether <paramref name="region"/> (a <c>finally</c>) releases the lock <paramref name="acquisition"/>
+    /// takes: then the lock is held from the acquisition to the end of the <c>try</c>, and in its
+    /// <c>catch</c> blocks. A <c>finally</c> that releases another lock says nothing of this one.
+    /// </summary>
+    [MethodImpl(HotPath.Optimized)]
+    public bool ReleasedIn(IOperation region, IInvocationOperation acquisition)
+    {
+        if (_locks.LockExpression(acquisition) is not { } locked)
+        {
+            return false;
+        }
+
+        var key = LockSymbols.KeyOf(locked);
+        foreach (var operation in region.Descendants())
+        {
+            if (operation is IInvocationOperation release && _locks.Releases(release, key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The first acquisition in <paramref name="operation"/> (itself or inside it), and the lock it takes.</summary>
     [MethodImpl(HotPath.Optimized)]
     public (IInvocationOperation Call, IOperation Lock)? Acquisition(IOperation operation)

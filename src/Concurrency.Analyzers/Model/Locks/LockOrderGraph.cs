@@ -107,7 +107,7 @@ internal static class LockOrderGraph
 
                 foreach (var field in taken.Where(f => !call.AllHeld.Contains(f, comparer)))
                 {
-                    edges.Add(new LockEdge(call.Held, field, call.Location, fact, call.Outer, directlyNested: false));
+                    edges.Add(new LockEdge(call.Held, field, call.Location, fact, call.Outer, call.AllHeld, directlyNested: false));
                 }
             }
         }
@@ -117,7 +117,9 @@ internal static class LockOrderGraph
 
     /// <summary>
     /// Every acquisition that closes a cycle, once per site, with the shortest way back, in source
-    /// order; and, for the sites against the canonical order, how to fix them.
+    /// order; and, for the sites against the canonical order, how to fix them. A cycle all of whose
+    /// acquisitions are made while one other lock is held (a gate) is not one: two threads cannot both
+    /// be inside the gate, so they cannot hold two locks of the cycle each.
     /// </summary>
     /// <param name="edges">The graph.</param>
     /// <param name="monitorLocks">Locks taken with <c>lock</c> statements somewhere (reentrant, so a fix may take them around another).</param>
@@ -144,7 +146,7 @@ internal static class LockOrderGraph
             cancellationToken.ThrowIfCancellationRequested();
             var held = component[edge.Held];
             if (!reported.Contains(edge.Location)
-                && PathBack(edge.Taken, edge.Held, successors, e => component.TryGetValue(e, out var c) && c == held, comparer) is { } back)
+                && PathBack(edge, successors, e => component.TryGetValue(e, out var c) && c == held, comparer) is { } back)
             {
                 reported.Add(edge.Location);
                 inversions.Add(new Inversion(edge, back));
@@ -285,39 +287,76 @@ internal static class LockOrderGraph
         return component;
     }
 
-    /// <summary>The shortest chain of edges from <paramref name="from"/> to <paramref name="to"/>, or null.</summary>
-    private static List<LockEdge>? PathBack(IFieldSymbol from, IFieldSymbol to, Dictionary<IFieldSymbol, List<LockEdge>> successors, Func<IFieldSymbol, bool> inComponent, SymbolEqualityComparer comparer)
+    /// <summary>At most this many gates are looked for per site (more locks are never held at once in practice).</summary>
+    private const int MaxGates = 8;
+
+    /// <summary>
+    /// The shortest chain of edges from the lock <paramref name="closing"/> takes back to the lock it
+    /// holds, along which no gate is held throughout: for each other lock held at
+    /// <paramref name="closing"/>, some edge of the chain is taken without it. A search over (lock,
+    /// gates left behind) pairs, which is the plain shortest path when nothing else is held. Null when
+    /// there is no such chain.
+    /// </summary>
+    [MethodImpl(HotPath.Optimized)]
+    private static List<LockEdge>? PathBack(LockEdge closing, Dictionary<IFieldSymbol, List<LockEdge>> successors, Func<IFieldSymbol, bool> inComponent, SymbolEqualityComparer comparer)
     {
-        var previous = new Dictionary<IFieldSymbol, LockEdge>(comparer);
-        var queue = new Queue<IFieldSymbol>();
+        var gates = closing.AllHeld.Where(g => !comparer.Equals(g, closing.Held) && !comparer.Equals(g, closing.Taken)).Distinct(comparer).Take(MaxGates).ToList();
+        var none = (1 << gates.Count) - 1;
+        var from = (closing.Taken, 0);
+        var stateComparer = new StateComparer(comparer);
+        var previous = new Dictionary<(IFieldSymbol Lock, int Left), (LockEdge Edge, int Left)>(stateComparer);
+        var queue = new Queue<(IFieldSymbol Lock, int Left)>();
         queue.Enqueue(from);
-        var seen = new HashSet<IFieldSymbol>(comparer) { from };
+        var seen = new HashSet<(IFieldSymbol Lock, int Left)>(stateComparer) { from };
         while (queue.Count > 0)
         {
-            var node = queue.Dequeue();
-            if (comparer.Equals(node, to))
+            var state = queue.Dequeue();
+            if (comparer.Equals(state.Lock, closing.Held) && state.Left == none)
             {
                 var path = new List<LockEdge>();
-                for (var current = to; !comparer.Equals(current, from); current = previous[current].Held)
+                for (var current = state; !stateComparer.Equals(current, from); current = (previous[current].Edge.Held, previous[current].Left))
                 {
-                    path.Insert(0, previous[current]);
+                    path.Insert(0, previous[current].Edge);
                 }
 
                 return path;
             }
 
-            if (!successors.TryGetValue(node, out var next))
+            if (!successors.TryGetValue(state.Lock, out var next))
             {
                 continue;
             }
 
-            foreach (var edge in next.Where(e => inComponent(e.Taken) && seen.Add(e.Taken)))
+            foreach (var edge in next.Where(e => inComponent(e.Taken)))
             {
-                previous[edge.Taken] = edge;
-                queue.Enqueue(edge.Taken);
+                var left = state.Left;
+                for (var i = 0; i < gates.Count; i++)
+                {
+                    if (!edge.AllHeld.Contains(gates[i], comparer))
+                    {
+                        left |= 1 << i;
+                    }
+                }
+
+                if (seen.Add((edge.Taken, left)))
+                {
+                    previous[(edge.Taken, left)] = (edge, state.Left);
+                    queue.Enqueue((edge.Taken, left));
+                }
             }
         }
 
         return null;
+    }
+
+    private sealed class StateComparer : IEqualityComparer<(IFieldSymbol Lock, int Left)>
+    {
+        private readonly SymbolEqualityComparer _comparer;
+
+        public StateComparer(SymbolEqualityComparer comparer) => _comparer = comparer;
+
+        public bool Equals((IFieldSymbol Lock, int Left) x, (IFieldSymbol Lock, int Left) y) => x.Left == y.Left && _comparer.Equals(x.Lock, y.Lock);
+
+        public int GetHashCode((IFieldSymbol Lock, int Left) state) => (_comparer.GetHashCode(state.Lock) * 31) + state.Left;
     }
 }

@@ -126,6 +126,46 @@ internal sealed class LockSymbols
         return acquires ? invocation.Instance : null;
     }
 
+    /// <summary>
+    /// Whether an acquisition gives up instead of waiting forever: a <c>TryEnter</c> (<c>Monitor</c>,
+    /// <c>SpinLock</c>, <c>ReaderWriterLockSlim</c>), a finite timeout (<c>Wait(ms)</c>,
+    /// <c>Wait(timeout, ct)</c>, <c>WaitOne(timeout)</c>, <c>Acquire(timeout: …)</c>), or
+    /// <c>Acquire(blocking: false)</c>. A timeout of <c>Timeout.Infinite</c>, <c>Timeout.InfiniteTimeSpan</c>
+    /// or null waits forever. A thread that gives up backs off instead of waiting in a cycle: at
+    /// worst a livelock, never a deadlock.
+    /// </summary>
+    [MethodImpl(HotPath.Optimized)]
+    public static bool CannotWaitForever(IInvocationOperation invocation)
+    {
+        var tries = invocation.TargetMethod.Name.StartsWith("TryEnter", StringComparison.Ordinal);
+        var forever = false;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+            {
+                continue;
+            }
+
+            switch (argument.Parameter?.Name)
+            {
+                case "timeout" or "millisecondsTimeout":
+                    forever |= IsInfinite(argument.Value);
+                    tries = true;
+                    break;
+                case "blocking" when argument.Value.ConstantValue is { HasValue: true, Value: false }:
+                    return true;
+            }
+        }
+
+        return tries && !forever;
+    }
+
+    // Timeout.Infinite (-1), Timeout.InfiniteTimeSpan, a null TimeSpan?.
+    private static bool IsInfinite(IOperation timeout) =>
+        OperationHelpers.WalkDownConversion(timeout) is var value
+        && (value.ConstantValue is { HasValue: true, Value: null or -1 }
+            || value is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType.Name: "Timeout" } });
+
     /// <summary>Whether <paramref name="invocation"/> releases the lock <paramref name="key"/>.</summary>
     [MethodImpl(HotPath.Optimized)]
     public bool Releases(IInvocationOperation invocation, string key)

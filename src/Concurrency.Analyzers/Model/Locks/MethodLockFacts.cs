@@ -119,13 +119,14 @@ internal sealed class MethodLockFacts
 /// <summary>"<see cref="Taken"/> is acquired while <see cref="Held"/> is held", at <see cref="Location"/>.</summary>
 internal sealed class LockEdge
 {
-    public LockEdge(IFieldSymbol held, IFieldSymbol taken, Location location, MethodLockFacts site, SyntaxNode outer, bool directlyNested)
+    public LockEdge(IFieldSymbol held, IFieldSymbol taken, Location location, MethodLockFacts site, SyntaxNode outer, ImmutableArray<IFieldSymbol> allHeld, bool directlyNested)
     {
         Held = held;
         Taken = taken;
         Location = location;
         Site = site;
         Outer = outer;
+        AllHeld = allHeld;
         DirectlyNested = directlyNested;
     }
 
@@ -140,6 +141,12 @@ internal sealed class LockEdge
 
     /// <summary>The syntax that acquired <see cref="Held"/> (a <c>lock</c> or <c>using</c> statement, or a call).</summary>
     public SyntaxNode Outer { get; }
+
+    /// <summary>
+    /// Every lock held at the acquisition, <see cref="Held"/> included: a lock held at every edge of a
+    /// cycle is a gate that lets one thread at a time into the cycle, which then cannot deadlock.
+    /// </summary>
+    public ImmutableArray<IFieldSymbol> AllHeld { get; }
 
     /// <summary>The acquisition is a <c>lock</c> statement that is the whole body of the <c>lock</c> holding the other lock.</summary>
     public bool DirectlyNested { get; }

@@ -181,6 +181,26 @@ public class LockHeldAcrossAwaitTests
         }
         """);
 
+    [Fact]
+    public Task The_Monitor_pattern_with_a_taken_flag_then_await_in_the_try() => Verify("""
+        class C
+        {
+            private readonly object _gate = new();
+            async Task M()
+            {
+                var taken = false;
+                try { [|Monitor.Enter(_gate, ref taken)|]; await Task.Yield(); }
+                finally { if (taken) Monitor.Exit(_gate); }
+            }
+            async Task N()
+            {
+                var taken = false;
+                try { [|Monitor.TryEnter(_gate, 100, ref taken)|]; await Task.Yield(); }
+                finally { if (taken) Monitor.Exit(_gate); }
+            }
+        }
+        """);
+
     // ---- negatives ----
 
     [Fact]
@@ -296,6 +316,21 @@ public class LockHeldAcrossAwaitTests
         {
             private readonly ReaderWriterLockSlim _rw = new();
             async Task M() { _rw.EnterWriteLock(); try { } finally { _rw.ExitWriteLock(); } await Task.Yield(); }
+        }
+        """);
+
+    [Fact]
+    public Task The_Monitor_pattern_with_a_taken_flag_released_before_the_await() => Verify("""
+        class C
+        {
+            private readonly object _gate = new();
+            async Task M()
+            {
+                var taken = false;
+                try { Monitor.TryEnter(_gate, 100, ref taken); }
+                finally { if (taken) Monitor.Exit(_gate); }
+                await Task.Yield();
+            }
         }
         """);
 

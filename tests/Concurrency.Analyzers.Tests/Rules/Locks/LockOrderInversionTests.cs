@@ -381,6 +381,94 @@ public class LockOrderInversionTests
         return test.RunAsync();
     }
 
+    [Fact]
+    public Task The_Monitor_pattern_with_a_taken_flag_holds_the_rest_of_the_try() => Verify("""
+        class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            void Post()
+            {
+                var taken = false;
+                try { Monitor.Enter(_accounts, ref taken); lock ([|_audit|]) { } }
+                finally { if (taken) Monitor.Exit(_accounts); }
+            }
+            void Check()
+            {
+                var taken = false;
+                try { Monitor.TryEnter(_audit, TimeSpan.FromSeconds(1), ref taken); lock ([|_accounts|]) { } }
+                finally { if (taken) Monitor.Exit(_audit); }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Acquisitions_that_wait_forever_close_a_cycle() => Verify("""
+        class C
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            private readonly object _c = new object();
+            private readonly SemaphoreSlim _s = new(1, 1);
+            private readonly ReaderWriterLockSlim _rw = new();
+            private readonly Mutex _m = new();
+            private readonly Concurrency.Runtime.Threading.Lock _l = new();
+            void AB() { lock (_a) { [|Monitor.Enter(_b)|]; Monitor.Exit(_b); } }
+            void AC() { lock (_a) { if ([|Monitor.TryEnter(_c, Timeout.Infinite)|]) { Monitor.Exit(_c); } } }
+            void AS(CancellationToken ct) { lock (_a) { [|_s.Wait()|]; [|_s.Wait(ct)|]; [|_s.Wait(Timeout.Infinite)|]; [|_s.Wait(Timeout.InfiniteTimeSpan, ct)|]; _s.Release(); } }
+            void ARw() { lock (_a) { [|_rw.EnterWriteLock()|]; _rw.ExitWriteLock(); } }
+            void AM() { lock (_a) { [|_m.WaitOne()|]; _m.ReleaseMutex(); } }
+            void AL() { lock (_a) { [|_l.Acquire()|]; [|_l.Acquire(timeout: null)|]; _l.Release(); } }
+            void BA() { lock (_b) { lock ([|_a|]) { } } }
+            void CA() { lock (_c) { lock ([|_a|]) { } } }
+            void SA() { _s.Wait(); try { lock ([|_a|]) { } } finally { _s.Release(); } }
+            void RwA() { _rw.EnterWriteLock(); try { lock ([|_a|]) { } } finally { _rw.ExitWriteLock(); } }
+            void MA() { _m.WaitOne(); try { lock ([|_a|]) { } } finally { _m.ReleaseMutex(); } }
+            void LA() { _l.Acquire(); try { lock ([|_a|]) { } } finally { _l.Release(); } }
+        }
+        namespace Concurrency.Runtime.Threading
+        {
+            public sealed class Lock { public bool Acquire(bool blocking = true, TimeSpan? timeout = null) => true; public void Release() { } }
+        }
+        """);
+
+    [Fact]
+    public Task A_cycle_taken_partly_outside_a_common_gate_lock() => Verify("""
+        class Transfers
+        {
+            private readonly object _gate = new object();
+            private readonly object _log = new object();
+            private readonly object _stats = new object();
+            void Log() { lock (_gate) { lock (_log) { lock ([|_stats|]) { } } } }
+            void Count() { lock (_stats) { [|Append()|]; } }
+            void Append() { lock (_log) { } }
+        }
+        """);
+
+    [Fact]
+    public Task A_lock_taken_in_a_catch_is_taken_under_the_lock_of_the_try() => Verify("""
+        class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            void Post()
+            {
+                Monitor.Enter(_accounts);
+                try { Work(); }
+                catch (InvalidOperationException) { lock ([|_audit|]) { } throw; }
+                finally { Monitor.Exit(_accounts); }
+            }
+            void Check()
+            {
+                var taken = false;
+                try { Monitor.Enter(_audit, ref taken); Work(); }
+                catch (InvalidOperationException) { lock ([|_accounts|]) { } }
+                finally { if (taken) Monitor.Exit(_audit); }
+            }
+            void Work() { }
+        }
+        """);
+
     // ---- negatives ----
 
     [Fact]
@@ -521,6 +609,89 @@ public class LockOrderInversionTests
     public Task Two_types_with_locks_of_the_same_names_are_different_locks() => Verify("""
         class First { private readonly object _a = new object(); private readonly object _b = new object(); void M() { lock (_a) { lock (_b) { } } } }
         class Second { private readonly object _a = new object(); private readonly object _b = new object(); void M() { lock (_b) { lock (_a) { } } } }
+        """);
+
+    [Fact]
+    public Task A_try_whose_finally_does_not_release_holds_nothing_after_the_exit() => Verify("""
+        class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            void Post()
+            {
+                var taken = false;
+                try { Monitor.Enter(_accounts, ref taken); Monitor.Exit(_accounts); lock (_audit) { } }
+                finally { taken = false; }
+            }
+            void Check() { lock (_audit) { lock (_accounts) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task An_acquisition_that_can_time_out_closes_no_cycle() => Verify("""
+        class C
+        {
+            private readonly object _a = new object();
+            private readonly object _b = new object();
+            private readonly object _c = new object();
+            private readonly SemaphoreSlim _s = new(1, 1);
+            private readonly ReaderWriterLockSlim _rw = new();
+            private readonly Mutex _m = new();
+            private readonly Concurrency.Runtime.Threading.Lock _l = new();
+            private SpinLock _spin = new(false);
+            void AB() { lock (_a) { if (Monitor.TryEnter(_b)) { Monitor.Exit(_b); } if (Monitor.TryEnter(_b, 100)) { Monitor.Exit(_b); } } }
+            void AC() { lock (_a) { var taken = false; try { Monitor.TryEnter(_c, TimeSpan.FromSeconds(1), ref taken); } finally { if (taken) Monitor.Exit(_c); } } }
+            void AS(int ms, CancellationToken ct) { lock (_a) { if (_s.Wait(ms) && _s.Wait(TimeSpan.FromSeconds(1)) && _s.Wait(100, ct)) { _s.Release(); } } }
+            void ARw() { lock (_a) { if (_rw.TryEnterWriteLock(100) || _rw.TryEnterReadLock(TimeSpan.FromSeconds(1))) { _rw.ExitWriteLock(); } } }
+            void ASpin() { lock (_a) { var taken = false; _spin.TryEnter(ref taken); _spin.TryEnter(100, ref taken); if (taken) _spin.Exit(); } }
+            void AM() { lock (_a) { if (_m.WaitOne(100)) { _m.ReleaseMutex(); } } }
+            void AL() { lock (_a) { if (_l.Acquire(timeout: TimeSpan.FromSeconds(1)) || _l.Acquire(blocking: false)) { _l.Release(); } } }
+            void BA() { lock (_b) { lock (_a) { } } }
+            void CA() { lock (_c) { lock (_a) { } } }
+            void SA() { _s.Wait(); try { lock (_a) { } } finally { _s.Release(); } }
+            void RwA() { _rw.EnterWriteLock(); try { lock (_a) { } } finally { _rw.ExitWriteLock(); } }
+            void SpinA() { var taken = false; _spin.Enter(ref taken); try { lock (_a) { } } finally { _spin.Exit(); } }
+            void MA() { _m.WaitOne(); try { lock (_a) { } } finally { _m.ReleaseMutex(); } }
+            void LA() { _l.Acquire(); try { lock (_a) { } } finally { _l.Release(); } }
+        }
+        namespace Concurrency.Runtime.Threading
+        {
+            public sealed class Lock { public bool Acquire(bool blocking = true, TimeSpan? timeout = null) => true; public void Release() { } }
+        }
+        """);
+
+    [Fact]
+    public Task A_cycle_taken_only_under_one_gate_lock_cannot_deadlock_while_a_real_one_in_the_same_code_does() => Verify("""
+        class Transfers
+        {
+            private readonly object _gate = new object();
+            private readonly object _from = new object();
+            private readonly object _to = new object();
+            private readonly object _log = new object();
+            private readonly object _stats = new object();
+            // Both orders are taken inside _gate: only one thread at a time gets that far.
+            void Debit() { lock (_gate) { lock (_from) { lock (_to) { } } } }
+            void Credit() { lock (_gate) { lock (_to) { Take(); } } }
+            void Take() { lock (_from) { } }
+            // In the same code, a real cycle: one of its orders is taken outside the gate.
+            void Log() { lock (_gate) { lock (_log) { lock ([|_stats|]) { } } } }
+            void Count() { lock (_stats) { lock ([|_log|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task A_catch_outside_the_region_holds_nothing() => Verify("""
+        class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            void Post()
+            {
+                try { Monitor.Enter(_accounts); try { } finally { Monitor.Exit(_accounts); } }
+                catch (InvalidOperationException) { lock (_audit) { } }
+            }
+            void Check() { lock (_audit) { lock (_accounts) { } } }
+        }
         """);
 
     // ---- fixes ----

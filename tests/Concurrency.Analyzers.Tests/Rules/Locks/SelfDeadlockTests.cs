@@ -277,6 +277,38 @@ public class SelfDeadlockTests
         }
         """);
 
+    [Fact]
+    public Task A_retry_from_a_catch_takes_the_lock_the_try_holds() => Verify("""
+        class Uploader
+        {
+            private readonly Concurrency.Runtime.Threading.Lock _gate = new();
+            void Send()
+            {
+                _gate.Acquire();
+                try { Write(); }
+                catch (TimeoutException) { [|Send()|]; }
+                finally { _gate.Release(); }
+            }
+            void Resend()
+            {
+                try { _gate.Acquire(); Write(); }
+                catch (TimeoutException) { [|_gate.Acquire()|]; _gate.Release(); }
+                finally { _gate.Release(); }
+            }
+            void Write() { }
+        }
+        """);
+
+    [Fact]
+    public Task Acquired_inside_a_try_whose_finally_releases_it() => Verify("""
+        class C
+        {
+            private readonly Concurrency.Runtime.Threading.Lock _gate = new();
+            void M() { try { _gate.Acquire(); [|Audit()|]; } finally { _gate.Release(); } }
+            void Audit() { using (_gate.Hold()) { } }
+        }
+        """);
+
     // ---- negatives ----
 
     [Fact]
@@ -426,6 +458,27 @@ public class SelfDeadlockTests
         test.TestState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         return test.RunAsync();
     }
+
+    [Fact]
+    public Task A_catch_outside_the_held_region_retries_freely() => Verify("""
+        class Uploader
+        {
+            private readonly Concurrency.Runtime.Threading.Lock _gate = new();
+            void Send()
+            {
+                try { _gate.Acquire(); try { Write(); } finally { _gate.Release(); } }
+                catch (TimeoutException) { Send(); }
+            }
+            void Resend()
+            {
+                try { _gate.Acquire(); Write(); _gate.Release(); Audit(); }
+                catch (TimeoutException) { Audit(); }
+                finally { Write(); }
+            }
+            void Audit() { using (_gate.Hold()) { } }
+            void Write() { }
+        }
+        """);
 
     // ---- fixes ----
 

@@ -196,6 +196,20 @@ public class SharedLockObjectTests
         }
         """);
 
+    [Fact]
+    public Task The_Monitor_pattern_with_a_taken_flag_on_this() => Verify("""
+        class C
+        {
+            void M()
+            {
+                var taken = false;
+                try { Monitor.Enter([|this|], ref taken); } finally { if (taken) Monitor.Exit(this); }
+                taken = false;
+                try { Monitor.TryEnter([|this|], 100, ref taken); } finally { if (taken) Monitor.Exit(this); }
+            }
+        }
+        """);
+
     // ---- negatives ----
 
     [Fact]
@@ -294,6 +308,19 @@ public class SharedLockObjectTests
         test.TestState.Sources.Add(("Invoices.cs", Usings + "class Invoices { internal static readonly object Shared = new object(); private object _gate = new object(); public void Reset() { _gate = new object(); } }"));
         return test.RunAsync();
     }
+
+    [Fact]
+    public Task The_Monitor_pattern_with_a_taken_flag_on_a_private_gate() => Verify("""
+        class C
+        {
+            private readonly object _gate = new object();
+            void M()
+            {
+                var taken = false;
+                try { Monitor.TryEnter(_gate, TimeSpan.FromSeconds(1), ref taken); } finally { if (taken) Monitor.Exit(_gate); }
+            }
+        }
+        """);
 
     // ---- fixes ----
 

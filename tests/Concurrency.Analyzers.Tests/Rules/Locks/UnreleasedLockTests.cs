@@ -181,6 +181,22 @@ public class UnreleasedLockTests
         }
         """);
 
+    [Fact]
+    public Task The_Monitor_pattern_whose_finally_lacks_the_Exit() => Verify("""
+        class C
+        {
+            private readonly object _gate = new object();
+            private int _n;
+            void M() { var taken = false; try { [|Monitor.Enter(_gate, ref taken)|]; _n++; if (taken) Monitor.Exit(_gate); } finally { _n--; } }
+            void N()
+            {
+                var taken = false;
+                try { [|Monitor.TryEnter(_gate, 100, ref taken)|]; _n++; } finally { _n--; }
+                if (taken) Monitor.Exit(_gate);
+            }
+        }
+        """);
+
     // ---- negatives ----
 
     [Fact]
@@ -344,6 +360,18 @@ public class UnreleasedLockTests
         class Turnstile { public readonly SemaphoreSlim Gate = new(1, 1); }
         class Entrance { public void Pass(Turnstile turnstile) { turnstile.Gate.Wait(); } }
         class Departure { public void Leave(Turnstile turnstile) { turnstile.Gate.Release(); } }
+        """);
+
+    [Fact]
+    public Task The_Monitor_pattern_with_a_taken_flag_or_a_timed_TryEnter() => Verify("""
+        class C
+        {
+            private readonly object _gate = new object();
+            private int _n;
+            void M() { bool taken = false; try { Monitor.Enter(_gate, ref taken); _n++; } finally { if (taken) Monitor.Exit(_gate); } }
+            void N() { bool taken = false; try { Monitor.TryEnter(_gate, TimeSpan.FromSeconds(1), ref taken); _n++; } finally { if (taken) Monitor.Exit(_gate); } }
+            void K() { if (Monitor.TryEnter(_gate, 100)) { try { _n++; } finally { Monitor.Exit(_gate); } } }
+        }
         """);
 
     // ---- fixes ----

@@ -5,6 +5,7 @@ global using System.Linq;
 global using System.Threading;
 global using System.Threading.Tasks;
 global using Concurrency.Analyzers.Catalog;
+global using Concurrency.Analyzers.Catalog.Fixes;
 global using Concurrency.Analyzers.Engine;
 global using Concurrency.Analyzers.Model.Locks;
 global using Concurrency.Analyzers.Model.Tasks;

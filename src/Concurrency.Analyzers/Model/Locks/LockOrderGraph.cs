@@ -14,19 +14,6 @@ namespace Concurrency.Analyzers.Model.Locks;
 /// </summary>
 internal static class LockOrderGraph
 {
-    /// <summary>How a site in a cycle can be brought to the canonical order.</summary>
-    public enum Fix
-    {
-        /// <summary>The site is in the canonical order, or no rewrite is safe.</summary>
-        None,
-
-        /// <summary>The two directly nested <c>lock</c> statements swap.</summary>
-        Swap,
-
-        /// <summary>A <c>lock</c> on the lock taken goes around the statement that holds the other.</summary>
-        Wrap,
-    }
-
     /// <summary>An acquisition that closes a cycle, the way back, and its fix.</summary>
     public sealed class Inversion
     {
@@ -41,7 +28,7 @@ internal static class LockOrderGraph
         /// <summary>The chain of edges from the lock taken back to the lock held.</summary>
         public List<LockEdge> Back { get; }
 
-        public Fix Fix { get; set; }
+        public LockOrderInversionFixKind Fix { get; set; }
 
         /// <summary>The place of the lock taken in the canonical order (0 first).</summary>
         public int Rank { get; set; }
@@ -163,9 +150,9 @@ internal static class LockOrderGraph
                 continue;
             }
 
-            inversion.Fix = edge.DirectlyNested ? Fix.Swap
-                : edge.Outer is LockStatementSyntax or UsingStatementSyntax && monitorLocks.Contains(edge.Taken) ? Fix.Wrap
-                : Fix.None;
+            inversion.Fix = edge.DirectlyNested ? LockOrderInversionFixKind.Swap
+                : edge.Outer is LockStatementSyntax or UsingStatementSyntax && monitorLocks.Contains(edge.Taken) ? LockOrderInversionFixKind.Wrap
+                : LockOrderInversionFixKind.None;
         }
 
         return inversions;

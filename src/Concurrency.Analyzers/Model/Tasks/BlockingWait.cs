@@ -13,29 +13,10 @@ internal enum BlockingWaitKind
     WaitAny,
 }
 
-/// <summary>The rewrite the code fix applies; the analyzer decides it and passes it in the diagnostic's properties.</summary>
-internal enum BlockingWaitFix
-{
-    /// <summary>No safe rewrite (a timeout, a used <c>WaitAny</c> index, a context where <c>await</c> is not allowed).</summary>
-    None,
-
-    /// <summary><c>t.Result</c>, <c>t.Wait()</c>, <c>t.GetAwaiter().GetResult()</c> → <c>await t</c>.</summary>
-    Await,
-
-    /// <summary><c>t.Wait(ct)</c> → <c>await t.WaitAsync(ct)</c>.</summary>
-    WaitAsync,
-
-    /// <summary><c>Task.WaitAll(...)</c> → <c>await Task.WhenAll(...)</c>.</summary>
-    WhenAll,
-
-    /// <summary><c>Task.WaitAny(...)</c> → <c>await Task.WhenAny(...)</c>, only where the index is not used.</summary>
-    WhenAny,
-}
-
 /// <summary>A blocking wait found in code, with the task operands whose completion would make it harmless.</summary>
 internal sealed class BlockingWait
 {
-    private BlockingWait(IOperation operation, BlockingWaitKind kind, BlockingWaitFix fix)
+    private BlockingWait(IOperation operation, BlockingWaitKind kind, BlockingTaskWaitFixKind fix)
     {
         Operation = operation;
         Kind = kind;
@@ -46,7 +27,7 @@ internal sealed class BlockingWait
 
     public BlockingWaitKind Kind { get; }
 
-    public BlockingWaitFix Fix { get; }
+    public BlockingTaskWaitFixKind Fix { get; }
 
     /// <summary>The text of the blocking member for the message.</summary>
     public string MemberText => Kind switch
@@ -63,8 +44,8 @@ internal sealed class BlockingWait
     {
         BlockingWaitKind.WaitAll => "'await Task.WhenAll(...)'",
         BlockingWaitKind.WaitAny => "'await Task.WhenAny(...)'",
-        BlockingWaitKind.Wait when Fix == BlockingWaitFix.None => "'await task.WaitAsync(...)'",
-        BlockingWaitKind.Wait when Fix == BlockingWaitFix.WaitAsync => "'await task.WaitAsync(cancellationToken)'",
+        BlockingWaitKind.Wait when Fix == BlockingTaskWaitFixKind.None => "'await task.WaitAsync(...)'",
+        BlockingWaitKind.Wait when Fix == BlockingTaskWaitFixKind.WaitAsync => "'await task.WaitAsync(cancellationToken)'",
         _ => "'await'",
     };
 
@@ -75,7 +56,7 @@ internal sealed class BlockingWait
         {
             case IPropertyReferenceOperation { Property.Name: "Result", Instance: not null } property
                 when IsGenericTask(property.Property.ContainingType, symbols):
-                return new BlockingWait(operation, BlockingWaitKind.Result, BlockingWaitFix.Await);
+                return new BlockingWait(operation, BlockingWaitKind.Result, BlockingTaskWaitFixKind.Await);
 
             case IInvocationOperation invocation:
                 return ClassifyInvocation(invocation, symbols);
@@ -119,39 +100,39 @@ internal sealed class BlockingWait
             case "GetResult" when !method.IsStatic && symbols.IsAwaiter(method.ContainingType):
                 var fromGetAwaiter = invocation.Instance is not null
                     && OperationHelpers.WalkDownConversion(invocation.Instance) is IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: not null };
-                return new BlockingWait(invocation, BlockingWaitKind.GetResult, fromGetAwaiter ? BlockingWaitFix.Await : BlockingWaitFix.None);
+                return new BlockingWait(invocation, BlockingWaitKind.GetResult, fromGetAwaiter ? BlockingTaskWaitFixKind.Await : BlockingTaskWaitFixKind.None);
 
             case "WaitAll" when method.IsStatic && TaskSymbols.Is(method.ContainingType, symbols.Task):
                 return new BlockingWait(
                     invocation,
                     BlockingWaitKind.WaitAll,
-                    HasTimeoutOrToken(invocation, symbols) ? BlockingWaitFix.None : BlockingWaitFix.WhenAll);
+                    HasTimeoutOrToken(invocation, symbols) ? BlockingTaskWaitFixKind.None : BlockingTaskWaitFixKind.WhenAll);
 
             case "WaitAny" when method.IsStatic && TaskSymbols.Is(method.ContainingType, symbols.Task):
                 var indexUnused = invocation.Parent is IExpressionStatementOperation;
                 return new BlockingWait(
                     invocation,
                     BlockingWaitKind.WaitAny,
-                    indexUnused && !HasTimeoutOrToken(invocation, symbols) ? BlockingWaitFix.WhenAny : BlockingWaitFix.None);
+                    indexUnused && !HasTimeoutOrToken(invocation, symbols) ? BlockingTaskWaitFixKind.WhenAny : BlockingTaskWaitFixKind.None);
 
             default:
                 return null;
         }
     }
 
-    private static BlockingWaitFix WaitFix(IInvocationOperation invocation, TaskSymbols symbols)
+    private static BlockingTaskWaitFixKind WaitFix(IInvocationOperation invocation, TaskSymbols symbols)
     {
         var explicitArguments = invocation.Arguments.Where(a => a.ArgumentKind != ArgumentKind.DefaultValue).ToList();
         if (explicitArguments.Count == 0)
         {
-            return BlockingWaitFix.Await;
+            return BlockingTaskWaitFixKind.Await;
         }
 
         return explicitArguments.Count == 1
             && symbols.HasWaitAsyncWithToken
             && TaskSymbols.Is(explicitArguments[0].Parameter?.Type, symbols.CancellationToken)
-                ? BlockingWaitFix.WaitAsync
-                : BlockingWaitFix.None;
+                ? BlockingTaskWaitFixKind.WaitAsync
+                : BlockingTaskWaitFixKind.None;
     }
 
     private static bool HasTimeoutOrToken(IInvocationOperation invocation, TaskSymbols symbols) =>

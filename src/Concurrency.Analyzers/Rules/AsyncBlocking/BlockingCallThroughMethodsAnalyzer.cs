@@ -74,7 +74,7 @@ public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
         var method = invocation.TargetMethod;
         var counterparts = summaries.Finder.Find(method, invocation.Instance?.Type, context.SemanticModel, syntax.SpanStart, AsyncCounterpartFinder.PassedArguments(invocation));
         var properties = counterparts.Any
-            ? SyncCallWithAsyncCounterpartAnalyzer.FixProperties(syntax, invocation, counterparts, context.ContainingSymbol!, symbols, out _)
+            ? SyncCallWithAsyncCounterpartAnalyzer.ChooseFix(syntax, invocation, counterparts, context.ContainingSymbol!, symbols, out _).ToProperties()
             : ImmutableDictionary<string, string?>.Empty;
 
         context.ReportDiagnostic(Diagnostic.Create(

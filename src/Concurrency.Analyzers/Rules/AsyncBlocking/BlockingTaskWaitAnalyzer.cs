@@ -15,9 +15,6 @@ namespace Concurrency.Analyzers.Rules.AsyncBlocking;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>The diagnostic property that carries the <see cref="BlockingWaitFix"/> to apply.</summary>
-    public const string FixProperty = "Fix";
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(RuleDescriptors.BlockingTaskWait);
@@ -161,12 +158,11 @@ public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
 
     private static void Report(CodeBlockAnalysisContext context, BlockingWait wait)
     {
-        var fix = wait.Fix != BlockingWaitFix.None && AsyncCode.CanAwaitAt(wait.Operation) ? wait.Fix : BlockingWaitFix.None;
-        var properties = ImmutableDictionary<string, string?>.Empty.Add(FixProperty, fix.ToString());
+        var fix = new BlockingTaskWaitFix(wait.Fix != BlockingTaskWaitFixKind.None && AsyncCode.CanAwaitAt(wait.Operation) ? wait.Fix : BlockingTaskWaitFixKind.None);
         context.ReportDiagnostic(Diagnostic.Create(
             RuleDescriptors.BlockingTaskWait,
             wait.Operation.Syntax.GetLocation(),
-            properties,
+            fix.ToProperties(),
             wait.MemberText,
             wait.AlternativeText));
     }

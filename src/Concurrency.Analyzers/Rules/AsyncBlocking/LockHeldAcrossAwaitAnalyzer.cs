@@ -16,12 +16,6 @@ namespace Concurrency.Analyzers.Rules.AsyncBlocking;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockHeldAcrossAwaitAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Diagnostic property: the fix to apply, <c>WaitAsync</c>, <c>SemaphoreSlim</c> or <c>None</c>.</summary>
-    public const string FixProperty = "Fix";
-
-    /// <summary>Diagnostic property: the token to pass to <c>WaitAsync</c>, if one is in scope.</summary>
-    public const string TokenProperty = "Token";
-
     private static readonly ImmutableHashSet<string> AcquireNames = LockApi.BlockingAcquisitionNames;
 
     /// <inheritdoc />
@@ -102,42 +96,37 @@ public sealed class LockHeldAcrossAwaitAnalyzer : DiagnosticAnalyzer
             }
 
             var fix = ChooseFix(invocation, locks);
-            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-            properties.Add(FixProperty, fix);
-            if (fix == "WaitAsync" && AsyncCode.TokenInScope(invocation, context.OwningSymbol, cancellationToken) is { } token)
-            {
-                properties.Add(TokenProperty, token);
-            }
+            var token = fix == LockHeldAcrossAwaitFixKind.WaitAsync ? AsyncCode.TokenInScope(invocation, context.OwningSymbol, cancellationToken) : null;
 
             var line = awaitOperation.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
             context.ReportDiagnostic(Diagnostic.Create(
                 RuleDescriptors.LockHeldAcrossAwait,
                 invocation.Syntax.GetLocation(),
                 new[] { awaitOperation.Syntax.GetLocation() },
-                properties.ToImmutable(),
+                new LockHeldAcrossAwaitFix(fix, token).ToProperties(),
                 invocation.Syntax.ToString(),
                 line));
         }
     }
 
-    private static string ChooseFix(IInvocationOperation invocation, LockSymbols locks)
+    private static LockHeldAcrossAwaitFixKind ChooseFix(IInvocationOperation invocation, LockSymbols locks)
     {
         if (!AsyncCode.CanAwaitAt(invocation) || invocation.Parent is not IExpressionStatementOperation)
         {
-            return "None";
+            return LockHeldAcrossAwaitFixKind.None;
         }
 
         if (TaskSymbols.Is(invocation.TargetMethod.ContainingType, locks.SemaphoreSlim) && invocation.Arguments.IsEmpty)
         {
-            return "WaitAsync";
+            return LockHeldAcrossAwaitFixKind.WaitAsync;
         }
 
         return TaskSymbols.Is(invocation.TargetMethod.ContainingType, locks.Monitor)
             && invocation.TargetMethod.Name == "Enter"
             && invocation.Arguments.Length == 1
             && OperationHelpers.WalkDownConversion(invocation.Arguments[0].Value) is IFieldReferenceOperation { Field: { DeclaredAccessibility: Accessibility.Private, Type.SpecialType: SpecialType.System_Object } }
-                ? "SemaphoreSlim"
-                : "None";
+                ? LockHeldAcrossAwaitFixKind.SemaphoreSlim
+                : LockHeldAcrossAwaitFixKind.None;
     }
 
     /// <summary>

@@ -17,15 +17,6 @@ namespace Concurrency.Analyzers.Rules.AsyncBlocking;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Diagnostic property: whether the fix may rewrite the call (<c>true</c>/<c>false</c>).</summary>
-    public const string FixProperty = "Fix";
-
-    /// <summary>Diagnostic property: the counterpart's name.</summary>
-    public const string CounterpartProperty = "Counterpart";
-
-    /// <summary>Diagnostic property: the token argument to add (a parameter name, or <c>CancellationToken.None</c>), absent if none.</summary>
-    public const string TokenProperty = "Token";
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(RuleDescriptors.SyncCallWithAsyncCounterpart);
@@ -77,37 +68,31 @@ public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
             return; // a method of ours that blocks is CONC407's, with the chain in its message
         }
 
-        var properties = FixProperties(syntax, invocation, counterparts, context.ContainingSymbol!, symbols, out var counterpart);
+        var fix = ChooseFix(syntax, invocation, counterparts, context.ContainingSymbol!, symbols, out var counterpart);
 
         var type = (method.ReducedFrom ?? method).ContainingType.Name;
         var counterpartType = (counterpart.ReducedFrom ?? counterpart).ContainingType.Name;
         context.ReportDiagnostic(Diagnostic.Create(
             RuleDescriptors.SyncCallWithAsyncCounterpart,
             syntax.GetLocation(),
-            properties,
+            fix.ToProperties(),
             $"{type}.{method.Name}",
             $"{counterpartType}.{counterpart.Name}"));
     }
 
     /// <summary>
-    /// The diagnostic properties the fix reads (counterpart, whether it may rewrite, the token to
-    /// pass) for a call with <paramref name="counterparts"/>; shared with CONC407.
+    /// The fix (counterpart, whether it may rewrite, the token to pass) for a call with
+    /// <paramref name="counterparts"/>; shared with CONC407.
     /// </summary>
-    internal static ImmutableDictionary<string, string?> FixProperties(
+    internal static SyncCallWithAsyncCounterpartFix ChooseFix(
         InvocationExpressionSyntax syntax, IInvocationOperation invocation, Counterparts counterparts, ISymbol containingSymbol, TaskSymbols symbols, out IMethodSymbol counterpart)
     {
         var token = AsyncCode.TokenInScope(invocation, containingSymbol, symbols.CancellationToken);
         counterpart = counterparts.Choose(tokenInScope: token is not null)!;
-        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
-        properties.Add(CounterpartProperty, counterpart.Name);
-        properties.Add(FixProperty, CanFix(syntax, invocation, counterpart, containingSymbol) ? "true" : "false");
-        if (counterpart.Parameters.Length == AsyncCounterpartFinder.PassedArguments(invocation) + 1
-            && (token is not null || !counterpart.Parameters[counterpart.Parameters.Length - 1].IsOptional))
-        {
-            properties.Add(TokenProperty, token ?? "CancellationToken.None");
-        }
-
-        return properties.ToImmutable();
+        var kind = CanFix(syntax, invocation, counterpart, containingSymbol) ? SyncCallWithAsyncCounterpartFixKind.AwaitCounterpart : SyncCallWithAsyncCounterpartFixKind.None;
+        var addsToken = counterpart.Parameters.Length == AsyncCounterpartFinder.PassedArguments(invocation) + 1
+            && (token is not null || !counterpart.Parameters[counterpart.Parameters.Length - 1].IsOptional);
+        return new SyncCallWithAsyncCounterpartFix(kind, counterpart.Name, addsToken ? token : null, passesCancellationTokenNone: addsToken && token is null);
     }
 
     private static bool CanFix(InvocationExpressionSyntax syntax, IInvocationOperation invocation, IMethodSymbol counterpart, ISymbol containingSymbol)

@@ -13,12 +13,6 @@ namespace Concurrency.Analyzers.Rules.AsyncBlocking;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ThreadSleepInAsyncCodeAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>The diagnostic property with the fix to apply: <c>Delay</c>, <c>Yield</c> or <c>None</c>.</summary>
-    public const string FixProperty = "Fix";
-
-    /// <summary>The diagnostic property with the name of the <c>CancellationToken</c> to pass to <c>Task.Delay</c>, if one is in scope.</summary>
-    public const string TokenProperty = "Token";
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(RuleDescriptors.ThreadSleepInAsyncCode);
@@ -60,30 +54,26 @@ public sealed class ThreadSleepInAsyncCodeAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var fix = "None";
-        var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+        var fix = ThreadSleepInAsyncCodeFixKind.None;
+        string? token = null;
         if (operation.Parent is IExpressionStatementOperation or IAnonymousFunctionOperation or IBlockOperation && AsyncCode.CanAwaitAt(operation))
         {
             if (IsYield(operation))
             {
-                fix = "Yield";
+                fix = ThreadSleepInAsyncCodeFixKind.Yield;
             }
             else
             {
-                fix = "Delay";
-                if (AsyncCode.TokenInScope(operation, context.ContainingSymbol!, cancellationToken) is { } token)
-                {
-                    properties.Add(TokenProperty, token);
-                }
+                fix = ThreadSleepInAsyncCodeFixKind.Delay;
+                token = AsyncCode.TokenInScope(operation, context.ContainingSymbol!, cancellationToken);
             }
         }
 
-        properties.Add(FixProperty, fix);
         context.ReportDiagnostic(Diagnostic.Create(
             RuleDescriptors.ThreadSleepInAsyncCode,
             invocation.GetLocation(),
-            properties.ToImmutable(),
-            fix == "Yield" ? "'await Task.Yield()'" : "'await Task.Delay(...)'"));
+            new ThreadSleepInAsyncCodeFix(fix, token).ToProperties(),
+            fix == ThreadSleepInAsyncCodeFixKind.Yield ? "'await Task.Yield()'" : "'await Task.Delay(...)'"));
     }
 
     // Thread.Sleep(0) and Thread.Sleep(1) give up the rest of a time slice: in async code that is Task.Yield.

@@ -15,9 +15,6 @@ namespace Concurrency.Analyzers.Rules.Locks;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ConditionWaitOutsideLoopAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Diagnostic property: the fix, <c>WaitFor</c> (runtime condition under an <c>if</c>), <c>While</c> (<c>if</c> → <c>while</c>) or <c>None</c>.</summary>
-    public const string FixProperty = "Fix";
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(RuleDescriptors.ConditionWaitOutsideLoop);
@@ -52,7 +49,7 @@ public sealed class ConditionWaitOutsideLoopAnalyzer : DiagnosticAnalyzer
                     operation.ReportDiagnostic(Diagnostic.Create(
                         RuleDescriptors.ConditionWaitOutsideLoop,
                         invocation.Syntax.GetLocation(),
-                        ImmutableDictionary<string, string?>.Empty.Add(FixProperty, fix),
+                        new ConditionWaitOutsideLoopFix(fix).ToProperties(),
                         isMonitorWait ? "Monitor.Wait" : "Condition.Wait"));
                 },
                 OperationKind.Invocation);
@@ -100,23 +97,23 @@ public sealed class ConditionWaitOutsideLoopAnalyzer : DiagnosticAnalyzer
     /// a runtime condition waited without a timeout becomes <c>WaitFor(() =&gt; !(condition))</c> where a
     /// lambda can read the condition, anything else turns the <c>if</c> into a <c>while</c>. Otherwise no fix.
     /// </summary>
-    private static string Fix(IInvocationOperation invocation, bool isConditionWait)
+    private static ConditionWaitOutsideLoopFixKind Fix(IInvocationOperation invocation, bool isConditionWait)
     {
         if (invocation.Parent is not IExpressionStatementOperation { Syntax: ExpressionStatementSyntax statement })
         {
-            return "None";
+            return ConditionWaitOutsideLoopFixKind.None;
         }
 
         var owner = statement.Parent is BlockSyntax { Statements.Count: 1 } block ? block.Parent : statement.Parent;
         if (owner is not IfStatementSyntax { Else: null } ifStatement)
         {
-            return "None";
+            return ConditionWaitOutsideLoopFixKind.None;
         }
 
         var explicitArguments = invocation.Arguments.Count(a => a.ArgumentKind != ArgumentKind.DefaultValue);
         return isConditionWait && explicitArguments == 0 && CanBeCaptured(invocation.SemanticModel?.GetOperation(ifStatement.Condition))
-            ? "WaitFor"
-            : "While";
+            ? ConditionWaitOutsideLoopFixKind.WaitFor
+            : ConditionWaitOutsideLoopFixKind.While;
     }
 
     /// <summary>

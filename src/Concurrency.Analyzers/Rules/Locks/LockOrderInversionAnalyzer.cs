@@ -14,22 +14,6 @@ namespace Concurrency.Analyzers.Rules.Locks;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>
-    /// Diagnostic property: <c>Swap</c> when the site's two <c>lock</c> statements are directly nested and
-    /// swapping them brings it to the canonical order; <c>Wrap</c> when a <c>lock</c> on the lock taken
-    /// (<see cref="LockProperty"/>) can go around the statement at <see cref="OuterProperty"/>; else <c>None</c>.
-    /// </summary>
-    public const string FixProperty = "Fix";
-
-    /// <summary>Diagnostic property: the documentation id of the field taken at the site.</summary>
-    public const string LockProperty = "Lock";
-
-    /// <summary>Diagnostic property: the start of the statement that holds the other lock.</summary>
-    public const string OuterProperty = "Outer";
-
-    /// <summary>Diagnostic property: the place of the lock taken in the canonical order (0 first).</summary>
-    public const string RankProperty = "Rank";
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(RuleDescriptors.LockOrderInversion);
@@ -94,20 +78,18 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
     internal static Diagnostic Create(DiagnosticDescriptor descriptor, LockOrderGraph.Inversion inversion)
     {
         var edge = inversion.Edge;
-        var properties = ImmutableDictionary<string, string?>.Empty.Add(FixProperty, inversion.Fix.ToString());
-        if (inversion.Fix == LockOrderGraph.Fix.Wrap)
+        var fix = inversion.Fix switch
         {
-            properties = properties
-                .Add(LockProperty, DocumentationCommentId.CreateDeclarationId(edge.Taken))
-                .Add(OuterProperty, edge.Outer.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Add(RankProperty, inversion.Rank.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
+            LockOrderInversionFixKind.Swap => LockOrderInversionFix.Swap,
+            LockOrderInversionFixKind.Wrap => LockOrderInversionFix.Wrap(edge.Taken, edge.Outer.SpanStart, inversion.Rank),
+            _ => LockOrderInversionFix.None,
+        };
 
         return Diagnostic.Create(
             descriptor,
             edge.Location,
             inversion.Back.Select(e => e.Location),
-            properties,
+            fix.ToProperties(),
             Display(edge.Taken, edge.Site.Type),
             Display(edge.Held, edge.Site.Type),
             string.Join(" → ", inversion.Back.Select(e => $"{e.Site.Member} ({OperationHelpers.Place(e.Location)})")));

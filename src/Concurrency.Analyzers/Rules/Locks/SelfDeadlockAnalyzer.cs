@@ -20,9 +20,6 @@ namespace Concurrency.Analyzers.Rules.Locks;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Diagnostic property: <c>RLock</c> when the lock is a runtime <c>Lock</c> field the fix can make reentrant.</summary>
-    public const string FixProperty = "Fix";
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(RuleDescriptors.SelfDeadlock);
@@ -97,7 +94,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
                 RuleDescriptors.SelfDeadlock,
                 site,
                 new[] { acquisition.GetLocation() },
-                ImmutableDictionary<string, string?>.Empty.Add(FixProperty, TaskSymbols.Is(field.Type, _locks.RuntimeLock) ? "RLock" : "None"),
+                new SelfDeadlockFix(TaskSymbols.Is(field.Type, _locks.RuntimeLock) ? SelfDeadlockFixKind.RLock : SelfDeadlockFixKind.None).ToProperties(),
                 field.Name,
                 how);
 

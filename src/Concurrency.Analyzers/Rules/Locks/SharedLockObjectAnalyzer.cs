@@ -16,9 +16,6 @@ namespace Concurrency.Analyzers.Rules.Locks;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SharedLockObjectAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Diagnostic property: <c>true</c> when the fix may move the type's locking on this expression to a private gate.</summary>
-    public const string FixProperty = "Fix";
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(RuleDescriptors.SharedLockObject);
@@ -47,7 +44,7 @@ public sealed class SharedLockObjectAnalyzer : DiagnosticAnalyzer
                         operation.ReportDiagnostic(Diagnostic.Create(
                             RuleDescriptors.SharedLockObject,
                             locked.Syntax.GetLocation(),
-                            ImmutableDictionary<string, string?>.Empty.Add(FixProperty, fixable ? "true" : "false"),
+                            new SharedLockObjectFix(fixable ? SharedLockObjectFixKind.PrivateGate : SharedLockObjectFixKind.None).ToProperties(),
                             locked.Syntax.ToString()));
                     }
                 },

@@ -17,9 +17,6 @@ namespace Concurrency.Analyzers.Rules.Locks;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>Diagnostic property: the fix, <c>TryFinally</c>, <c>Hold</c> (the runtime's <c>using (x.Hold())</c>) or <c>None</c>.</summary>
-    public const string FixProperty = "Fix";
-
     private static readonly ImmutableHashSet<string> ReleaseNames = LockApi.ReleaseNames;
 
     /// <inheritdoc />
@@ -93,23 +90,23 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var fix = "None";
+        var fix = UnreleasedLockFixKind.None;
         if (acquisition.Parent is BlockSyntax block
             && releases.FirstOrDefault(r => r.Parent == block && block.Statements.IndexOf(r) > block.Statements.IndexOf(acquisition)) is { } release
             && !DeclaresWhatFollows(block, acquisition, release))
         {
-            var isRuntimeLock = invocation.Instance?.Type is { } type
+            var isRuntimePrimitive = invocation.Instance?.Type is { } type
                 && locks.IsAcquirable(type)
                 && invocation.TargetMethod.Name == "Acquire"
                 && invocation.Arguments.All(a => a.ArgumentKind == ArgumentKind.DefaultValue)
                 && statement.SemanticModel!.LookupSymbols(acquisition.SpanStart, type, "Hold", includeReducedExtensionMethods: true).Any();
-            fix = isRuntimeLock ? "Hold" : "TryFinally";
+            fix = isRuntimePrimitive ? UnreleasedLockFixKind.Hold : UnreleasedLockFixKind.TryFinally;
         }
 
         reportDiagnostic(Diagnostic.Create(
             RuleDescriptors.UnreleasedLock,
             invocation.Syntax.GetLocation(),
-            ImmutableDictionary<string, string?>.Empty.Add(FixProperty, fix),
+            new UnreleasedLockFix(fix).ToProperties(),
             invocation.Syntax.ToString()));
     }
 

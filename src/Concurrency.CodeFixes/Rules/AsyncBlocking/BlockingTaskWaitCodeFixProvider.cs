@@ -36,7 +36,7 @@ public sealed class BlockingTaskWaitCodeFixProvider : RewriteCodeFixProvider
         {
             var fix = FixOf(diagnostic);
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (fix == BlockingWaitFix.None || !CanRewrite(node, fix))
+            if (fix == BlockingTaskWaitFixKind.None || !CanRewrite(node, fix))
             {
                 continue;
             }
@@ -45,11 +45,8 @@ public sealed class BlockingTaskWaitCodeFixProvider : RewriteCodeFixProvider
         }
     }
 
-    private static BlockingWaitFix FixOf(Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(BlockingTaskWaitAnalyzer.FixProperty, out var value)
-        && Enum.TryParse<BlockingWaitFix>(value, out var fix)
-            ? fix
-            : BlockingWaitFix.None;
+    private static BlockingTaskWaitFixKind FixOf(Diagnostic diagnostic) =>
+        BlockingTaskWaitFix.TryRead(diagnostic, out var fix) ? fix.Kind : BlockingTaskWaitFixKind.None;
 
     /// <inheritdoc />
     protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
@@ -65,7 +62,7 @@ public sealed class BlockingTaskWaitCodeFixProvider : RewriteCodeFixProvider
         // Innermost first, so an outer rewrite sees the inner one in its receiver.
         foreach (var (node, fix) in diagnostics
             .Select(d => (Node: root.FindNode(d.Location.SourceSpan, getInnermostNodeForTie: true), Fix: FixOf(d)))
-            .Where(x => x.Fix != BlockingWaitFix.None && CanRewrite(x.Node, x.Fix))
+            .Where(x => x.Fix != BlockingTaskWaitFixKind.None && CanRewrite(x.Node, x.Fix))
             .OrderBy(x => x.Node.Span.Length))
         {
             var parenthesize = AwaitSyntax.NeedsParentheses(node);
@@ -77,36 +74,36 @@ public sealed class BlockingTaskWaitCodeFixProvider : RewriteCodeFixProvider
     }
 
     /// <summary>Whether the node has the shape the rewrite expects (the analyzer's location is the whole wait).</summary>
-    private static bool CanRewrite(SyntaxNode node, BlockingWaitFix fix) => fix switch
+    private static bool CanRewrite(SyntaxNode node, BlockingTaskWaitFixKind fix) => fix switch
     {
-        BlockingWaitFix.Await => node is MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression }
+        BlockingTaskWaitFixKind.Await => node is MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression }
             || node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } },
-        BlockingWaitFix.WaitAsync => node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: IdentifierNameSyntax } },
-        BlockingWaitFix.WhenAll or BlockingWaitFix.WhenAny => node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: IdentifierNameSyntax } or IdentifierNameSyntax },
+        BlockingTaskWaitFixKind.WaitAsync => node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: IdentifierNameSyntax } },
+        BlockingTaskWaitFixKind.WhenAll or BlockingTaskWaitFixKind.WhenAny => node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: IdentifierNameSyntax } or IdentifierNameSyntax },
         _ => false,
     };
 
-    private static SyntaxNode Rewrite(SyntaxNode current, BlockingWaitFix fix, bool parenthesize, bool configureAwait)
+    private static SyntaxNode Rewrite(SyntaxNode current, BlockingTaskWaitFixKind fix, bool parenthesize, bool configureAwait)
     {
         ExpressionSyntax awaited;
         switch (fix)
         {
-            case BlockingWaitFix.Await when current is MemberAccessExpressionSyntax result:
+            case BlockingTaskWaitFixKind.Await when current is MemberAccessExpressionSyntax result:
                 awaited = AwaitSyntax.AppendConfigureAwait(result.Expression, configureAwait);
                 break;
-            case BlockingWaitFix.Await when current is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax call }:
+            case BlockingTaskWaitFixKind.Await when current is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax call }:
                 // t.Wait() or t.GetAwaiter().GetResult()
                 awaited = call.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "GetAwaiter" } getAwaiter }
                     ? getAwaiter.Expression
                     : AwaitSyntax.AppendConfigureAwait(call.Expression, configureAwait);
                 break;
-            case BlockingWaitFix.WaitAsync when current is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax wait } invocation:
+            case BlockingTaskWaitFixKind.WaitAsync when current is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax wait } invocation:
                 awaited = AwaitSyntax.AppendConfigureAwait(
                     invocation.WithExpression(wait.WithName(IdentifierName("WaitAsync").WithTriviaFrom(wait.Name))),
                     configureAwait);
                 break;
-            case BlockingWaitFix.WhenAll or BlockingWaitFix.WhenAny when current is InvocationExpressionSyntax invocation:
-                var name = fix == BlockingWaitFix.WhenAll ? "WhenAll" : "WhenAny";
+            case BlockingTaskWaitFixKind.WhenAll or BlockingTaskWaitFixKind.WhenAny when current is InvocationExpressionSyntax invocation:
+                var name = fix == BlockingTaskWaitFixKind.WhenAll ? "WhenAll" : "WhenAny";
                 awaited = AwaitSyntax.AppendConfigureAwait(
                     invocation.WithExpression(invocation.Expression switch
                     {

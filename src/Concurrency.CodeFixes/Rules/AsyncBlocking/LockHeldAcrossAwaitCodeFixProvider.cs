@@ -28,10 +28,10 @@ public sealed class LockHeldAcrossAwaitCodeFixProvider : RewriteCodeFixProvider
         var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            var fix = FixOf(diagnostic);
+            var fix = FixOf(diagnostic).Kind;
             if (root is null || model is null || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax call
-                || (fix == "SemaphoreSlim" && MonitorConversion(call, model, context.CancellationToken) is null)
-                || fix is not ("WaitAsync" or "SemaphoreSlim"))
+                || (fix == LockHeldAcrossAwaitFixKind.SemaphoreSlim && MonitorConversion(call, model, context.CancellationToken) is null)
+                || fix is not (LockHeldAcrossAwaitFixKind.WaitAsync or LockHeldAcrossAwaitFixKind.SemaphoreSlim))
             {
                 continue;
             }
@@ -40,8 +40,8 @@ public sealed class LockHeldAcrossAwaitCodeFixProvider : RewriteCodeFixProvider
         }
     }
 
-    private static string FixOf(Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(LockHeldAcrossAwaitAnalyzer.FixProperty, out var fix) ? fix ?? "None" : "None";
+    private static LockHeldAcrossAwaitFix FixOf(Diagnostic diagnostic) =>
+        LockHeldAcrossAwaitFix.TryRead(diagnostic, out var fix) ? fix : default;
 
     /// <inheritdoc />
     protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
@@ -62,14 +62,14 @@ public sealed class LockHeldAcrossAwaitCodeFixProvider : RewriteCodeFixProvider
                 continue;
             }
 
-            switch (FixOf(diagnostic))
+            var fix = FixOf(diagnostic);
+            switch (fix.Kind)
             {
-                case "WaitAsync" when call.Expression is MemberAccessExpressionSyntax access:
-                    diagnostic.Properties.TryGetValue(LockHeldAcrossAwaitAnalyzer.TokenProperty, out var token);
-                    editor.ReplaceNode(call, WaitAsync(access.Expression, token, call));
+                case LockHeldAcrossAwaitFixKind.WaitAsync when call.Expression is MemberAccessExpressionSyntax access:
+                    editor.ReplaceNode(call, WaitAsync(access.Expression, fix.Token, call));
                     break;
 
-                case "SemaphoreSlim" when MonitorConversion(call, model, cancellationToken) is { } conversion:
+                case LockHeldAcrossAwaitFixKind.SemaphoreSlim when MonitorConversion(call, model, cancellationToken) is { } conversion:
                     if (!rewritten.Add(conversion.Field))
                     {
                         break; // this field was converted for an earlier diagnostic

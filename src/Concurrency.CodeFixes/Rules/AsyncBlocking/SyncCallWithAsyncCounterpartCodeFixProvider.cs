@@ -25,20 +25,19 @@ public sealed class SyncCallWithAsyncCounterpartCodeFixProvider : RewriteCodeFix
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root is null || Target(root, diagnostic) is not { } call)
+            if (root is null || Target(root, diagnostic) is not { } target)
             {
                 continue;
             }
 
-            Register(context, diagnostic, CodeFixResources.Get("CONC403_Fix").Replace("{0}", diagnostic.Properties[SyncCallWithAsyncCounterpartAnalyzer.CounterpartProperty]), diagnostic.Id);
+            Register(context, diagnostic, CodeFixResources.Get("CONC403_Fix").Replace("{0}", target.Fix.Counterpart), diagnostic.Id);
         }
     }
 
-    private static InvocationExpressionSyntax? Target(SyntaxNode root, Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(SyncCallWithAsyncCounterpartAnalyzer.FixProperty, out var fix) && fix == "true"
-        && diagnostic.Properties.ContainsKey(SyncCallWithAsyncCounterpartAnalyzer.CounterpartProperty)
+    private static (InvocationExpressionSyntax Call, SyncCallWithAsyncCounterpartFix Fix)? Target(SyntaxNode root, Diagnostic diagnostic) =>
+        SyncCallWithAsyncCounterpartFix.TryRead(diagnostic, out var fix) && fix.Kind == SyncCallWithAsyncCounterpartFixKind.AwaitCounterpart
         && root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is InvocationExpressionSyntax call
-            ? call
+            ? (call, fix)
             : null;
 
     /// <inheritdoc />
@@ -51,38 +50,37 @@ public sealed class SyncCallWithAsyncCounterpartCodeFixProvider : RewriteCodeFix
         }
 
         var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
-        foreach (var (call, diagnostic) in diagnostics
-            .Select(d => (Call: Target(root, d), Diagnostic: d))
-            .Where(x => x.Call is not null)
-            .OrderBy(x => x.Call!.Span.Length))
+        foreach (var (call, fix) in diagnostics
+            .Select(d => Target(root, d))
+            .OfType<(InvocationExpressionSyntax Call, SyncCallWithAsyncCounterpartFix Fix)>()
+            .OrderBy(x => x.Call.Span.Length))
         {
-            var counterpart = diagnostic.Properties[SyncCallWithAsyncCounterpartAnalyzer.CounterpartProperty]!;
-            diagnostic.Properties.TryGetValue(SyncCallWithAsyncCounterpartAnalyzer.TokenProperty, out var token);
-            var parenthesize = AwaitSyntax.NeedsParentheses(call!);
-            var configureAwait = AwaitSyntax.UsesConfigureAwaitFalse(call!);
-            editor.ReplaceNode(call!, (current, _) => current is InvocationExpressionSyntax currentCall
-                ? AwaitSyntax.Await(AwaitSyntax.AppendConfigureAwait(Rewrite(currentCall, counterpart, token), configureAwait), currentCall, parenthesize)
+            var parenthesize = AwaitSyntax.NeedsParentheses(call);
+            var configureAwait = AwaitSyntax.UsesConfigureAwaitFalse(call);
+            editor.ReplaceNode(call, (current, _) => current is InvocationExpressionSyntax currentCall
+                ? AwaitSyntax.Await(AwaitSyntax.AppendConfigureAwait(Rewrite(currentCall, fix), configureAwait), currentCall, parenthesize)
                 : current);
         }
 
         return document.WithSyntaxRoot(editor.GetChangedRoot());
     }
 
-    private static InvocationExpressionSyntax Rewrite(InvocationExpressionSyntax call, string counterpart, string? token)
+    private static InvocationExpressionSyntax Rewrite(InvocationExpressionSyntax call, SyncCallWithAsyncCounterpartFix fix)
     {
         var renamed = call.Expression switch
         {
-            MemberAccessExpressionSyntax access => access.WithName(Rename(access.Name, counterpart)),
-            SimpleNameSyntax name => Rename(name, counterpart),
+            MemberAccessExpressionSyntax access => access.WithName(Rename(access.Name, fix.Counterpart)),
+            SimpleNameSyntax name => Rename(name, fix.Counterpart),
             var other => other,
         };
         var arguments = call.ArgumentList;
-        if (token is not null)
+        if (fix.PassesCancellationTokenNone)
         {
-            var value = token == "CancellationToken.None"
-                ? ParseExpression("System.Threading.CancellationToken.None").WithAdditionalAnnotations(Simplifier.Annotation)
-                : IdentifierName(token);
-            arguments = arguments.AddArguments(Argument(value));
+            arguments = arguments.AddArguments(Argument(ParseExpression("System.Threading.CancellationToken.None").WithAdditionalAnnotations(Simplifier.Annotation)));
+        }
+        else if (fix.Token is { } token)
+        {
+            arguments = arguments.AddArguments(Argument(IdentifierName(token)));
         }
 
         return call.WithExpression(renamed).WithArgumentList(arguments);

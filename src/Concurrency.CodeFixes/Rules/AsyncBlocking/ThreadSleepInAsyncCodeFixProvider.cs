@@ -27,17 +27,17 @@ public sealed class ThreadSleepInAsyncCodeFixProvider : RewriteCodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             var fix = FixOf(diagnostic);
-            if (fix == "None" || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax)
+            if (fix.Kind == ThreadSleepInAsyncCodeFixKind.None || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax)
             {
                 continue;
             }
 
-            Register(context, diagnostic, CodeFixResources.Get("CONC402_Fix_" + fix), RuleIds.ThreadSleepInAsyncCode);
+            Register(context, diagnostic, CodeFixResources.Get("CONC402_Fix_" + fix.Kind), RuleIds.ThreadSleepInAsyncCode);
         }
     }
 
-    private static string FixOf(Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(ThreadSleepInAsyncCodeAnalyzer.FixProperty, out var fix) && fix is "Delay" or "Yield" ? fix : "None";
+    private static ThreadSleepInAsyncCodeFix FixOf(Diagnostic diagnostic) =>
+        ThreadSleepInAsyncCodeFix.TryRead(diagnostic, out var fix) ? fix : default;
 
     /// <inheritdoc />
     protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
@@ -52,30 +52,29 @@ public sealed class ThreadSleepInAsyncCodeFixProvider : RewriteCodeFixProvider
         foreach (var diagnostic in diagnostics)
         {
             var fix = FixOf(diagnostic);
-            if (fix == "None" || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax sleep)
+            if (fix.Kind == ThreadSleepInAsyncCodeFixKind.None || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax sleep)
             {
                 continue;
             }
 
-            diagnostic.Properties.TryGetValue(ThreadSleepInAsyncCodeAnalyzer.TokenProperty, out var token);
             var configureAwait = AwaitSyntax.UsesConfigureAwaitFalse(sleep);
-            editor.ReplaceNode(sleep, AwaitSyntax.Await(Replacement(sleep, fix, token, configureAwait), sleep, parenthesize: false));
+            editor.ReplaceNode(sleep, AwaitSyntax.Await(Replacement(sleep, fix, configureAwait), sleep, parenthesize: false));
         }
 
         return document.WithSyntaxRoot(editor.GetChangedRoot());
     }
 
-    private static ExpressionSyntax Replacement(InvocationExpressionSyntax sleep, string fix, string? token, bool configureAwait)
+    private static ExpressionSyntax Replacement(InvocationExpressionSyntax sleep, ThreadSleepInAsyncCodeFix fix, bool configureAwait)
     {
         // System.Threading.Tasks.Task, reduced to Task where the namespace is imported.
         var task = ParseExpression("System.Threading.Tasks.Task").WithAdditionalAnnotations(Simplifier.Annotation);
-        if (fix == "Yield")
+        if (fix.Kind == ThreadSleepInAsyncCodeFixKind.Yield)
         {
             return InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, task, IdentifierName("Yield")));
         }
 
         var arguments = sleep.ArgumentList;
-        if (token is not null)
+        if (fix.Token is { } token)
         {
             arguments = arguments.AddArguments(Argument(IdentifierName(token)));
         }

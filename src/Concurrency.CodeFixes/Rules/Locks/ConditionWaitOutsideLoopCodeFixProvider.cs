@@ -34,11 +34,11 @@ public sealed class ConditionWaitOutsideLoopCodeFixProvider : RewriteCodeFixProv
         }
     }
 
-    private static (IfStatementSyntax If, InvocationExpressionSyntax Wait, string Fix)? Target(SyntaxNode root, Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(ConditionWaitOutsideLoopAnalyzer.FixProperty, out var fix) && fix is "While" or "WaitFor"
+    private static (IfStatementSyntax If, InvocationExpressionSyntax Wait, ConditionWaitOutsideLoopFixKind Fix)? Target(SyntaxNode root, Diagnostic diagnostic) =>
+        ConditionWaitOutsideLoopFix.TryRead(diagnostic, out var fix) && fix.Kind is ConditionWaitOutsideLoopFixKind.While or ConditionWaitOutsideLoopFixKind.WaitFor
         && root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is InvocationExpressionSyntax wait
         && wait.FirstAncestorOrSelf<IfStatementSyntax>() is { Else: null } ifStatement
-            ? (ifStatement, wait, fix!)
+            ? (ifStatement, wait, fix.Kind)
             : null;
 
     /// <inheritdoc />
@@ -58,7 +58,7 @@ public sealed class ConditionWaitOutsideLoopCodeFixProvider : RewriteCodeFixProv
                 continue;
             }
 
-            if (fix == "WaitFor" && wait.Expression is MemberAccessExpressionSyntax access)
+            if (fix == ConditionWaitOutsideLoopFixKind.WaitFor && wait.Expression is MemberAccessExpressionSyntax access)
             {
                 // Wait while C holds == wait for !C.
                 var predicate = ParenthesizedLambdaExpression(Negate(ifStatement.Condition.WithoutTrivia()));

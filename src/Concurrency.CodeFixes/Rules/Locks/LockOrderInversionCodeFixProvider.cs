@@ -47,7 +47,7 @@ public sealed class LockOrderInversionCodeFixProvider : RewriteCodeFixProvider
 
     /// <summary>The outer and inner <c>lock</c> statements of a site the analyzer marked for a swap.</summary>
     private static (LockStatementSyntax Outer, LockStatementSyntax Inner)? Nesting(SyntaxNode root, Diagnostic diagnostic) =>
-        Fix(diagnostic) == "Swap"
+        LockOrderInversionFix.TryRead(diagnostic, out var fix) && fix.Kind == LockOrderInversionFixKind.Swap
         && root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is ExpressionSyntax { Parent: LockStatementSyntax inner } expression
         && inner.Expression == expression
         && (inner.Parent as LockStatementSyntax ?? (inner.Parent as BlockSyntax)?.Parent as LockStatementSyntax) is { } outer
@@ -60,28 +60,25 @@ public sealed class LockOrderInversionCodeFixProvider : RewriteCodeFixProvider
     /// </summary>
     private static (StatementSyntax Outer, ExpressionSyntax Lock, int Rank)? Wrapping(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        if (Fix(diagnostic) != "Wrap"
-            || !diagnostic.Properties.TryGetValue(LockOrderInversionAnalyzer.OuterProperty, out var outerText)
-            || !int.TryParse(outerText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var start)
-            || !diagnostic.Properties.TryGetValue(LockOrderInversionAnalyzer.LockProperty, out var id) || id is null
-            || !diagnostic.Properties.TryGetValue(LockOrderInversionAnalyzer.RankProperty, out var rankText)
-            || !int.TryParse(rankText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var rank)
-            || start < 0 || start >= root.FullSpan.End)
+        if (!LockOrderInversionFix.TryRead(diagnostic, out var fix) || fix.Kind != LockOrderInversionFixKind.Wrap
+            || fix.OuterStart >= root.FullSpan.End)
         {
             return null;
         }
 
+        var start = fix.OuterStart;
+
         var outer = root.FindToken(start).Parent?.AncestorsAndSelf()
             .OfType<StatementSyntax>()
             .FirstOrDefault(s => s is LockStatementSyntax or UsingStatementSyntax && s.SpanStart == start);
-        if (outer is null || DocumentationCommentId.GetFirstSymbolForDeclarationId(id, model.Compilation) is not IFieldSymbol field
+        if (outer is null || fix.FindLock(model.Compilation) is not { } field
             || !model.IsAccessible(start, field))
         {
             return null;
         }
 
         var lockExpression = NameFrom(model, start, field, cancellationToken);
-        return lockExpression is null ? null : (outer, lockExpression, rank);
+        return lockExpression is null ? null : (outer, lockExpression, fix.Rank);
     }
 
     /// <summary>How code at <paramref name="position"/> names <paramref name="field"/>: <c>_gate</c>, <c>this._gate</c>, <c>Type.Gate</c>.</summary>
@@ -105,9 +102,6 @@ public sealed class LockOrderInversionCodeFixProvider : RewriteCodeFixProvider
     private static bool InStaticContext(SemanticModel model, int position, CancellationToken cancellationToken) =>
         model.GetEnclosingSymbol(position, cancellationToken) is { } symbol
         && (symbol.IsStatic || (symbol is IMethodSymbol { MethodKind: MethodKind.LambdaMethod or MethodKind.LocalFunction } && symbol.ContainingSymbol is { IsStatic: true }));
-
-    private static string? Fix(Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(LockOrderInversionAnalyzer.FixProperty, out var fix) ? fix : null;
 
     /// <inheritdoc />
     protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)

@@ -33,7 +33,7 @@ public sealed class SelfDeadlockCodeFixProvider : RewriteCodeFixProvider
     /// <summary>The declaration (in this document) of the runtime Lock field the diagnostic is about.</summary>
     private static async Task<VariableDeclarationSyntax?> FieldAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        if (!diagnostic.Properties.TryGetValue(SelfDeadlockAnalyzer.FixProperty, out var fix) || fix != "RLock"
+        if (!SelfDeadlockFix.TryRead(diagnostic, out var fix) || fix.Kind != SelfDeadlockFixKind.RLock
             || diagnostic.AdditionalLocations.Count == 0)
         {
             return null;

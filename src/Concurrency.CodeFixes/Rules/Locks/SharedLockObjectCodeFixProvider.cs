@@ -42,7 +42,7 @@ public sealed class SharedLockObjectCodeFixProvider : RewriteCodeFixProvider
     }
 
     private static (ExpressionSyntax Locked, TypeDeclarationSyntax Type)? Target(SyntaxNode root, Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(SharedLockObjectAnalyzer.FixProperty, out var fix) && fix == "true"
+        SharedLockObjectFix.TryRead(diagnostic, out var fix) && fix.Kind == SharedLockObjectFixKind.PrivateGate
         && root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is ExpressionSyntax locked
         && locked.FirstAncestorOrSelf<TypeDeclarationSyntax>() is { } type
         && !type.Modifiers.Any(SyntaxKind.PartialKeyword)

@@ -26,7 +26,7 @@ public sealed class UnreleasedLockCodeFixProvider : RewriteCodeFixProvider
         foreach (var diagnostic in context.Diagnostics)
         {
             var fix = FixOf(diagnostic);
-            if (fix == "None")
+            if (fix == UnreleasedLockFixKind.None)
             {
                 continue;
             }
@@ -37,8 +37,8 @@ public sealed class UnreleasedLockCodeFixProvider : RewriteCodeFixProvider
         return Task.CompletedTask;
     }
 
-    private static string FixOf(Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(UnreleasedLockAnalyzer.FixProperty, out var fix) && fix is "TryFinally" or "Hold" ? fix : "None";
+    private static UnreleasedLockFixKind FixOf(Diagnostic diagnostic) =>
+        UnreleasedLockFix.TryRead(diagnostic, out var fix) ? fix.Kind : UnreleasedLockFixKind.None;
 
     /// <inheritdoc />
     protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
@@ -53,12 +53,12 @@ public sealed class UnreleasedLockCodeFixProvider : RewriteCodeFixProvider
         // Find every acquisition and its release on the original tree, mark them, then rewrite one
         // pair at a time: a nested pair moved into an outer try block is still found by its marks.
         var locks = new LockSymbols(model.Compilation);
-        var pairs = new List<(SyntaxAnnotation Acquire, SyntaxAnnotation Release, string Fix)>();
+        var pairs = new List<(SyntaxAnnotation Acquire, SyntaxAnnotation Release, UnreleasedLockFixKind Fix)>();
         var marks = new Dictionary<SyntaxNode, SyntaxAnnotation>();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
             var fix = FixOf(diagnostic);
-            if (fix == "None"
+            if (fix == UnreleasedLockFixKind.None
                 || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax call
                 || call.FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { Parent: BlockSyntax block } acquisition
                 || model.GetOperation(call, cancellationToken) is not IInvocationOperation acquire
@@ -106,14 +106,14 @@ public sealed class UnreleasedLockCodeFixProvider : RewriteCodeFixProvider
         return document.WithSyntaxRoot(root);
     }
 
-    private static BlockSyntax Rewrite(BlockSyntax block, ExpressionStatementSyntax acquisition, ExpressionStatementSyntax release, string fix)
+    private static BlockSyntax Rewrite(BlockSyntax block, ExpressionStatementSyntax acquisition, ExpressionStatementSyntax release, UnreleasedLockFixKind fix)
     {
         var statements = block.Statements;
         var start = statements.IndexOf(acquisition);
         var end = statements.IndexOf(release);
         var inner = Block(statements.Skip(start + 1).Take(end - start - 1));
         StatementSyntax guarded;
-        if (fix == "Hold" && acquisition.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access })
+        if (fix == UnreleasedLockFixKind.Hold && acquisition.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access })
         {
             // x.Acquire(); ... x.Release();  →  using (x.Hold()) { ... }
             var hold = InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, access.Expression.WithoutTrivia(), IdentifierName("Hold")));

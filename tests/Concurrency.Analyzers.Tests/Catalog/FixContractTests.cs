@@ -1,0 +1,221 @@
+using System.Collections.Immutable;
+using Concurrency.Analyzers.Catalog.Fixes;
+using Concurrency.Analyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Concurrency.Analyzers.Tests.Catalog;
+
+/// <summary>
+/// The contracts between each analyzer and its fixer: what an analyzer writes, the fixer reads back
+/// unchanged; and a diagnostic whose properties a fixer does not understand (another version of the
+/// package, a hand-made one) reads as no fix instead of a wrong one or an exception.
+/// </summary>
+public class FixContractTests
+{
+    // The key the fix kind has always had on the wire; diagnostics of earlier versions carry it too.
+    private const string KindKey = "Fix";
+
+    /// <summary>Every contract's reader, by contract name.</summary>
+    private static readonly Dictionary<string, Func<Diagnostic, bool>> Readers = new()
+    {
+        [nameof(SelfDeadlockFix)] = d => SelfDeadlockFix.TryRead(d, out _),
+        [nameof(UnreleasedLockFix)] = d => UnreleasedLockFix.TryRead(d, out _),
+        [nameof(LockOrderInversionFix)] = d => LockOrderInversionFix.TryRead(d, out _),
+        [nameof(SharedLockObjectFix)] = d => SharedLockObjectFix.TryRead(d, out _),
+        [nameof(ConditionWaitOutsideLoopFix)] = d => ConditionWaitOutsideLoopFix.TryRead(d, out _),
+        [nameof(BlockingTaskWaitFix)] = d => BlockingTaskWaitFix.TryRead(d, out _),
+        [nameof(ThreadSleepInAsyncCodeFix)] = d => ThreadSleepInAsyncCodeFix.TryRead(d, out _),
+        [nameof(SyncCallWithAsyncCounterpartFix)] = d => SyncCallWithAsyncCounterpartFix.TryRead(d, out _),
+        [nameof(LockHeldAcrossAwaitFix)] = d => LockHeldAcrossAwaitFix.TryRead(d, out _),
+    };
+
+    public static TheoryData<string> Contracts()
+    {
+        var data = new TheoryData<string>();
+        foreach (var name in Readers.Keys)
+        {
+            data.Add(name);
+        }
+
+        return data;
+    }
+
+    private static Diagnostic With(ImmutableDictionary<string, string?> properties) =>
+        Diagnostic.Create(RuleDescriptors.SelfDeadlock, Location.None, properties);
+
+    private static Diagnostic With(params (string Key, string? Value)[] properties) =>
+        With(properties.ToImmutableDictionary(p => p.Key, p => p.Value));
+
+    private static IEnumerable<TKind> All<TKind>()
+        where TKind : struct, Enum =>
+        Enum.GetValues(typeof(TKind)).Cast<TKind>();
+
+    [Fact]
+    public void Every_kind_of_the_kind_only_contracts_reads_back()
+    {
+        foreach (var kind in All<SelfDeadlockFixKind>())
+        {
+            Assert.True(SelfDeadlockFix.TryRead(With(new SelfDeadlockFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+        }
+
+        foreach (var kind in All<UnreleasedLockFixKind>())
+        {
+            Assert.True(UnreleasedLockFix.TryRead(With(new UnreleasedLockFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+        }
+
+        foreach (var kind in All<SharedLockObjectFixKind>())
+        {
+            Assert.True(SharedLockObjectFix.TryRead(With(new SharedLockObjectFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+        }
+
+        foreach (var kind in All<ConditionWaitOutsideLoopFixKind>())
+        {
+            Assert.True(ConditionWaitOutsideLoopFix.TryRead(With(new ConditionWaitOutsideLoopFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+        }
+
+        foreach (var kind in All<BlockingTaskWaitFixKind>())
+        {
+            Assert.True(BlockingTaskWaitFix.TryRead(With(new BlockingTaskWaitFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+        }
+    }
+
+    [Fact]
+    public void A_wrap_reads_back_with_its_lock_statement_and_rank()
+    {
+        var compilation = CSharpCompilation.Create(
+            "Contracts",
+            new[] { CSharpSyntaxTree.ParseText("class Account { private readonly object _ledger = new object(); private readonly object _audit = new object(); }") },
+            TestReferences.Framework);
+        var ledger = compilation.GetTypeByMetadataName("Account")!.GetMembers("_ledger").OfType<IFieldSymbol>().Single();
+
+        Assert.True(LockOrderInversionFix.TryRead(With(LockOrderInversionFix.Wrap(ledger, outerStart: 1234, rank: 2).ToProperties()), out var read));
+
+        Assert.Equal(LockOrderInversionFixKind.Wrap, read.Kind);
+        Assert.Equal(1234, read.OuterStart);
+        Assert.Equal(2, read.Rank);
+        Assert.Equal(DocumentationCommentId.CreateDeclarationId(ledger), read.LockId);
+        Assert.Equal(ledger, read.FindLock(compilation), SymbolEqualityComparer.Default);
+    }
+
+    [Fact]
+    public void A_swap_and_no_fix_read_back_without_wrap_data()
+    {
+        Assert.True(LockOrderInversionFix.TryRead(With(LockOrderInversionFix.Swap.ToProperties()), out var swap));
+        Assert.Equal(LockOrderInversionFixKind.Swap, swap.Kind);
+        Assert.Null(swap.LockId);
+
+        Assert.True(LockOrderInversionFix.TryRead(With(LockOrderInversionFix.None.ToProperties()), out var none));
+        Assert.Equal(LockOrderInversionFixKind.None, none.Kind);
+    }
+
+    [Theory]
+    [InlineData(null, "7", "1")]
+    [InlineData("F:Account._ledger", null, "1")]
+    [InlineData("F:Account._ledger", "7", null)]
+    [InlineData("F:Account._ledger", "-7", "1")]
+    [InlineData("F:Account._ledger", "seven", "1")]
+    [InlineData("F:Account._ledger", "7", "1.5")]
+    [InlineData("", "7", "1")]
+    public void A_wrap_without_its_lock_statement_or_rank_is_rejected(string? lockId, string? outer, string? rank)
+    {
+        var properties = new List<(string, string?)> { (KindKey, "Wrap") };
+        if (lockId is not null)
+        {
+            properties.Add(("Lock", lockId));
+        }
+
+        if (outer is not null)
+        {
+            properties.Add(("Outer", outer));
+        }
+
+        if (rank is not null)
+        {
+            properties.Add(("Rank", rank));
+        }
+
+        Assert.False(LockOrderInversionFix.TryRead(With(properties.ToArray()), out _));
+    }
+
+    [Theory]
+    [InlineData("Delay", "cancellationToken")]
+    [InlineData("Delay", null)]
+    [InlineData("Yield", null)]
+    [InlineData("None", null)]
+    public void A_sleep_fix_reads_back_with_its_token(string kindName, string? token)
+    {
+        var kind = Enum.Parse<ThreadSleepInAsyncCodeFixKind>(kindName);
+        Assert.True(ThreadSleepInAsyncCodeFix.TryRead(With(new ThreadSleepInAsyncCodeFix(kind, token).ToProperties()), out var read));
+        Assert.Equal(kind, read.Kind);
+        Assert.Equal(token, read.Token);
+    }
+
+    [Theory]
+    [InlineData("WaitAsync", "ct")]
+    [InlineData("WaitAsync", null)]
+    [InlineData("SemaphoreSlim", null)]
+    [InlineData("None", null)]
+    public void A_lock_across_await_fix_reads_back_with_its_token(string kindName, string? token)
+    {
+        var kind = Enum.Parse<LockHeldAcrossAwaitFixKind>(kindName);
+        Assert.True(LockHeldAcrossAwaitFix.TryRead(With(new LockHeldAcrossAwaitFix(kind, token).ToProperties()), out var read));
+        Assert.Equal(kind, read.Kind);
+        Assert.Equal(token, read.Token);
+    }
+
+    [Theory]
+    [InlineData("AwaitCounterpart", "ReadAsync", "cancellationToken", false)]
+    [InlineData("AwaitCounterpart", "ReadAsync", null, true)]
+    [InlineData("AwaitCounterpart", "FlushAsync", null, false)]
+    [InlineData("None", "ReadAsync", null, false)]
+    public void A_counterpart_fix_reads_back_with_its_counterpart_and_token(string kindName, string counterpart, string? token, bool passesNone)
+    {
+        var kind = Enum.Parse<SyncCallWithAsyncCounterpartFixKind>(kindName);
+        var written = new SyncCallWithAsyncCounterpartFix(kind, counterpart, token, passesNone);
+
+        Assert.True(SyncCallWithAsyncCounterpartFix.TryRead(With(written.ToProperties()), out var read));
+
+        Assert.Equal(kind, read.Kind);
+        Assert.Equal(counterpart, read.Counterpart);
+        Assert.Equal(token, read.Token);
+        Assert.Equal(passesNone, read.PassesCancellationTokenNone);
+    }
+
+    [Fact]
+    public void A_counterpart_fix_without_its_counterpart_is_rejected()
+    {
+        Assert.False(SyncCallWithAsyncCounterpartFix.TryRead(With((KindKey, "AwaitCounterpart")), out _));
+        Assert.False(SyncCallWithAsyncCounterpartFix.TryRead(With((KindKey, "AwaitCounterpart"), ("Counterpart", "")), out _));
+    }
+
+    [Theory]
+    [MemberData(nameof(Contracts))]
+    public void A_diagnostic_without_a_kind_is_rejected(string contract)
+    {
+        Assert.False(Readers[contract](With(ImmutableDictionary<string, string?>.Empty)));
+        Assert.False(Readers[contract](With(("Counterpart", "ReadAsync"), ("Token", "ct"))));
+    }
+
+    [Theory]
+    [MemberData(nameof(Contracts))]
+    public void An_unknown_kind_is_rejected(string contract)
+    {
+        // A kind from a newer version, a number (Enum.TryParse would take it), another casing, the
+        // "true" of the versions before these contracts, nothing at all.
+        foreach (var kind in new[] { "Rewrite", "1", "none", " None", "true", string.Empty, null })
+        {
+            Assert.False(Readers[contract](With((KindKey, kind), ("Counterpart", "ReadAsync"))), $"{contract} read '{kind}'");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Contracts))]
+    public void The_no_fix_kind_is_read(string contract) =>
+        Assert.True(Readers[contract](With((KindKey, "None"), ("Counterpart", "ReadAsync"))));
+}

@@ -36,32 +36,9 @@ public sealed class LockOrderInversionAcrossTypesAnalyzer : DiagnosticAnalyzer
             start.RegisterSyntaxTreeAction(tree => trees.Add(tree.Tree));
             start.RegisterCompilationEndAction(end =>
             {
-                foreach (var tree in trees)
+                foreach (var inversion in LockOrderAnalysis.AcrossTypes(collector, trees, end.CancellationToken))
                 {
-                    collector.CollectTree(tree, end.CancellationToken);
-                }
-
-                var all = collector.All();
-                var edges = LockOrderGraph.Edges(all, collector.Targets(all), end.CancellationToken);
-                if (edges.Count == 0)
-                {
-                    return;
-                }
-
-                var inversions = LockOrderGraph.Inversions(edges, LockOrderInversionAnalyzer.MonitorLocks(all), end.CancellationToken);
-
-                // Sites the per-type analysis reports already, found again for the types in question only.
-                var types = new HashSet<INamedTypeSymbol?>(inversions.Select(i => i.Edge.Site.Type), SymbolEqualityComparer.Default);
-                var withinTypes = new HashSet<Location>(types
-                    .OfType<INamedTypeSymbol>()
-                    .SelectMany(type => LockOrderInversionAnalyzer.WithinType(collector, type, collector.Of(type), end.CancellationToken))
-                    .Select(i => i.Edge.Location));
-                foreach (var inversion in inversions)
-                {
-                    if (!withinTypes.Contains(inversion.Edge.Location))
-                    {
-                        end.ReportDiagnostic(LockOrderInversionAnalyzer.Create(RuleDescriptors.LockOrderInversionAcrossTypes, inversion));
-                    }
+                    end.ReportDiagnostic(LockOrderAnalysis.Diagnose(RuleDescriptors.LockOrderInversionAcrossTypes, inversion));
                 }
             });
         });

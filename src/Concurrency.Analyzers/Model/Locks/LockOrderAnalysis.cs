@@ -1,0 +1,94 @@
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+
+namespace Concurrency.Analyzers.Model.Locks;
+
+/// <summary>
+/// CONC101's two questions over the lock facts, for its two analyzers: the inversions visible inside
+/// one type (its own code, calls to its own methods; reported while typing), and the rest of the
+/// compilation's (every call, virtual dispatch included; reported at compilation end) — and the
+/// diagnostic each inversion becomes, with its fix.
+/// </summary>
+internal static class LockOrderAnalysis
+{
+    /// <summary>The inversions among one type's own code, following calls to its own methods only.</summary>
+    [MethodImpl(HotPath.Optimized)]
+    public static List<LockOrderGraph.Inversion> WithinType(LockFactsCollector collector, INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var list = collector.Of(type);
+        if (list.Sum(f => f.Nested.Count + f.HeldCalls.Count) < 2)
+        {
+            return new List<LockOrderGraph.Inversion>(); // a cycle needs two edges at least
+        }
+
+        var edges = LockOrderGraph.Edges(list, collector.Targets(list, type), cancellationToken);
+        return edges.Count == 0 ? new List<LockOrderGraph.Inversion>() : LockOrderGraph.Inversions(edges, MonitorLocks(list), cancellationToken);
+    }
+
+    /// <summary>
+    /// The inversions of the whole compilation (every tree of <paramref name="trees"/> read) that
+    /// <see cref="WithinType"/> does not find already.
+    /// </summary>
+    public static IEnumerable<LockOrderGraph.Inversion> AcrossTypes(LockFactsCollector collector, IEnumerable<SyntaxTree> trees, CancellationToken cancellationToken)
+    {
+        foreach (var tree in trees)
+        {
+            collector.CollectTree(tree, cancellationToken);
+        }
+
+        var all = collector.All();
+        var edges = LockOrderGraph.Edges(all, collector.Targets(all), cancellationToken);
+        if (edges.Count == 0)
+        {
+            return Enumerable.Empty<LockOrderGraph.Inversion>();
+        }
+
+        var inversions = LockOrderGraph.Inversions(edges, MonitorLocks(all), cancellationToken);
+
+        // Sites the per-type analysis reports already, found again for the types in question only.
+        var types = new HashSet<INamedTypeSymbol?>(inversions.Select(i => i.Edge.Site.Type), SymbolEqualityComparer.Default);
+        var withinTypes = new HashSet<Location>(types
+            .OfType<INamedTypeSymbol>()
+            .SelectMany(type => WithinType(collector, type, cancellationToken))
+            .Select(i => i.Edge.Location));
+        return inversions.Where(inversion => !withinTypes.Contains(inversion.Edge.Location));
+    }
+
+    /// <summary>The diagnostic of an inversion: the site, the way back as additional locations, the fix.</summary>
+    public static Diagnostic Diagnose(DiagnosticDescriptor descriptor, LockOrderGraph.Inversion inversion)
+    {
+        var edge = inversion.Edge;
+        var fix = inversion.Fix switch
+        {
+            LockOrderInversionFixKind.Swap => LockOrderInversionFix.Swap,
+            LockOrderInversionFixKind.Wrap => LockOrderInversionFix.Wrap(edge.Taken, edge.Outer.SpanStart, inversion.Rank),
+            _ => LockOrderInversionFix.None,
+        };
+
+        return Diagnostic.Create(
+            descriptor,
+            edge.Location,
+            inversion.Back.Select(e => e.Location),
+            fix.ToProperties(),
+            Display(edge.Taken, edge.Site.Type),
+            Display(edge.Held, edge.Site.Type),
+            string.Join(" → ", inversion.Back.Select(e => $"{e.Site.Member} ({OperationHelpers.Place(e.Location)})")));
+    }
+
+    // Locks taken with lock statements somewhere: reentrant, so a fix may take them around another.
+    private static HashSet<IFieldSymbol> MonitorLocks(IEnumerable<MethodLockFacts> facts)
+    {
+        var locks = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+        foreach (var fact in facts)
+        {
+            locks.UnionWith(fact.MonitorLocks);
+        }
+
+        return locks;
+    }
+
+    // A field of the site's own type by its name, another type's as Type.Field.
+    private static string Display(IFieldSymbol field, INamedTypeSymbol? site) =>
+        SymbolEqualityComparer.Default.Equals(field.ContainingType, site) ? field.Name : $"{field.ContainingType.Name}.{field.Name}";
+}

@@ -56,7 +56,7 @@ internal sealed class BlockingSummaries
         _finder = new AsyncCounterpartFinder(compilation, symbols);
         _exclusions = new AsyncCounterpartExclusions(compilation);
         _options = options;
-        _thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
+        _thread = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Thread);
     }
 
     public static BlockingSummaries For(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options) =>

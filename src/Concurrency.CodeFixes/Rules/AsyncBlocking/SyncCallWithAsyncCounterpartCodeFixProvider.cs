@@ -80,7 +80,7 @@ public sealed class SyncCallWithAsyncCounterpartCodeFixProvider : RewriteCodeFix
         if (token is not null)
         {
             var value = token == "CancellationToken.None"
-                ? ParseExpression("System.Threading.CancellationToken.None").WithAdditionalAnnotations(Simplifier.Annotation)
+                ? ParseExpression(KnownTypes.Bcl.CancellationToken + ".None").WithAdditionalAnnotations(Simplifier.Annotation)
                 : IdentifierName(token);
             arguments = arguments.AddArguments(Argument(value));
         }

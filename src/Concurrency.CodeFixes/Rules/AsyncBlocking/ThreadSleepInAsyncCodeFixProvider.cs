@@ -68,7 +68,7 @@ public sealed class ThreadSleepInAsyncCodeFixProvider : RewriteCodeFixProvider
     private static ExpressionSyntax Replacement(InvocationExpressionSyntax sleep, string fix, string? token, bool configureAwait)
     {
         // System.Threading.Tasks.Task, reduced to Task where the namespace is imported.
-        var task = ParseExpression("System.Threading.Tasks.Task").WithAdditionalAnnotations(Simplifier.Annotation);
+        var task = ParseExpression(KnownTypes.Bcl.Task).WithAdditionalAnnotations(Simplifier.Annotation);
         if (fix == "Yield")
         {
             return InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, task, IdentifierName("Yield")));

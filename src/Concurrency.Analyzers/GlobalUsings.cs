@@ -5,5 +5,6 @@ global using System.Linq;
 global using Concurrency.Analyzers.Catalog;
 global using Concurrency.Analyzers.Catalog.Fixes;
 global using Concurrency.Analyzers.Engine;
+global using Concurrency.Analyzers.Model;
 global using Concurrency.Analyzers.Model.Locks;
 global using Concurrency.Analyzers.Model.Tasks;

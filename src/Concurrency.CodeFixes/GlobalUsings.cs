@@ -7,6 +7,7 @@ global using System.Threading.Tasks;
 global using Concurrency.Analyzers.Catalog;
 global using Concurrency.Analyzers.Catalog.Fixes;
 global using Concurrency.Analyzers.Engine;
+global using Concurrency.Analyzers.Model;
 global using Concurrency.Analyzers.Model.Locks;
 global using Concurrency.Analyzers.Model.Tasks;
 global using Concurrency.Analyzers.Rules.AsyncBlocking;

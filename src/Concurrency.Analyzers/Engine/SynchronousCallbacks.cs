@@ -18,9 +18,9 @@ internal sealed class SynchronousCallbacks
 
     public SynchronousCallbacks(Compilation compilation)
     {
-        _list = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
-        _array = compilation.GetTypeByMetadataName("System.Array");
-        _parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
+        _list = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ListOfT);
+        _array = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Array);
+        _parallel = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Parallel);
     }
 
     /// <summary>Whether <paramref name="lambda"/> is an argument of a call that runs it before returning.</summary>

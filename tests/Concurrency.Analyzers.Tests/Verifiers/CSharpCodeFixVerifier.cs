@@ -9,7 +9,7 @@ namespace Concurrency.Analyzers.Tests.Verifiers;
 
 /// <summary>
 /// The <c>VerifyCS</c> helpers: markup (<c>[|...|]</c>, <c>{|#0:...|}</c>) marks where diagnostics
-/// are expected; sources compile against the framework reference assemblies with the latest C# of the Roslyn under test.
+/// are expected; sources compile against the framework reference assemblies and Concurrency.Runtime with the latest C# of the Roslyn under test.
 /// </summary>
 public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
     where TAnalyzer : DiagnosticAnalyzer, new()
@@ -41,7 +41,9 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
         {
             ReferenceAssemblies = new ReferenceAssemblies("in-memory");
             TestState.AdditionalReferences.AddRange(TestReferences.Framework);
+            TestState.AdditionalReferences.Add(TestReferences.Runtime);
             FixedState.AdditionalReferences.AddRange(TestReferences.Framework);
+            FixedState.AdditionalReferences.Add(TestReferences.Runtime);
         }
 
         public LanguageVersion LanguageVersion { get; set; } = LanguageVersion.Latest;

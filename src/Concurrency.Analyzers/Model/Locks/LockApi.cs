@@ -30,7 +30,7 @@ internal static class LockApi
         Release,
     }
 
-    /// <summary>One row: a lock type (by metadata name), a method, its role.</summary>
+    /// <summary>One row: a lock type (by its <see cref="KnownTypes"/> metadata name), a method, its role.</summary>
     public sealed class Entry
     {
         public Entry(string type, string method, Role role)
@@ -47,12 +47,12 @@ internal static class LockApi
         public Role Role { get; }
     }
 
-    private const string Monitor = "System.Threading.Monitor";
-    private const string SemaphoreSlim = "System.Threading.SemaphoreSlim";
-    private const string ReaderWriterLockSlim = "System.Threading.ReaderWriterLockSlim";
-    private const string SpinLock = "System.Threading.SpinLock";
-    private const string Mutex = "System.Threading.Mutex";
-    private const string Acquirable = "Concurrency.Runtime.Threading.IAcquirable";
+    private const string Monitor = KnownTypes.Bcl.Monitor;
+    private const string SemaphoreSlim = KnownTypes.Bcl.SemaphoreSlim;
+    private const string ReaderWriterLockSlim = KnownTypes.Bcl.ReaderWriterLockSlim;
+    private const string SpinLock = KnownTypes.Bcl.SpinLock;
+    private const string Mutex = KnownTypes.Bcl.Mutex;
+    private const string Acquirable = KnownTypes.Runtime.IAcquirable;
 
     /// <summary>The table. <c>lock (x)</c> statements are not in it: they are syntax of their own.</summary>
     public static readonly ImmutableArray<Entry> Entries = ImmutableArray.Create(

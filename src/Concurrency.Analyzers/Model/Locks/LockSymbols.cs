@@ -32,20 +32,20 @@ internal sealed class LockSymbols
 
     public LockSymbols(Compilation compilation)
     {
-        _monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
-        _semaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
-        _readerWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
-        _spinLock = compilation.GetTypeByMetadataName("System.Threading.SpinLock");
-        _mutex = compilation.GetTypeByMetadataName("System.Threading.Mutex");
-        _runtimeLock = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.Lock");
-        _runtimeRLock = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.RLock");
-        _heldScope = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.HeldScope");
-        _acquirable = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.IAcquirable");
-        _runtimeSemaphore = compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.Semaphore");
-        _processSemaphore = compilation.GetTypeByMetadataName("Concurrency.Runtime.Multiprocessing.Semaphore");
-        _processLock = compilation.GetTypeByMetadataName("Concurrency.Runtime.Multiprocessing.Lock");
-        _timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
-        _cancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        _monitor = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Monitor);
+        _semaphoreSlim = compilation.GetTypeByMetadataName(KnownTypes.Bcl.SemaphoreSlim);
+        _readerWriterLockSlim = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ReaderWriterLockSlim);
+        _spinLock = compilation.GetTypeByMetadataName(KnownTypes.Bcl.SpinLock);
+        _mutex = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Mutex);
+        _runtimeLock = compilation.GetTypeByMetadataName(KnownTypes.Runtime.Lock);
+        _runtimeRLock = compilation.GetTypeByMetadataName(KnownTypes.Runtime.RLock);
+        _heldScope = compilation.GetTypeByMetadataName(KnownTypes.Runtime.HeldScope);
+        _acquirable = compilation.GetTypeByMetadataName(KnownTypes.Runtime.IAcquirable);
+        _runtimeSemaphore = compilation.GetTypeByMetadataName(KnownTypes.Runtime.Semaphore);
+        _processSemaphore = compilation.GetTypeByMetadataName(KnownTypes.Runtime.ProcessSemaphore);
+        _processLock = compilation.GetTypeByMetadataName(KnownTypes.Runtime.ProcessLock);
+        _timeSpan = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TimeSpan);
+        _cancellationToken = compilation.GetTypeByMetadataName(KnownTypes.Bcl.CancellationToken);
     }
 
     public INamedTypeSymbol? SemaphoreSlim => _semaphoreSlim;

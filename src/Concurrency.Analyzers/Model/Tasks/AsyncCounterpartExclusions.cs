@@ -18,7 +18,7 @@ internal sealed class AsyncCounterpartExclusions
     // In-memory types: their "IO" never waits, async adds only overhead.
     private static readonly string[] InMemoryTypes =
     {
-        "System.IO.MemoryStream", "System.IO.UnmanagedMemoryStream", "System.IO.StringReader", "System.IO.StringWriter",
+        KnownTypes.Bcl.MemoryStream, KnownTypes.Bcl.UnmanagedMemoryStream, KnownTypes.Bcl.StringReader, KnownTypes.Bcl.StringWriter,
     };
 
     // Test assertions (Assert.That vs ThatAsync), and System.Xml, whose async methods throw unless
@@ -33,10 +33,10 @@ internal sealed class AsyncCounterpartExclusions
     // current, already-buffered row of a data reader.
     private static readonly (string Type, string[] Methods)[] NonBlockingMethods =
     {
-        ("System.Threading.CancellationTokenSource", new[] { "Cancel" }),
-        ("System.Data.Common.DbDataReader", new[] { "GetFieldValue", "IsDBNull" }),
-        ("Microsoft.EntityFrameworkCore.DbContext", new[] { "Add", "AddRange" }),
-        ("Microsoft.EntityFrameworkCore.DbSet`1", new[] { "Add", "AddRange" }),
+        (KnownTypes.Bcl.CancellationTokenSource, new[] { "Cancel" }),
+        (KnownTypes.Bcl.DbDataReader, new[] { "GetFieldValue", "IsDBNull" }),
+        (KnownTypes.ThirdParty.DbContext, new[] { "Add", "AddRange" }),
+        (KnownTypes.ThirdParty.DbSetOfT, new[] { "Add", "AddRange" }),
     };
 
     private readonly ImmutableArray<INamedTypeSymbol> _inMemoryTypes;
@@ -53,8 +53,8 @@ internal sealed class AsyncCounterpartExclusions
             .Where(entry => entry.Type is not null)
             .Select(entry => (entry.Type!, entry.Methods))
             .ToImmutableArray();
-        _console = compilation.GetTypeByMetadataName("System.Console");
-        _timeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        _console = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Console);
+        _timeSpan = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TimeSpan);
     }
 
     /// <summary>Whether the call is excluded by default or by the user's <paramref name="option"/> value.</summary>

@@ -24,7 +24,7 @@ internal sealed class AsyncCounterpartFinder
     public AsyncCounterpartFinder(Compilation compilation, TaskSymbols symbols)
     {
         _symbols = symbols;
-        _obsolete = compilation.GetTypeByMetadataName("System.ObsoleteAttribute");
+        _obsolete = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ObsoleteAttribute);
     }
 
     /// <summary>

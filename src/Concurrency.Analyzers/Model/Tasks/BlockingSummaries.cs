@@ -57,7 +57,7 @@ internal sealed class BlockingSummaries
         _exclusions = new AsyncCounterpartExclusions(compilation);
         _options = options;
         _callbacks = new SynchronousCallbacks(compilation);
-        _thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
+        _thread = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Thread);
         // The one key is "blocks"; the call named is the one run, not an override of it.
         _summaries = new CallGraphSummaries<bool>(Read, method => new[] { method }, EqualityComparer<bool>.Default);
     }

@@ -11,22 +11,22 @@ internal sealed class TaskSymbols
     private TaskSymbols(Compilation compilation, INamedTypeSymbol task)
     {
         Task = task;
-        TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
-        ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
-        ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
-        TaskStatus = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskStatus");
-        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
-        TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        TaskOfT = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskOfT);
+        ValueTask = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ValueTask);
+        ValueTaskOfT = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ValueTaskOfT);
+        TaskStatus = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskStatus);
+        CancellationToken = compilation.GetTypeByMetadataName(KnownTypes.Bcl.CancellationToken);
+        TimeSpan = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TimeSpan);
         Awaiters = new[]
         {
-            "System.Runtime.CompilerServices.TaskAwaiter",
-            "System.Runtime.CompilerServices.TaskAwaiter`1",
-            "System.Runtime.CompilerServices.ValueTaskAwaiter`1",
-            "System.Runtime.CompilerServices.ConfiguredTaskAwaitable+ConfiguredTaskAwaiter",
-            "System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1+ConfiguredTaskAwaiter",
-            "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable+ConfiguredValueTaskAwaiter",
-            "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1+ConfiguredValueTaskAwaiter",
-            "System.Runtime.CompilerServices.ValueTaskAwaiter",
+            KnownTypes.Bcl.TaskAwaiter,
+            KnownTypes.Bcl.TaskAwaiterOfT,
+            KnownTypes.Bcl.ValueTaskAwaiterOfT,
+            KnownTypes.Bcl.ConfiguredTaskAwaiter,
+            KnownTypes.Bcl.ConfiguredTaskAwaiterOfT,
+            KnownTypes.Bcl.ConfiguredValueTaskAwaiter,
+            KnownTypes.Bcl.ConfiguredValueTaskAwaiterOfT,
+            KnownTypes.Bcl.ValueTaskAwaiter,
         }
         .Select(compilation.GetTypeByMetadataName)
         .OfType<INamedTypeSymbol>()
@@ -57,7 +57,7 @@ internal sealed class TaskSymbols
 
     /// <summary>Returns the symbols, or null when the compilation has no <c>System.Threading.Tasks.Task</c>.</summary>
     public static TaskSymbols? Create(Compilation compilation) =>
-        compilation.GetTypeByMetadataName("System.Threading.Tasks.Task") is { } task ? new TaskSymbols(compilation, task) : null;
+        compilation.GetTypeByMetadataName(KnownTypes.Bcl.Task) is { } task ? new TaskSymbols(compilation, task) : null;
 
     /// <summary>Whether <paramref name="type"/> is Task, Task&lt;T&gt; (or a type derived from them), ValueTask or ValueTask&lt;T&gt;.</summary>
     public bool IsTaskLike(ITypeSymbol? type)

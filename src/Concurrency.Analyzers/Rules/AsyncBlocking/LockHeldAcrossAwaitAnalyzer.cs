@@ -30,7 +30,7 @@ public sealed class LockHeldAcrossAwaitAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var locks = new LockSymbols(start.Compilation);
-            var cancellationToken = start.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+            var cancellationToken = start.Compilation.GetTypeByMetadataName(KnownTypes.Bcl.CancellationToken);
             var index = LockSyntaxIndex.For(start.Compilation);
             start.RegisterCodeBlockStartAction<SyntaxKind>(block =>
             {

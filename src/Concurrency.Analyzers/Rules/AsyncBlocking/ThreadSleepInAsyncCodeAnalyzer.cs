@@ -24,8 +24,8 @@ public sealed class ThreadSleepInAsyncCodeAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var thread = start.Compilation.GetTypeByMetadataName("System.Threading.Thread");
-            var cancellationToken = start.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+            var thread = start.Compilation.GetTypeByMetadataName(KnownTypes.Bcl.Thread);
+            var cancellationToken = start.Compilation.GetTypeByMetadataName(KnownTypes.Bcl.CancellationToken);
             if (thread is null)
             {
                 return;

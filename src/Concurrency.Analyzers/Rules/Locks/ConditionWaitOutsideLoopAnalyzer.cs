@@ -26,8 +26,8 @@ public sealed class ConditionWaitOutsideLoopAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var monitor = start.Compilation.GetTypeByMetadataName("System.Threading.Monitor");
-            var condition = start.Compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.Condition");
+            var monitor = start.Compilation.GetTypeByMetadataName(KnownTypes.Bcl.Monitor);
+            var condition = start.Compilation.GetTypeByMetadataName(KnownTypes.Runtime.Condition);
             if (monitor is null && condition is null)
             {
                 return;

@@ -27,7 +27,7 @@ public sealed class SharedLockObjectAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var monitor = start.Compilation.GetTypeByMetadataName("System.Threading.Monitor");
+            var monitor = start.Compilation.GetTypeByMetadataName(KnownTypes.Bcl.Monitor);
             var reassigned = new ConcurrentDictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
             start.RegisterOperationAction(
                 operation =>

@@ -107,7 +107,7 @@ public sealed class LockHeldAcrossAwaitCodeFixProvider : RewriteCodeFixProvider
 
     private static FieldDeclarationSyntax SemaphoreField(FieldDeclarationSyntax field)
     {
-        var semaphoreType = ParseTypeName("System.Threading.SemaphoreSlim").WithAdditionalAnnotations(Simplifier.Annotation);
+        var semaphoreType = ParseTypeName(KnownTypes.Bcl.SemaphoreSlim).WithAdditionalAnnotations(Simplifier.Annotation);
         var declarator = field.Declaration.Variables[0].WithInitializer(EqualsValueClause(
             ObjectCreationExpression(semaphoreType)
                 .WithArgumentList(ParseArgumentList("(1, 1)"))));
@@ -150,7 +150,7 @@ public sealed class LockHeldAcrossAwaitCodeFixProvider : RewriteCodeFixProvider
             return null;
         }
 
-        var monitor = model.Compilation.GetTypeByMetadataName("System.Threading.Monitor");
+        var monitor = model.Compilation.GetTypeByMetadataName(KnownTypes.Bcl.Monitor);
         var enters = new List<InvocationExpressionSyntax>();
         var exits = new List<InvocationExpressionSyntax>();
         foreach (var reference in type.DescendantNodes().OfType<IdentifierNameSyntax>().Where(i => i.Identifier.ValueText == field.Name))

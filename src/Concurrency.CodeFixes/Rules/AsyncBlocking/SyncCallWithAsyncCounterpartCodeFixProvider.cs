@@ -76,7 +76,7 @@ public sealed class SyncCallWithAsyncCounterpartCodeFixProvider : RewriteCodeFix
         var arguments = call.ArgumentList;
         if (fix.PassesCancellationTokenNone)
         {
-            arguments = arguments.AddArguments(Argument(ParseExpression("System.Threading.CancellationToken.None").WithAdditionalAnnotations(Simplifier.Annotation)));
+            arguments = arguments.AddArguments(Argument(ParseExpression(KnownTypes.Bcl.CancellationToken + ".None").WithAdditionalAnnotations(Simplifier.Annotation)));
         }
         else if (fix.Token is { } token)
         {

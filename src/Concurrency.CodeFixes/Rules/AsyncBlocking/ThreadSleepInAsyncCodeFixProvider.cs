@@ -67,7 +67,7 @@ public sealed class ThreadSleepInAsyncCodeFixProvider : RewriteCodeFixProvider
     private static ExpressionSyntax Replacement(InvocationExpressionSyntax sleep, ThreadSleepInAsyncCodeFix fix, bool configureAwait)
     {
         // System.Threading.Tasks.Task, reduced to Task where the namespace is imported.
-        var task = ParseExpression("System.Threading.Tasks.Task").WithAdditionalAnnotations(Simplifier.Annotation);
+        var task = ParseExpression(KnownTypes.Bcl.Task).WithAdditionalAnnotations(Simplifier.Annotation);
         if (fix.Kind == ThreadSleepInAsyncCodeFixKind.Yield)
         {
             return InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, task, IdentifierName("Yield")));

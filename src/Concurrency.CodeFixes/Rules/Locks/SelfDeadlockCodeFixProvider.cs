@@ -47,7 +47,7 @@ public sealed class SelfDeadlockCodeFixProvider : RewriteCodeFixProvider
         }
 
         // The acquisition that holds the lock names the field.
-        var runtimeLock = model.Compilation.GetTypeByMetadataName("Concurrency.Runtime.Threading.Lock");
+        var runtimeLock = model.Compilation.GetTypeByMetadataName(KnownTypes.Runtime.Lock);
         var acquisition = root.FindNode(diagnostic.AdditionalLocations[0].SourceSpan, getInnermostNodeForTie: true);
         var field = acquisition.DescendantNodesAndSelf().OfType<ExpressionSyntax>()
             .Select(e => model.GetSymbolInfo(e, cancellationToken).Symbol)

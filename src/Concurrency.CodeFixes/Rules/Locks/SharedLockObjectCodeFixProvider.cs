@@ -119,7 +119,7 @@ public sealed class SharedLockObjectCodeFixProvider : RewriteCodeFixProvider
     /// </summary>
     private static List<(ExpressionSyntax Expression, SyntaxNode Site, bool IsLockStatement)> Sites(TypeDeclarationSyntax type, string key, SemanticModel model, CancellationToken cancellationToken)
     {
-        var monitor = model.Compilation.GetTypeByMetadataName("System.Threading.Monitor");
+        var monitor = model.Compilation.GetTypeByMetadataName(KnownTypes.Bcl.Monitor);
         var sites = new List<(ExpressionSyntax, SyntaxNode, bool)>();
         foreach (var node in type.DescendantNodes(n => n == type || n is not BaseTypeDeclarationSyntax))
         {
@@ -144,12 +144,12 @@ public sealed class SharedLockObjectCodeFixProvider : RewriteCodeFixProvider
 
     // System.Threading.Lock (.NET 9) is what 'lock' is best on, from C# 13; Monitor calls need an object.
     private static bool LockTypeAvailable(SemanticModel model, SyntaxNode node) =>
-        model.Compilation.GetTypeByMetadataName("System.Threading.Lock") is not null
+        model.Compilation.GetTypeByMetadataName(KnownTypes.Bcl9.Lock) is not null
         && node.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= (LanguageVersion)1300 };
 
     private static FieldDeclarationSyntax GateField(string name, bool isStatic, bool useLockType)
     {
-        var type = (useLockType ? ParseTypeName("System.Threading.Lock") : PredefinedType(Token(SyntaxKind.ObjectKeyword)))
+        var type = (useLockType ? ParseTypeName(KnownTypes.Bcl9.Lock) : PredefinedType(Token(SyntaxKind.ObjectKeyword)))
             .WithAdditionalAnnotations(Simplifier.Annotation);
         var modifiers = TokenList(new[] { Token(SyntaxKind.PrivateKeyword) }
             .Concat(isStatic ? new[] { Token(SyntaxKind.StaticKeyword) } : Array.Empty<SyntaxToken>())

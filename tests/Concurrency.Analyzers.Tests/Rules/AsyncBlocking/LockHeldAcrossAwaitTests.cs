@@ -9,19 +9,7 @@ public class LockHeldAcrossAwaitTests
 {
     private const string Usings = "using System; using System.Threading; using System.Threading.Tasks;\n";
 
-    // The runtime's lock shapes, as Concurrency.Runtime declares them.
-    private const string Runtime = """
-        namespace Concurrency.Runtime.Threading
-        {
-            public interface IAcquirable { bool Acquire(bool blocking = true, TimeSpan? timeout = null); void Release(); }
-            public sealed class Lock : IAcquirable { public bool Acquire(bool blocking = true, TimeSpan? timeout = null) => true; public void Release() { } }
-            public sealed class RLock : IAcquirable { public bool Acquire(bool blocking = true, TimeSpan? timeout = null) => true; public void Release() { } }
-            public readonly struct HeldScope : IDisposable { public void Dispose() { } }
-            public static class AcquirableExtensions { public static HeldScope Hold(this IAcquirable primitive) => default; }
-        }
-        """;
-
-    private static Task Verify(string source) => VerifyCS.VerifyAnalyzerAsync(Usings + source + "\n" + Runtime);
+    private static Task Verify(string source) => VerifyCS.VerifyAnalyzerAsync(Usings + source);
 
     private static Task VerifyFix(string source, string fixedSource) => VerifyCS.VerifyCodeFixAsync(Usings + source, Usings + fixedSource);
 

@@ -152,21 +152,8 @@ public class SyncCallWithAsyncCounterpartTests
         }
         """);
 
-    private const string RuntimeQueue = """
-        namespace Concurrency.Runtime.Queues
-        {
-            public class Queue<T>
-            {
-                public T Get(bool block = true, TimeSpan? timeout = null) => default!;
-                public ValueTask<T> GetAsync(CancellationToken cancellationToken = default) => default;
-                public void Put(T item, bool block = true, TimeSpan? timeout = null) { }
-                public ValueTask PutAsync(T item, CancellationToken cancellationToken = default) => default;
-            }
-        }
-        """;
-
     [Fact]
-    public Task The_runtime_queues_blocking_Get_and_Put() => Verify(RuntimeQueue + """
+    public Task The_runtime_queues_blocking_Get_and_Put() => Verify("""
         class C
         {
             async Task<int> M(Concurrency.Runtime.Queues.Queue<int> queue)
@@ -455,7 +442,7 @@ public class SyncCallWithAsyncCounterpartTests
         """);
 
     [Fact]
-    public Task The_runtime_queues_Get_becomes_GetAsync_with_the_token() => VerifyFix(RuntimeQueue + """
+    public Task The_runtime_queues_Get_becomes_GetAsync_with_the_token() => VerifyFix("""
         class C
         {
             async Task<int> Consume(Concurrency.Runtime.Queues.Queue<int> queue, CancellationToken ct)
@@ -466,7 +453,7 @@ public class SyncCallWithAsyncCounterpartTests
                 return item;
             }
         }
-        """, RuntimeQueue + """
+        """, """
         class C
         {
             async Task<int> Consume(Concurrency.Runtime.Queues.Queue<int> queue, CancellationToken ct)

@@ -9,22 +9,10 @@ public class ConditionWaitOutsideLoopTests
 {
     private const string Usings = "using System; using System.Collections.Generic; using System.Threading;\n";
 
-    private const string Runtime = """
-        namespace Concurrency.Runtime.Threading
-        {
-            public sealed class Condition
-            {
-                public bool Wait(TimeSpan? timeout = null) => true;
-                public bool WaitFor(Func<bool> predicate, TimeSpan? timeout = null) => predicate();
-                public void Notify(int n = 1) { }
-            }
-        }
-        """;
-
-    private static Task Verify(string source) => VerifyCS.VerifyAnalyzerAsync(Usings + source + "\n" + Runtime);
+    private static Task Verify(string source) => VerifyCS.VerifyAnalyzerAsync(Usings + source);
 
     private static Task VerifyFix(string source, string fixedSource) =>
-        VerifyCS.VerifyCodeFixAsync(Usings + source + "\n" + Runtime, Usings + fixedSource + "\n" + Runtime);
+        VerifyCS.VerifyCodeFixAsync(Usings + source, Usings + fixedSource);
 
     // ---- positives ----
 
@@ -281,7 +269,6 @@ public class ConditionWaitOutsideLoopTests
         var test = new VerifyCS.Test();
         test.TestState.Sources.Add(("Buffer.cs", Usings + "partial class Buffer { private readonly object _gate = new object(); private int _count; public void Take() { lock (_gate) { while (_count == 0) { Monitor.Wait(_gate); } _count--; } } }"));
         test.TestState.Sources.Add(("Buffer.Drain.cs", Usings + "partial class Buffer { public void Drain() { lock (_gate) { do { Monitor.Wait(_gate, 10); } while (_count > 0); } } }"));
-        test.TestState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         return test.RunAsync();
     }
 
@@ -464,10 +451,8 @@ public class ConditionWaitOutsideLoopTests
         var test = new VerifyCS.Test();
         test.TestState.Sources.Add(("Buffer.cs", Usings + "partial class Buffer { private readonly object _gate = new object(); private int _count; public void Take() { lock (_gate) { if (_count == 0) [|Monitor.Wait(_gate)|]; _count--; } } public int this[int min] { get { lock (_gate) { if (_count < min) { [|Monitor.Wait(_gate, 10)|]; } return _count; } } } }"));
         test.TestState.Sources.Add(("Buffer.Signals.cs", Usings + "partial class Buffer { private readonly Concurrency.Runtime.Threading.Condition _changed = new(); private bool _open; public void AwaitOpen() { if (!_open) { [|_changed.Wait()|]; } } }"));
-        test.TestState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         test.FixedState.Sources.Add(("Buffer.cs", Usings + "partial class Buffer { private readonly object _gate = new object(); private int _count; public void Take() { lock (_gate) { while (_count == 0) Monitor.Wait(_gate); _count--; } } public int this[int min] { get { lock (_gate) { while (_count < min) { Monitor.Wait(_gate, 10); } return _count; } } } }"));
         test.FixedState.Sources.Add(("Buffer.Signals.cs", Usings + "partial class Buffer { private readonly Concurrency.Runtime.Threading.Condition _changed = new(); private bool _open; public void AwaitOpen() { _changed.WaitFor(() => _open); } }"));
-        test.FixedState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         return test.RunAsync();
     }
 

@@ -426,10 +426,6 @@ public class LockOrderInversionTests
             void MA() { _m.WaitOne(); try { lock ([|_a|]) { } } finally { _m.ReleaseMutex(); } }
             void LA() { _l.Acquire(); try { lock ([|_a|]) { } } finally { _l.Release(); } }
         }
-        namespace Concurrency.Runtime.Threading
-        {
-            public sealed class Lock { public bool Acquire(bool blocking = true, TimeSpan? timeout = null) => true; public void Release() { } }
-        }
         """);
 
     [Fact]
@@ -653,10 +649,6 @@ public class LockOrderInversionTests
             void SpinA() { var taken = false; _spin.Enter(ref taken); try { lock (_a) { } } finally { _spin.Exit(); } }
             void MA() { _m.WaitOne(); try { lock (_a) { } } finally { _m.ReleaseMutex(); } }
             void LA() { _l.Acquire(); try { lock (_a) { } } finally { _l.Release(); } }
-        }
-        namespace Concurrency.Runtime.Threading
-        {
-            public sealed class Lock { public bool Acquire(bool blocking = true, TimeSpan? timeout = null) => true; public void Release() { } }
         }
         """);
 

@@ -9,21 +9,10 @@ public class SelfDeadlockTests
 {
     private const string Usings = "using System; using System.Threading; using System.Threading.Tasks; using Concurrency.Runtime.Threading;\n";
 
-    private const string Runtime = """
-        namespace Concurrency.Runtime.Threading
-        {
-            public interface IAcquirable { bool Acquire(bool blocking = true, TimeSpan? timeout = null); void Release(); }
-            public sealed class Lock : IAcquirable { public Lock(string? name = null) { } public bool Acquire(bool blocking = true, TimeSpan? timeout = null) => true; public void Release() { } }
-            public sealed class RLock : IAcquirable { public RLock(string? name = null) { } public bool Acquire(bool blocking = true, TimeSpan? timeout = null) => true; public void Release() { } }
-            public readonly struct HeldScope : IDisposable { public void Dispose() { } }
-            public static class AcquirableExtensions { public static HeldScope Hold(this IAcquirable primitive) => default; }
-        }
-        """;
-
-    private static Task Verify(string source) => VerifyCS.VerifyAnalyzerAsync(Usings + source + "\n" + Runtime);
+    private static Task Verify(string source) => VerifyCS.VerifyAnalyzerAsync(Usings + source);
 
     private static Task VerifyFix(string source, string fixedSource) =>
-        VerifyCS.VerifyCodeFixAsync(Usings + source + "\n" + Runtime, Usings + fixedSource + "\n" + Runtime);
+        VerifyCS.VerifyCodeFixAsync(Usings + source, Usings + fixedSource);
 
     // ---- positives ----
 
@@ -34,7 +23,7 @@ public class SelfDeadlockTests
             private readonly Concurrency.Runtime.Threading.Lock _gate = new();
             void M() { using ({|#1:_gate.Hold()|}) { using ({|#0:_gate.Hold()|}) { } } }
         }
-        """ + "\n" + Runtime,
+        """,
         VerifyCS.Diagnostic(RuleIds.SelfDeadlock).WithLocation(0).WithLocation(1).WithArguments("_gate", "'_gate.Hold()'"));
 
     [Fact]
@@ -55,7 +44,7 @@ public class SelfDeadlockTests
             public void Post() { using ({|#1:_gate.Hold()|}) { {|#0:Audit()|}; } }
             private void Audit() { using (_gate.Hold()) { _n++; } }
         }
-        """ + "\n" + Runtime,
+        """,
         VerifyCS.Diagnostic(RuleIds.SelfDeadlock).WithLocation(0).WithLocation(1).WithArguments("_gate", "Audit() → _gate.Hold() (Test0.cs:7)"));
 
     [Fact]
@@ -136,7 +125,7 @@ public class SelfDeadlockTests
             public int Total { get { using (_gate.Hold()) { return _total; } } }
             public void Post(int amount) { using ({|#1:_gate.Hold()|}) { _total += amount; Console.WriteLine({|#0:Total|}); } }
         }
-        """ + "\n" + Runtime,
+        """,
         VerifyCS.Diagnostic(RuleIds.SelfDeadlock).WithLocation(0).WithLocation(1).WithArguments("_gate", "Total.get → _gate.Hold() (Test0.cs:6)"));
 
     [Fact]
@@ -155,7 +144,7 @@ public class SelfDeadlockTests
             public int Report() { using ({|#3:_gate.Hold()|}) { return {|#2:Sum|} + this[0]; } }
             private int Total() { using (_gate.Hold()) { return _cells.Length; } }
         }
-        """ + "\n" + Runtime,
+        """,
         VerifyCS.Diagnostic(RuleIds.SelfDeadlock).WithLocation(0).WithLocation(1).WithArguments("_gate", "this[].set → _gate.Hold() (Test0.cs:9)"),
         VerifyCS.Diagnostic(RuleIds.SelfDeadlock).WithLocation(2).WithLocation(3).WithArguments("_gate", "Sum.get → Total() → _gate.Hold() (Test0.cs:14)"));
 
@@ -169,7 +158,7 @@ public class SelfDeadlockTests
             public void Withdraw(int amount) { {|#1:_gate.Wait()|}; try { {|#0:Check(amount)|}; _balance -= amount; } finally { _gate.Release(); } }
             private void Check(int amount) { if (Balance < amount) throw new InvalidOperationException(); }
         }
-        """ + "\n" + Runtime,
+        """,
         VerifyCS.Diagnostic(RuleIds.SelfDeadlock).WithLocation(0).WithLocation(1).WithArguments("_gate", "Check() → Balance.get → _gate.Wait() (Test0.cs:6)"));
 
     [Fact]
@@ -231,7 +220,7 @@ public class SelfDeadlockTests
                     public Account() { using (_gate.Hold()) { [|_gate.Acquire()|]; } }
                     public static Account operator +(Account a, Account b) { using (Gates.Gate.Hold()) { [|Gates.Gate.Acquire()|]; } return a; }
                 }
-                """ + "\n" + Runtime,
+                """,
         };
         test.TestState.OutputKind = Microsoft.CodeAnalysis.OutputKind.ConsoleApplication;
         return test.RunAsync();
@@ -254,7 +243,6 @@ public class SelfDeadlockTests
                 private void Audit() { using (_gate.Hold()) { } }
             }
             """));
-        test.TestState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.SelfDeadlock).WithLocation(0).WithLocation(1).WithArguments("_gate", "Audit() → _gate.Hold() (Ledger.Audit.cs:4)"));
         return test.RunAsync();
     }
@@ -455,7 +443,6 @@ public class SelfDeadlockTests
         var test = new VerifyCS.Test();
         test.TestState.Sources.Add(("Orders.cs", Usings + "class Orders { private readonly Concurrency.Runtime.Threading.Lock _gate = new(); public void Add() { using (_gate.Hold()) { Audit.Record(\"order\"); } } }"));
         test.TestState.Sources.Add(("Audit.cs", Usings + "static class Audit { private static readonly Concurrency.Runtime.Threading.Lock Gate = new(); public static void Record(string what) { using (Gate.Hold()) { } } }"));
-        test.TestState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         return test.RunAsync();
     }
 
@@ -537,14 +524,14 @@ public class SelfDeadlockTests
             void M() { using (_gate.Hold()) { [|N()|]; } }
             void N() { _gate.Acquire(); try { } finally { _gate.Release(); } }
         }
-        """ + "\n" + Runtime, "using LockType = Concurrency.Runtime.Threading.Lock;\n" + Usings + """
+        """, "using LockType = Concurrency.Runtime.Threading.Lock;\n" + Usings + """
         class C
         {
             private readonly LockType _gate = new LockType();
             void M() { using (_gate.Hold()) { [|N()|]; } }
             void N() { _gate.Acquire(); try { } finally { _gate.Release(); } }
         }
-        """ + "\n" + Runtime);
+        """);
 
     [Fact]
     public Task No_fix_when_the_field_is_declared_in_another_document()
@@ -552,10 +539,8 @@ public class SelfDeadlockTests
         var test = new VerifyCS.Test();
         test.TestState.Sources.Add(("Fields.cs", Usings + "partial class C { private readonly Concurrency.Runtime.Threading.Lock _g = new(); }"));
         test.TestState.Sources.Add(("Use.cs", Usings + "partial class C { void M() { using (_g.Hold()) { using ([|_g.Hold()|]) { } } } }"));
-        test.TestState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         test.FixedState.Sources.Add(("Fields.cs", Usings + "partial class C { private readonly Concurrency.Runtime.Threading.Lock _g = new(); }"));
         test.FixedState.Sources.Add(("Use.cs", Usings + "partial class C { void M() { using (_g.Hold()) { using ([|_g.Hold()|]) { } } } }"));
-        test.FixedState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         return test.RunAsync();
     }
 
@@ -565,10 +550,8 @@ public class SelfDeadlockTests
         var test = new VerifyCS.Test();
         test.TestState.Sources.Add(("A.cs", Usings + "class A { private readonly Concurrency.Runtime.Threading.Lock _g = new(); void M() { using (_g.Hold()) { [|N()|]; [|N()|]; } } void N() { using (_g.Hold()) { } } }"));
         test.TestState.Sources.Add(("B.cs", Usings + "class B { private readonly Concurrency.Runtime.Threading.Lock _g = new(); void M() { _g.Acquire(); try { [|_g.Acquire()|]; } finally { _g.Release(); } } }"));
-        test.TestState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         test.FixedState.Sources.Add(("A.cs", Usings + "class A { private readonly Concurrency.Runtime.Threading.RLock _g = new(); void M() { using (_g.Hold()) { N(); N(); } } void N() { using (_g.Hold()) { } } }"));
         test.FixedState.Sources.Add(("B.cs", Usings + "class B { private readonly Concurrency.Runtime.Threading.RLock _g = new(); void M() { _g.Acquire(); try { _g.Acquire(); } finally { _g.Release(); } } }"));
-        test.FixedState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         return test.RunAsync();
     }
 
@@ -650,7 +633,6 @@ public class SelfDeadlockTests
                 public void Swap(int a, int b) { using (_gate.Hold()) { var t = [|this[a]|]; [|this[a]|] = [|this[b]|]; [|this[b]|] = t; } }
             }
             """));
-        test.TestState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         test.FixedState.Sources.Add(("Ledger.cs", Usings + """
             class Ledger
             {
@@ -670,7 +652,6 @@ public class SelfDeadlockTests
                 public void Swap(int a, int b) { using (_gate.Hold()) { var t = this[a]; this[a] = this[b]; this[b] = t; } }
             }
             """));
-        test.FixedState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         return test.RunAsync();
     }
 
@@ -680,10 +661,8 @@ public class SelfDeadlockTests
         var test = new VerifyCS.Test();
         test.TestState.Sources.Add(("Ledger.cs", Usings + "partial class Ledger { private readonly Concurrency.Runtime.Threading.Lock _gate = new(); public void Post() { using (_gate.Hold()) { [|Audit()|]; } } }"));
         test.TestState.Sources.Add(("Ledger.Audit.cs", Usings + "partial class Ledger { private void Audit() { using (_gate.Hold()) { } } public void Close() { using (_gate.Hold()) { [|Audit()|]; } } }"));
-        test.TestState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         test.FixedState.Sources.Add(("Ledger.cs", Usings + "partial class Ledger { private readonly Concurrency.Runtime.Threading.RLock _gate = new(); public void Post() { using (_gate.Hold()) { Audit(); } } }"));
         test.FixedState.Sources.Add(("Ledger.Audit.cs", Usings + "partial class Ledger { private void Audit() { using (_gate.Hold()) { } } public void Close() { using (_gate.Hold()) { Audit(); } } }"));
-        test.FixedState.Sources.Add(("Runtime.cs", "using System;\n" + Runtime));
         return test.RunAsync();
     }
 

@@ -9,20 +9,10 @@ public class UnreleasedLockTests
 {
     private const string Usings = "using System; using System.Threading; using System.Threading.Tasks;\n";
 
-    private const string Runtime = """
-        namespace Concurrency.Runtime.Threading
-        {
-            public interface IAcquirable { bool Acquire(bool blocking = true, TimeSpan? timeout = null); void Release(); }
-            public sealed class Lock : IAcquirable { public bool Acquire(bool blocking = true, TimeSpan? timeout = null) => true; public void Release() { } }
-            public readonly struct HeldScope : IDisposable { public void Dispose() { } }
-            public static class AcquirableExtensions { public static HeldScope Hold(this IAcquirable primitive) => default; }
-        }
-        """;
-
-    private static Task Verify(string source) => VerifyCS.VerifyAnalyzerAsync(Usings + source + "\n" + Runtime);
+    private static Task Verify(string source) => VerifyCS.VerifyAnalyzerAsync(Usings + source);
 
     private static Task VerifyFix(string source, string fixedSource, string extraUsings = "") =>
-        VerifyCS.VerifyCodeFixAsync(extraUsings + Usings + source + "\n" + Runtime, extraUsings + Usings + fixedSource + "\n" + Runtime);
+        VerifyCS.VerifyCodeFixAsync(extraUsings + Usings + source, extraUsings + Usings + fixedSource);
 
     // ---- positives ----
 

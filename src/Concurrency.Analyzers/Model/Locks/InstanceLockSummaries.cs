@@ -20,7 +20,7 @@ internal sealed class InstanceLockSummaries
     private readonly CallTargets _targets;
     private readonly LockIdentity _identity;
     private readonly SynchronousCallbacks _callbacks;
-    private readonly CallGraphSummaries<IFieldSymbol> _summaries;
+    private readonly CallGraphSummaries<LockId> _summaries;
 
     private InstanceLockSummaries(Compilation compilation)
     {
@@ -29,28 +29,28 @@ internal sealed class InstanceLockSummaries
         _identity = new LockIdentity(new LockSymbols(compilation));
         _callbacks = new SynchronousCallbacks(compilation);
         // A call on this instance runs the method called: another instance's override would hold another lock.
-        _summaries = new CallGraphSummaries<IFieldSymbol>(Read, method => new[] { method }, SymbolEqualityComparer.Default);
+        _summaries = new CallGraphSummaries<LockId>(Read, method => new[] { method }, EqualityComparer<LockId>.Default);
     }
 
     public static InstanceLockSummaries For(Compilation compilation) => PerCompilation.GetValue(compilation, c => new InstanceLockSummaries(c));
 
     /// <summary>The locks <paramref name="method"/> takes on its own instance, with their chains.</summary>
-    public MethodSummary<IFieldSymbol> Of(IMethodSymbol method, CancellationToken cancellationToken) => _summaries.Of(method, cancellationToken);
+    public MethodSummary<LockId> Of(IMethodSymbol method, CancellationToken cancellationToken) => _summaries.Of(method, cancellationToken);
 
-    private BodyFacts<IFieldSymbol>? Read(IMethodSymbol method, CancellationToken cancellationToken)
+    private BodyFacts<LockId>? Read(IMethodSymbol method, CancellationToken cancellationToken)
     {
         if (!_targets.IsInSource(method))
         {
             return null;
         }
 
-        var facts = new BodyFacts<IFieldSymbol>();
+        var facts = new BodyFacts<LockId>();
         foreach (var operation in OperationHelpers.BodiesOf(method, _compilation, cancellationToken).SelectMany(_callbacks.MayRun))
         {
             cancellationToken.ThrowIfCancellationRequested();
             switch (operation)
             {
-                case ILockOperation lockStatement when LockIdentity.FieldOf(lockStatement.LockedValue) is { } locked:
+                case ILockOperation lockStatement when LockIdentity.LockOf(lockStatement.LockedValue) is { } locked:
                     var location = lockStatement.Syntax.GetLocation();
                     facts.AddLocal(locked, $"lock ({lockStatement.LockedValue.Syntax}) ({OperationHelpers.Place(location)})", location, lockStatement.Syntax.SpanStart);
                     break;

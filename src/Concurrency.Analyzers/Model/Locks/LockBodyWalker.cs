@@ -68,9 +68,9 @@ internal sealed class LockBodyWalker
                 _held = outside;
                 return;
 
-            case ILockOperation lockStatement when LockIdentity.FieldOf(lockStatement.LockedValue, anyInstance: true) is { } field:
+            case ILockOperation lockStatement when LockIdentity.LockOf(lockStatement.LockedValue, anyInstance: true) is { } field:
                 Visit(lockStatement.LockedValue, runs);
-                var onThis = LockIdentity.FieldOf(lockStatement.LockedValue) is not null;
+                var onThis = LockIdentity.LockOf(lockStatement.LockedValue) is not null;
                 Acquire(field, lockStatement.LockedValue.Syntax, lockStatement.Syntax, runs, monitor: true, onThis, bounded: false);
                 _held.Add(new Held(field, lockStatement.Syntax, onThis));
                 Visit(lockStatement.Body, runs);
@@ -78,9 +78,9 @@ internal sealed class LockBodyWalker
                 return;
 
             case IUsingOperation { Resources: var resources, Body: var usingBody } when _collector.Identity.Acquisition(resources) is { } scope
-                && LockIdentity.FieldOf(scope.Lock, anyInstance: true) is { } field:
+                && LockIdentity.LockOf(scope.Lock, anyInstance: true) is { } field:
                 Visit(resources, runs);
-                _held.Add(new Held(field, scope.Call.Syntax, LockIdentity.FieldOf(scope.Lock) is not null));
+                _held.Add(new Held(field, scope.Call.Syntax, LockIdentity.LockOf(scope.Lock) is not null));
                 Visit(usingBody, runs);
                 _held.RemoveAt(_held.Count - 1);
                 return;
@@ -175,8 +175,8 @@ internal sealed class LockBodyWalker
             switch (statement)
             {
                 case IUsingDeclarationOperation { DeclarationGroup: var group } when _collector.Identity.Acquisition(group) is { } scope
-                    && LockIdentity.FieldOf(scope.Lock, anyInstance: true) is { } field:
-                    _held.Add(new Held(field, scope.Call.Syntax, LockIdentity.FieldOf(scope.Lock) is not null));
+                    && LockIdentity.LockOf(scope.Lock, anyInstance: true) is { } field:
+                    _held.Add(new Held(field, scope.Call.Syntax, LockIdentity.LockOf(scope.Lock) is not null));
                     break;
                 case IExpressionStatementOperation expression when StatementCall(expression.Operation) is { } call && _collector.Identity.LockTaken(call, anyInstance: true) is { } field:
                     var held = new Held(field, call.Syntax, _collector.Identity.LockTaken(call) is not null);
@@ -219,7 +219,7 @@ internal sealed class LockBodyWalker
     /// as for any other, and the edges from it stay.
     /// </summary>
     [MethodImpl(HotPath.Optimized)]
-    private void Acquire(IFieldSymbol taken, SyntaxNode site, SyntaxNode acquisition, bool runs, bool monitor, bool onThis, bool bounded)
+    private void Acquire(LockId taken, SyntaxNode site, SyntaxNode acquisition, bool runs, bool monitor, bool onThis, bool bounded)
     {
         if (runs && !bounded)
         {
@@ -231,7 +231,7 @@ internal sealed class LockBodyWalker
             return;
         }
 
-        if (_held.FirstOrDefault(h => SymbolEqualityComparer.Default.Equals(h.Field, taken)) is { } again)
+        if (_held.FirstOrDefault(h => h.Field.Equals(taken)) is { } again)
         {
             // Re-entered: no order between the two, but a self-deadlock if the lock is not reentrant.
             if (!monitor)

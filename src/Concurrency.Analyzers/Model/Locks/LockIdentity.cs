@@ -6,9 +6,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Concurrency.Analyzers.Model.Locks;
 
 /// <summary>
-/// The identity of a lock in code: which field a lock expression takes (all instances of a field
-/// are one lock, a documented approximation; a local aliasing a field is the field), and which
-/// field lock a call acquires.
+/// The identity of a lock in code: which lock (<see cref="LockId"/>) a lock expression takes, and
+/// which lock a call acquires.
 /// </summary>
 internal sealed class LockIdentity
 {
@@ -17,10 +16,10 @@ internal sealed class LockIdentity
     /// <param name="locks">The lock types.</param>
     public LockIdentity(LockSymbols locks) => _locks = locks;
 
-    /// <summary>The field lock <paramref name="call"/> acquires, or null.</summary>
+    /// <summary>The lock <paramref name="call"/> acquires, or null.</summary>
     [MethodImpl(HotPath.Optimized)]
-    public IFieldSymbol? LockTaken(IInvocationOperation call, bool anyInstance = false) =>
-        _locks.LockExpression(call) is { } locked ? FieldOf(locked, anyInstance) : null;
+    public LockId? LockTaken(IInvocationOperation call, bool anyInstance = false) =>
+        _locks.LockExpression(call) is { } locked ? LockOf(locked, anyInstance) : null;
 
     /// <summary>
     /// Whether <paramref name="region"/> (a <c>finally</c>) releases the lock <paramref name="acquisition"/>
@@ -63,12 +62,13 @@ internal sealed class LockIdentity
     }
 
     /// <summary>
-    /// The field a lock expression takes: a static field or a field of this instance — or, with
-    /// <paramref name="anyInstance"/>, of any instance (all instances of a field are one lock). A local
-    /// initialized from such a field and never assigned again (<c>var g = _gate; lock (g)</c>) is the field.
+    /// The lock an expression takes (see <see cref="LockId"/>): a field, a property (one that only
+    /// returns a field is that field), <c>this</c> or <c>typeof(T)</c> — static, or of this instance, or,
+    /// with <paramref name="anyInstance"/>, of any instance (all instances of a field are one lock). A
+    /// local initialized from a field and never assigned again (<c>var g = _gate; lock (g)</c>) is the field.
     /// </summary>
     [MethodImpl(HotPath.Optimized)]
-    public static IFieldSymbol? FieldOf(IOperation operation, bool anyInstance = false)
+    public static LockId? LockOf(IOperation operation, bool anyInstance = false)
     {
         operation = OperationHelpers.WalkDownConversion(operation);
         if (operation is ILocalReferenceOperation local && AliasedField(local) is { } aliased)
@@ -76,10 +76,44 @@ internal sealed class LockIdentity
             operation = aliased;
         }
 
-        return operation is IFieldReferenceOperation reference
-            && (reference.Field.IsStatic || anyInstance || reference.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
-                ? reference.Field.OriginalDefinition
-                : null;
+        switch (operation)
+        {
+            case IFieldReferenceOperation reference when reference.Field.IsStatic || anyInstance || IsThis(reference.Instance):
+                return LockId.Of(reference.Field);
+            case IPropertyReferenceOperation { Property.IsIndexer: false } reference when reference.Property.IsStatic || anyInstance || IsThis(reference.Instance):
+                return ReturnedField(reference.Property) is { } field ? LockId.Of(field) : LockId.Of(reference.Property);
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance, Type: { } type }:
+                return LockId.This(type);
+            case ITypeOfOperation typeOf:
+                return LockId.TypeObject(typeOf.TypeOperand);
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsThis(IOperation? instance) =>
+        instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
+    // object SyncRoot => _root; / get => _root; / get { return this._root; }: the field is the lock.
+    private static IFieldSymbol? ReturnedField(IPropertySymbol property)
+    {
+        if (property.DeclaringSyntaxReferences.Length != 1
+            || property.DeclaringSyntaxReferences[0].GetSyntax() is not PropertyDeclarationSyntax declaration)
+        {
+            return null;
+        }
+
+        var getter = declaration.AccessorList?.Accessors.FirstOrDefault(a => a.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.GetAccessorDeclaration));
+        var returned = declaration.ExpressionBody?.Expression
+            ?? getter?.ExpressionBody?.Expression
+            ?? (getter?.Body is { Statements: { Count: 1 } statements } && statements[0] is ReturnStatementSyntax { Expression: { } value } ? value : null);
+        var name = returned switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member } => member.Identifier.ValueText,
+            _ => null,
+        };
+        return name is null ? null : property.ContainingType.GetMembers(name).OfType<IFieldSymbol>().FirstOrDefault(f => f.IsStatic == property.IsStatic);
     }
 
     [MethodImpl(HotPath.Optimized)]

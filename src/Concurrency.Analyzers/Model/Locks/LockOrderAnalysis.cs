@@ -62,7 +62,7 @@ internal static class LockOrderAnalysis
         var fix = inversion.Fix switch
         {
             LockOrderInversionFixKind.Swap => LockOrderInversionFix.Swap,
-            LockOrderInversionFixKind.Wrap => LockOrderInversionFix.Wrap(edge.Taken, edge.Outer.SpanStart, inversion.Rank),
+            LockOrderInversionFixKind.Wrap when edge.Taken.Field is { } field => LockOrderInversionFix.Wrap(field, edge.Outer.SpanStart, inversion.Rank),
             _ => LockOrderInversionFix.None,
         };
 
@@ -71,15 +71,15 @@ internal static class LockOrderAnalysis
             edge.Location,
             inversion.Back.Select(e => e.Location),
             fix.ToProperties(),
-            Display(edge.Taken, edge.Site.Type),
-            Display(edge.Held, edge.Site.Type),
+            edge.Taken.DisplayFrom(edge.Site.Type),
+            edge.Held.DisplayFrom(edge.Site.Type),
             string.Join(" → ", inversion.Back.Select(e => $"{e.Site.Member} ({OperationHelpers.Place(e.Location)})")));
     }
 
     // Locks taken with lock statements somewhere: reentrant, so a fix may take them around another.
-    private static HashSet<IFieldSymbol> MonitorLocks(IEnumerable<MethodLockFacts> facts)
+    private static HashSet<LockId> MonitorLocks(IEnumerable<MethodLockFacts> facts)
     {
-        var locks = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+        var locks = new HashSet<LockId>();
         foreach (var fact in facts)
         {
             locks.UnionWith(fact.MonitorLocks);
@@ -88,7 +88,4 @@ internal static class LockOrderAnalysis
         return locks;
     }
 
-    // A field of the site's own type by its name, another type's as Type.Field.
-    private static string Display(IFieldSymbol field, INamedTypeSymbol? site) =>
-        SymbolEqualityComparer.Default.Equals(field.ContainingType, site) ? field.Name : $"{field.ContainingType.Name}.{field.Name}";
 }

@@ -52,11 +52,11 @@ internal static class LockOrderGraph
     [MethodImpl(HotPath.Optimized)]
     public static List<LockEdge> Edges(IReadOnlyCollection<MethodLockFacts> all, ICallTargets targets, CancellationToken cancellationToken)
     {
-        var comparer = SymbolEqualityComparer.Default;
+        var comparer = EqualityComparer<LockId>.Default;
         IEnumerable<IMethodSymbol> Resolve(IMethodSymbol callee) =>
             CallTargets.IsDispatched(callee) ? new[] { callee }.Concat(targets.Overriding(callee)) : new[] { callee };
 
-        BodyFacts<IFieldSymbol>? Read(IMethodSymbol method, CancellationToken token)
+        BodyFacts<LockId>? Read(IMethodSymbol method, CancellationToken token)
         {
             if (targets.FactsOf(method) is not { } facts)
             {
@@ -64,7 +64,7 @@ internal static class LockOrderGraph
             }
 
             // The order of a cycle's locks is what CONC101 reports, not the chain: no places needed.
-            var body = new BodyFacts<IFieldSymbol>();
+            var body = new BodyFacts<LockId>();
             foreach (var field in facts.Takes)
             {
                 body.AddLocal(field, field.Name, null, 0);
@@ -78,7 +78,7 @@ internal static class LockOrderGraph
             return body;
         }
 
-        var summaries = new CallGraphSummaries<IFieldSymbol>(Read, Resolve, comparer);
+        var summaries = new CallGraphSummaries<LockId>(Read, Resolve, comparer);
         var edges = new List<LockEdge>();
         foreach (var fact in all)
         {
@@ -86,7 +86,7 @@ internal static class LockOrderGraph
             foreach (var call in fact.HeldCalls)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var taken = new HashSet<IFieldSymbol>(comparer);
+                var taken = new HashSet<LockId>(comparer);
                 foreach (var target in Resolve(call.Callee))
                 {
                     taken.UnionWith(summaries.Of(target, cancellationToken).Keys);
@@ -112,9 +112,9 @@ internal static class LockOrderGraph
     /// <param name="monitorLocks">Locks taken with <c>lock</c> statements somewhere (reentrant, so a fix may take them around another).</param>
     /// <param name="cancellationToken">Honored between sites.</param>
     [MethodImpl(HotPath.Optimized)]
-    public static List<Inversion> Inversions(List<LockEdge> edges, ISet<IFieldSymbol> monitorLocks, CancellationToken cancellationToken)
+    public static List<Inversion> Inversions(List<LockEdge> edges, ISet<LockId> monitorLocks, CancellationToken cancellationToken)
     {
-        var comparer = SymbolEqualityComparer.Default;
+        var comparer = EqualityComparer<LockId>.Default;
 
         // Only an edge inside a strongly connected component can close a cycle: components are found
         // in one linear pass, and only their edges are sorted and searched for the way back.
@@ -163,9 +163,9 @@ internal static class LockOrderGraph
     /// at more sites than it is taken second comes earlier; ties follow the order the fields are
     /// declared in. For two locks this is the majority order.
     /// </summary>
-    private static Dictionary<IFieldSymbol, int> CanonicalOrder(List<Inversion> inversions, SymbolEqualityComparer comparer)
+    private static Dictionary<LockId, int> CanonicalOrder(List<Inversion> inversions, IEqualityComparer<LockId> comparer)
     {
-        var score = new Dictionary<IFieldSymbol, int>(comparer);
+        var score = new Dictionary<LockId, int>(comparer);
         foreach (var edge in inversions.Select(i => i.Edge))
         {
             score[edge.Held] = (score.TryGetValue(edge.Held, out var held) ? held : 0) + 1;
@@ -176,9 +176,10 @@ internal static class LockOrderGraph
             .OrderByDescending(f => score[f])
             .ThenBy(f => DeclarationOrder(f).Path, StringComparer.Ordinal)
             .ThenBy(f => DeclarationOrder(f).Position)
-            .ThenBy(f => f.ToDisplayString(), StringComparer.Ordinal)
+            .ThenBy(f => f.Symbol.ToDisplayString(), StringComparer.Ordinal)
+            .ThenBy(f => f.Kind)
             .ToList();
-        var rank = new Dictionary<IFieldSymbol, int>(comparer);
+        var rank = new Dictionary<LockId, int>(comparer);
         for (var i = 0; i < order.Count; i++)
         {
             rank[order[i]] = i;
@@ -187,15 +188,15 @@ internal static class LockOrderGraph
         return rank;
     }
 
-    private static (string Path, int Position) DeclarationOrder(IFieldSymbol field) =>
-        field.Locations.FirstOrDefault() is { IsInSource: true } location
+    private static (string Path, int Position) DeclarationOrder(LockId id) =>
+        id.Declaration is { IsInSource: true } location
             ? (location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan.Start)
             : (string.Empty, 0);
 
     [MethodImpl(HotPath.Optimized)]
-    private static Dictionary<IFieldSymbol, List<LockEdge>> Successors(IEnumerable<LockEdge> edges, SymbolEqualityComparer comparer)
+    private static Dictionary<LockId, List<LockEdge>> Successors(IEnumerable<LockEdge> edges, IEqualityComparer<LockId> comparer)
     {
-        var successors = new Dictionary<IFieldSymbol, List<LockEdge>>(comparer);
+        var successors = new Dictionary<LockId, List<LockEdge>>(comparer);
         foreach (var edge in edges)
         {
             successors.AddToList(edge.Held, edge);
@@ -206,13 +207,13 @@ internal static class LockOrderGraph
 
     /// <summary>Tarjan's strongly connected components, without recursion: lock → component number.</summary>
     [MethodImpl(HotPath.Optimized)]
-    private static Dictionary<IFieldSymbol, int> Components(Dictionary<IFieldSymbol, List<LockEdge>> successors, SymbolEqualityComparer comparer, CancellationToken cancellationToken)
+    private static Dictionary<LockId, int> Components(Dictionary<LockId, List<LockEdge>> successors, IEqualityComparer<LockId> comparer, CancellationToken cancellationToken)
     {
-        var index = new Dictionary<IFieldSymbol, int>(comparer);
-        var low = new Dictionary<IFieldSymbol, int>(comparer);
-        var onStack = new HashSet<IFieldSymbol>(comparer);
-        var stack = new Stack<IFieldSymbol>();
-        var component = new Dictionary<IFieldSymbol, int>(comparer);
+        var index = new Dictionary<LockId, int>(comparer);
+        var low = new Dictionary<LockId, int>(comparer);
+        var onStack = new HashSet<LockId>(comparer);
+        var stack = new Stack<LockId>();
+        var component = new Dictionary<LockId, int>(comparer);
         var next = 0;
         foreach (var root in successors.Keys)
         {
@@ -222,7 +223,7 @@ internal static class LockOrderGraph
             }
 
             // Each frame: a node and how many of its successors have been visited.
-            var frames = new Stack<(IFieldSymbol Node, int Child)>();
+            var frames = new Stack<(LockId Node, int Child)>();
             frames.Push((root, 0));
             index[root] = low[root] = next++;
             stack.Push(root);
@@ -253,7 +254,7 @@ internal static class LockOrderGraph
 
                 if (low[node] == index[node])
                 {
-                    IFieldSymbol member;
+                    LockId member;
                     do
                     {
                         member = stack.Pop();
@@ -285,16 +286,16 @@ internal static class LockOrderGraph
     /// there is no such chain.
     /// </summary>
     [MethodImpl(HotPath.Optimized)]
-    private static List<LockEdge>? PathBack(LockEdge closing, Dictionary<IFieldSymbol, List<LockEdge>> successors, Func<IFieldSymbol, bool> inComponent, SymbolEqualityComparer comparer)
+    private static List<LockEdge>? PathBack(LockEdge closing, Dictionary<LockId, List<LockEdge>> successors, Func<LockId, bool> inComponent, IEqualityComparer<LockId> comparer)
     {
         var gates = closing.AllHeld.Where(g => !comparer.Equals(g, closing.Held) && !comparer.Equals(g, closing.Taken)).Distinct(comparer).Take(MaxGates).ToList();
         var none = (1 << gates.Count) - 1;
         var from = (closing.Taken, 0);
         var stateComparer = new StateComparer(comparer);
-        var previous = new Dictionary<(IFieldSymbol Lock, int Left), (LockEdge Edge, int Left)>(stateComparer);
-        var queue = new Queue<(IFieldSymbol Lock, int Left)>();
+        var previous = new Dictionary<(LockId Lock, int Left), (LockEdge Edge, int Left)>(stateComparer);
+        var queue = new Queue<(LockId Lock, int Left)>();
         queue.Enqueue(from);
-        var seen = new HashSet<(IFieldSymbol Lock, int Left)>(stateComparer) { from };
+        var seen = new HashSet<(LockId Lock, int Left)>(stateComparer) { from };
         while (queue.Count > 0)
         {
             var state = queue.Dequeue();
@@ -336,14 +337,14 @@ internal static class LockOrderGraph
         return null;
     }
 
-    private sealed class StateComparer : IEqualityComparer<(IFieldSymbol Lock, int Left)>
+    private sealed class StateComparer : IEqualityComparer<(LockId Lock, int Left)>
     {
-        private readonly SymbolEqualityComparer _comparer;
+        private readonly IEqualityComparer<LockId> _comparer;
 
-        public StateComparer(SymbolEqualityComparer comparer) => _comparer = comparer;
+        public StateComparer(IEqualityComparer<LockId> comparer) => _comparer = comparer;
 
-        public bool Equals((IFieldSymbol Lock, int Left) x, (IFieldSymbol Lock, int Left) y) => x.Left == y.Left && _comparer.Equals(x.Lock, y.Lock);
+        public bool Equals((LockId Lock, int Left) x, (LockId Lock, int Left) y) => x.Left == y.Left && _comparer.Equals(x.Lock, y.Lock);
 
-        public int GetHashCode((IFieldSymbol Lock, int Left) state) => (_comparer.GetHashCode(state.Lock) * 31) + state.Left;
+        public int GetHashCode((LockId Lock, int Left) state) => (_comparer.GetHashCode(state.Lock) * 31) + state.Left;
     }
 }

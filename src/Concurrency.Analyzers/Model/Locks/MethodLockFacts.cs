@@ -17,8 +17,8 @@ namespace Concurrency.Analyzers.Model.Locks;
 internal sealed class MethodLockFacts
 {
     private readonly ISymbol _member;
-    private List<IFieldSymbol>? _takes;
-    private List<IFieldSymbol>? _monitorLocks;
+    private List<LockId>? _takes;
+    private List<LockId>? _monitorLocks;
     private HashSet<IMethodSymbol>? _calls;
     private List<LockEdge>? _nested;
     private List<HeldCall>? _heldCalls;
@@ -43,10 +43,10 @@ internal sealed class MethodLockFacts
     public string Member => $"{Type?.Name}.{MemberName(_member)}";
 
     /// <summary>The field locks the body takes wherever it runs them.</summary>
-    public IEnumerable<IFieldSymbol> Takes => _takes ?? Enumerable.Empty<IFieldSymbol>();
+    public IEnumerable<LockId> Takes => _takes ?? Enumerable.Empty<LockId>();
 
     /// <summary>The field locks the body takes with a <c>lock</c> statement (Monitor locks, reentrant).</summary>
-    public IEnumerable<IFieldSymbol> MonitorLocks => _monitorLocks ?? Enumerable.Empty<IFieldSymbol>();
+    public IEnumerable<LockId> MonitorLocks => _monitorLocks ?? Enumerable.Empty<LockId>();
 
     /// <summary>"B is taken while A is held", for acquisitions the body makes itself.</summary>
     public IReadOnlyList<LockEdge> Nested => (IReadOnlyList<LockEdge>?)_nested ?? Array.Empty<LockEdge>();
@@ -54,7 +54,7 @@ internal sealed class MethodLockFacts
     /// <summary>Calls the body makes while holding a lock: the callee's locks are taken under it.</summary>
     public IReadOnlyList<HeldCall> HeldCalls => (IReadOnlyList<HeldCall>?)_heldCalls ?? Array.Empty<HeldCall>();
 
-    public void AddTake(IFieldSymbol field, bool monitor)
+    public void AddTake(LockId field, bool monitor)
     {
         // A body takes a few locks: a list searched is cheaper than a set.
         AddOnce(ref _takes, field);
@@ -64,12 +64,12 @@ internal sealed class MethodLockFacts
         }
     }
 
-    private static void AddOnce(ref List<IFieldSymbol>? fields, IFieldSymbol field)
+    private static void AddOnce(ref List<LockId>? fields, LockId field)
     {
-        fields ??= new List<IFieldSymbol>(2);
+        fields ??= new List<LockId>(2);
         foreach (var known in fields)
         {
-            if (SymbolEqualityComparer.Default.Equals(known, field))
+            if (known.Equals(field))
             {
                 return;
             }
@@ -119,7 +119,7 @@ internal sealed class MethodLockFacts
 /// <summary>"<see cref="Taken"/> is acquired while <see cref="Held"/> is held", at <see cref="Location"/>.</summary>
 internal sealed class LockEdge
 {
-    public LockEdge(IFieldSymbol held, IFieldSymbol taken, Location location, MethodLockFacts site, SyntaxNode outer, ImmutableArray<IFieldSymbol> allHeld, bool directlyNested)
+    public LockEdge(LockId held, LockId taken, Location location, MethodLockFacts site, SyntaxNode outer, ImmutableArray<LockId> allHeld, bool directlyNested)
     {
         Held = held;
         Taken = taken;
@@ -130,9 +130,9 @@ internal sealed class LockEdge
         DirectlyNested = directlyNested;
     }
 
-    public IFieldSymbol Held { get; }
+    public LockId Held { get; }
 
-    public IFieldSymbol Taken { get; }
+    public LockId Taken { get; }
 
     public Location Location { get; }
 
@@ -146,7 +146,7 @@ internal sealed class LockEdge
     /// Every lock held at the acquisition, <see cref="Held"/> included: a lock held at every edge of a
     /// cycle is a gate that lets one thread at a time into the cycle, which then cannot deadlock.
     /// </summary>
-    public ImmutableArray<IFieldSymbol> AllHeld { get; }
+    public ImmutableArray<LockId> AllHeld { get; }
 
     /// <summary>The acquisition is a <c>lock</c> statement that is the whole body of the <c>lock</c> holding the other lock.</summary>
     public bool DirectlyNested { get; }
@@ -163,7 +163,7 @@ internal sealed class HeldCall
     /// <param name="location">The call.</param>
     /// <param name="allHeld">Every lock held at the call.</param>
     /// <param name="callOnThis">The call is on this instance (or static).</param>
-    public HeldCall(Held held, IMethodSymbol callee, Location location, ImmutableArray<IFieldSymbol> allHeld, bool callOnThis)
+    public HeldCall(Held held, IMethodSymbol callee, Location location, ImmutableArray<LockId> allHeld, bool callOnThis)
     {
         _held = held;
         _callOnThis = callOnThis;
@@ -172,7 +172,7 @@ internal sealed class HeldCall
         AllHeld = allHeld;
     }
 
-    public IFieldSymbol Held => _held.Field;
+    public LockId Held => _held.Field;
 
     public IMethodSymbol Callee { get; }
 
@@ -182,7 +182,7 @@ internal sealed class HeldCall
     public SyntaxNode Outer => _held.Outer;
 
     /// <summary>Every lock held at the call: the callee re-enters these rather than taking them.</summary>
-    public ImmutableArray<IFieldSymbol> AllHeld { get; }
+    public ImmutableArray<LockId> AllHeld { get; }
 
     /// <summary>The lock is held on this instance (or is static) and the call is on this instance (or static).</summary>
     public bool OnThis => _callOnThis && _held.OnThis;
@@ -191,14 +191,14 @@ internal sealed class HeldCall
 /// <summary>A lock held at a point of a body: the field, the syntax that took it, whether on this instance (or static).</summary>
 internal sealed class Held
 {
-    public Held(IFieldSymbol field, SyntaxNode outer, bool onThis)
+    public Held(LockId field, SyntaxNode outer, bool onThis)
     {
         Field = field;
         Outer = outer;
         OnThis = onThis;
     }
 
-    public IFieldSymbol Field { get; }
+    public LockId Field { get; }
 
     public SyntaxNode Outer { get; }
 
@@ -208,7 +208,7 @@ internal sealed class Held
 /// <summary>A lock acquired again (by a call such as <c>Acquire</c> or <c>Hold</c>) where it is already held.</summary>
 internal sealed class Reentry
 {
-    public Reentry(IFieldSymbol field, SyntaxNode site, SyntaxNode outer, bool onThis)
+    public Reentry(LockId field, SyntaxNode site, SyntaxNode outer, bool onThis)
     {
         Field = field;
         Site = site;
@@ -216,7 +216,7 @@ internal sealed class Reentry
         OnThis = onThis;
     }
 
-    public IFieldSymbol Field { get; }
+    public LockId Field { get; }
 
     /// <summary>The acquisition made again.</summary>
     public SyntaxNode Site { get; }

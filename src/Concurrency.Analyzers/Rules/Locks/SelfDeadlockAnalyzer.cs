@@ -47,7 +47,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         private readonly LockSymbols _locks;
         private readonly InstanceLockSummaries _summaries;
         private readonly LockFactsCollector _collector;
-        private readonly ConcurrentDictionary<IFieldSymbol, bool> _nonReentrant = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<LockId, bool> _nonReentrant = new();
 
         public Analysis(Compilation compilation, LockSymbols locks)
         {
@@ -89,22 +89,28 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        private Diagnostic Create(Location site, IFieldSymbol field, SyntaxNode acquisition, string how) =>
+        private Diagnostic Create(Location site, LockId held, SyntaxNode acquisition, string how) =>
             Diagnostic.Create(
                 RuleDescriptors.SelfDeadlock,
                 site,
                 new[] { acquisition.GetLocation() },
-                new SelfDeadlockFix(TaskSymbols.Is(field.Type, _locks.RuntimeLock) ? SelfDeadlockFixKind.RLock : SelfDeadlockFixKind.None).ToProperties(),
-                field.Name,
+                new SelfDeadlockFix(TaskSymbols.Is(held.Field?.Type, _locks.RuntimeLock) ? SelfDeadlockFixKind.RLock : SelfDeadlockFixKind.None).ToProperties(),
+                held.Name,
                 how);
 
         /// <summary>
         /// The runtime's threading and inter-process Lock; a runtime semaphore (bounded or not,
         /// threading or inter-process) or a SemaphoreSlim created with one free slot; a
-        /// ReaderWriterLockSlim created without LockRecursionPolicy.SupportsRecursion.
+        /// ReaderWriterLockSlim created without LockRecursionPolicy.SupportsRecursion. Only a field
+        /// tells how it was created (and <c>lock</c> on this or a type object is a reentrant Monitor).
         /// </summary>
-        private bool IsNonReentrant(IFieldSymbol field, CancellationToken cancellationToken) => _nonReentrant.GetOrAdd(field, f =>
+        private bool IsNonReentrant(LockId held, CancellationToken cancellationToken) => _nonReentrant.GetOrAdd(held, id =>
         {
+            if (id.Field is not { } f)
+            {
+                return false;
+            }
+
             if (_locks.IsNonReentrantRuntimeLock(f.Type))
             {
                 return true;

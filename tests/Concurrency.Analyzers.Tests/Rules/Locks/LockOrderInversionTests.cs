@@ -954,4 +954,63 @@ public class LockOrderInversionTests
             void Back() { lock (_b) { lock ([|_a|]) { } } }
         }
         """);
+
+    // ---- every lock object, not only fields ----
+
+    [Fact]
+    public Task Lock_on_this_takes_part_in_an_inversion() => Verify("""
+        class Ledger
+        {
+            private readonly object _audit = new object();
+            void Post() { lock (this) { lock ({|#0:_audit|}) { } } }
+            void Check() { lock (_audit) { lock ({|#1:this|}) { } } }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("_audit", "this", "Ledger.Check (Test0.cs:6)"),
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("this", "_audit", "Ledger.Post (Test0.cs:5)"));
+
+    [Fact]
+    public Task Lock_on_a_type_object_takes_part_in_an_inversion() => Verify("""
+        class Registry
+        {
+            private static readonly object Entries = new object();
+            static void Add() { lock (typeof(Registry)) { lock ({|#0:Entries|}) { } } }
+            static void Drop() { lock (Entries) { lock ({|#1:typeof(Registry)|}) { } } }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("Entries", "typeof(Registry)", "Registry.Drop (Test0.cs:6)"),
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("typeof(Registry)", "Entries", "Registry.Add (Test0.cs:5)"));
+
+    [Fact]
+    public Task A_property_lock_object_takes_part_in_an_inversion() => Verify("""
+        class Journal
+        {
+            private readonly object _log = new object();
+            private object Gate { get; } = new object();
+            void Write() { lock (Gate) { lock ([|_log|]) { } } }
+            void Rotate() { lock (_log) { lock ([|Gate|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task A_SyncRoot_property_that_returns_a_field_is_that_field() => Verify("""
+        class Store
+        {
+            private readonly object _root = new object();
+            private readonly object _index = new object();
+            protected object SyncRoot => _root;
+            void Put() { lock (SyncRoot) { lock ([|_index|]) { } } }
+            void Reindex() { lock (_index) { lock ([|_root|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Lock_on_this_taken_again_inside_itself_is_no_inversion() => Verify("""
+        class Ledger
+        {
+            private readonly object _audit = new object();
+            void Post() { lock (this) { lock (_audit) { lock (this) { } } } }
+            void Check() { lock (this) { lock (_audit) { } } }
+        }
+        """);
 }

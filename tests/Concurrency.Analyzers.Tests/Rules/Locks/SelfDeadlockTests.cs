@@ -705,4 +705,24 @@ public class SelfDeadlockTests
         }
         """,
         VerifyCS.Diagnostic(RuleIds.SelfDeadlock).WithLocation(0).WithLocation(1).WithArguments("_gate", "A() → B() → C() → D() → E() → _gate.Wait() (Test0.cs:7)"));
+
+    [Fact]
+    public Task A_property_that_returns_the_held_semaphore_is_the_same_lock() => VerifyCS.VerifyAnalyzerAsync(BclUsings + """
+        class Cache
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            private SemaphoreSlim Gate => _gate;
+            void Refresh() { {|#1:Gate.Wait()|}; try { {|#0:_gate.Wait()|}; } finally { _gate.Release(); } }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.SelfDeadlock).WithLocation(0).WithLocation(1).WithArguments("_gate", "'_gate.Wait()'"));
+
+    [Fact]
+    public Task Lock_on_this_taken_again_is_reentrant() => VerifyCS.VerifyAnalyzerAsync(BclUsings + """
+        class Ledger
+        {
+            void Post() { lock (this) { Audit(); } }
+            void Audit() { lock (this) { } }
+        }
+        """);
 }

@@ -19,6 +19,8 @@ internal sealed class LockBodyWalker
     private List<IMethodSymbol>? _callees;
     private CancellationToken _cancellationToken;
     private List<Held> _held = new();
+    private List<IParameterSymbol> _heldParameters = new();
+    private HashSet<(IParameterSymbol, IParameterSymbol)>? _compared;
 
     /// <param name="collector">The collector.</param>
     /// <param name="facts">Where the facts go.</param>
@@ -63,18 +65,31 @@ internal sealed class LockBodyWalker
             case IAnonymousFunctionOperation lambda when !_collector.Callbacks.RunsNow(lambda):
                 // Runs later, holding none of the locks held here.
                 var outside = _held;
+                var outsideParameters = _heldParameters;
                 _held = new List<Held>();
+                _heldParameters = new List<IParameterSymbol>();
                 VisitChildren(lambda, runs: false);
                 _held = outside;
+                _heldParameters = outsideParameters;
+                return;
+
+            case ILockOperation lockStatement when LockIdentity.ParameterRoot(lockStatement.LockedValue) is { } parameter:
+                // lock (from.Gate) / lock (to): the order is the caller's; the lock is also the field's, if it is one.
+                EnterParameter(parameter, lockStatement);
+                if (LockIdentity.LockOf(lockStatement.LockedValue, anyInstance: true) is { } parameterField)
+                {
+                    VisitLock(lockStatement, parameterField, runs);
+                }
+                else
+                {
+                    VisitChildren(lockStatement, runs);
+                }
+
+                _heldParameters.RemoveAt(_heldParameters.Count - 1);
                 return;
 
             case ILockOperation lockStatement when LockIdentity.LockOf(lockStatement.LockedValue, anyInstance: true) is { } field:
-                Visit(lockStatement.LockedValue, runs);
-                var onThis = LockIdentity.LockOf(lockStatement.LockedValue) is not null;
-                Acquire(field, lockStatement.LockedValue.Syntax, lockStatement.Syntax, runs, monitor: true, onThis, bounded: false);
-                _held.Add(new Held(field, lockStatement.Syntax, onThis));
-                Visit(lockStatement.Body, runs);
-                _held.RemoveAt(_held.Count - 1);
+                VisitLock(lockStatement, field, runs);
                 return;
 
             case IUsingOperation { Resources: var resources, Body: var usingBody } when _collector.Identity.Acquisition(resources) is { } scope
@@ -101,6 +116,64 @@ internal sealed class LockBodyWalker
 
         Called(operation, runs);
         VisitChildren(operation, runs);
+    }
+
+    [MethodImpl(HotPath.Optimized)]
+    private void VisitLock(ILockOperation lockStatement, LockId field, bool runs)
+    {
+        Visit(lockStatement.LockedValue, runs);
+        var onThis = LockIdentity.LockOf(lockStatement.LockedValue) is not null;
+        Acquire(field, lockStatement.LockedValue.Syntax, lockStatement.Syntax, runs, monitor: true, onThis, bounded: false);
+        _held.Add(new Held(field, lockStatement.Syntax, onThis));
+        Visit(lockStatement.Body, runs);
+        _held.RemoveAt(_held.Count - 1);
+    }
+
+    /// <summary>
+    /// A lock on a parameter, taken while locks on other parameters are held: an order the callers
+    /// choose — unless the body compares the two first (<c>if (a.Id &lt; b.Id)</c>, a hash order), the
+    /// idiom that makes every caller take them in one order.
+    /// </summary>
+    private void EnterParameter(IParameterSymbol taken, IOperation site)
+    {
+        foreach (var held in _heldParameters)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(held, taken) && !Compared(site, held, taken))
+            {
+                _facts.AddParameterOrder(new ParameterOrder(held, taken));
+            }
+        }
+
+        _heldParameters.Add(taken);
+    }
+
+    private bool Compared(IOperation site, IParameterSymbol first, IParameterSymbol second)
+    {
+        if (_compared is null)
+        {
+            _compared = new HashSet<(IParameterSymbol, IParameterSymbol)>(ParameterPairComparer.Instance);
+            foreach (var operation in OperationHelpers.Root(site).Descendants())
+            {
+                foreach (var pair in LockIdentity.ComparedParameters(operation))
+                {
+                    _compared.Add(pair);
+                    _compared.Add((pair.Item2, pair.Item1));
+                }
+            }
+        }
+
+        return _compared.Contains((first, second));
+    }
+
+    private sealed class ParameterPairComparer : IEqualityComparer<(IParameterSymbol, IParameterSymbol)>
+    {
+        public static readonly ParameterPairComparer Instance = new();
+
+        public bool Equals((IParameterSymbol, IParameterSymbol) x, (IParameterSymbol, IParameterSymbol) y) =>
+            SymbolEqualityComparer.Default.Equals(x.Item1, y.Item1) && SymbolEqualityComparer.Default.Equals(x.Item2, y.Item2);
+
+        public int GetHashCode((IParameterSymbol, IParameterSymbol) pair) =>
+            (SymbolEqualityComparer.Default.GetHashCode(pair.Item1) * 31) + SymbolEqualityComparer.Default.GetHashCode(pair.Item2);
     }
 
     [MethodImpl(HotPath.Optimized)]

@@ -91,6 +91,81 @@ internal sealed class LockIdentity
         }
     }
 
+    /// <summary>
+    /// The parameter a lock expression is on: <c>from</c>, <c>from.Gate</c>, <c>from.Account.Gate</c>;
+    /// null for anything else.
+    /// </summary>
+    [MethodImpl(HotPath.Optimized)]
+    public static IParameterSymbol? ParameterRoot(IOperation operation)
+    {
+        for (var current = OperationHelpers.WalkDownConversion(operation); ;)
+        {
+            switch (current)
+            {
+                case IParameterReferenceOperation parameter:
+                    return parameter.Parameter;
+                case IFieldReferenceOperation { Instance: { } instance }:
+                    current = OperationHelpers.WalkDownConversion(instance);
+                    continue;
+                case IPropertyReferenceOperation { Instance: { } instance }:
+                    current = OperationHelpers.WalkDownConversion(instance);
+                    continue;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The pairs of parameters an operation orders: a comparison (<c>a.Id &lt; b.Id</c>,
+    /// <c>RuntimeHelpers.GetHashCode(a) &gt; RuntimeHelpers.GetHashCode(b)</c>) or a <c>Compare</c>/<c>CompareTo</c>
+    /// call between values of the two.
+    /// </summary>
+    public static IEnumerable<(IParameterSymbol, IParameterSymbol)> ComparedParameters(IOperation operation)
+    {
+        var (left, right) = operation switch
+        {
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual } binary
+                => (ValueRoot(binary.LeftOperand), ValueRoot(binary.RightOperand)),
+            IInvocationOperation { TargetMethod.Name: var name } call when name.IndexOf("Compare", StringComparison.Ordinal) >= 0
+                => call.Instance is { } instance && call.Arguments.Length >= 1
+                    ? (ValueRoot(instance), ValueRoot(call.Arguments[0].Value))
+                    : call.Arguments.Length >= 2 ? (ValueRoot(call.Arguments[0].Value), ValueRoot(call.Arguments[1].Value)) : (null, null),
+            _ => (null, null),
+        };
+        if (left is not null && right is not null && !SymbolEqualityComparer.Default.Equals(left, right))
+        {
+            yield return (left, right);
+        }
+    }
+
+    // The parameter a compared value comes from: a.Id, a.Name.Length, GetHashCode(a), a.GetHashCode().
+    private static IParameterSymbol? ValueRoot(IOperation value)
+    {
+        for (var current = value; ;)
+        {
+            switch (OperationHelpers.WalkDownConversion(current))
+            {
+                case IParameterReferenceOperation parameter:
+                    return parameter.Parameter;
+                case IMemberReferenceOperation { Instance: { } instance }:
+                    current = instance;
+                    continue;
+                case IInvocationOperation { Instance: { } instance }:
+                    current = instance;
+                    continue;
+                case IInvocationOperation { Arguments.Length: > 0 } call:
+                    current = call.Arguments[0].Value;
+                    continue;
+                case IConversionOperation conversion:
+                    current = conversion.Operand;
+                    continue;
+                default:
+                    return null;
+            }
+        }
+    }
+
     private static bool IsThis(IOperation? instance) =>
         instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 

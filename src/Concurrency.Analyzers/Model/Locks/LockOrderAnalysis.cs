@@ -55,6 +55,17 @@ internal static class LockOrderAnalysis
         return inversions.Where(inversion => !withinTypes.Contains(inversion.Edge.Location));
     }
 
+    /// <summary>The diagnostic of a call that passes two locked objects in the order another call reverses (no fix: the order is the caller's to choose).</summary>
+    public static Diagnostic Diagnose(DiagnosticDescriptor descriptor, ArgumentOrderInversions.Inversion inversion) =>
+        Diagnostic.Create(
+            descriptor,
+            inversion.Site,
+            new[] { inversion.Other },
+            LockOrderInversionFix.None.ToProperties(),
+            inversion.Taken,
+            inversion.Held,
+            $"{inversion.OtherMember} ({OperationHelpers.Place(inversion.Other)})");
+
     /// <summary>The diagnostic of an inversion: the site, the way back as additional locations, the fix.</summary>
     public static Diagnostic Diagnose(DiagnosticDescriptor descriptor, LockOrderGraph.Inversion inversion)
     {

@@ -23,6 +23,7 @@ internal sealed class MethodLockFacts
     private List<LockEdge>? _nested;
     private List<HeldCall>? _heldCalls;
     private List<Reentry>? _reentries;
+    private List<ParameterOrder>? _parameterOrders;
     private Func<CancellationToken, HashSet<IMethodSymbol>>? _findCalls;
 
     /// <param name="owner">The method or local function (or initialized member) the body belongs to.</param>
@@ -86,6 +87,11 @@ internal sealed class MethodLockFacts
     public IReadOnlyList<Reentry> Reentries => (IReadOnlyList<Reentry>?)_reentries ?? Array.Empty<Reentry>();
 
     public void AddReentry(Reentry reentry) => (_reentries ??= new List<Reentry>()).Add(reentry);
+
+    /// <summary>Locks on two parameters taken one inside the other, without ordering them first: the callers choose the order.</summary>
+    public IReadOnlyList<ParameterOrder> ParameterOrders => (IReadOnlyList<ParameterOrder>?)_parameterOrders ?? Array.Empty<ParameterOrder>();
+
+    public void AddParameterOrder(ParameterOrder order) => (_parameterOrders ??= new List<ParameterOrder>()).Add(order);
 
     /// <summary>
     /// The calls are found only when a summary needs them, that is when a call made under a lock
@@ -226,4 +232,22 @@ internal sealed class Reentry
 
     /// <summary>Both acquisitions are on this instance (or static): the same lock object, not just the same field.</summary>
     public bool OnThis { get; }
+}
+
+/// <summary>
+/// "The lock on parameter <see cref="Taken"/> is acquired while the lock on parameter <see cref="Held"/>
+/// is held" (<c>lock (from.Gate) { lock (to.Gate) … }</c>): a call passing two objects in one order,
+/// and another passing them in the other, can deadlock.
+/// </summary>
+internal sealed class ParameterOrder
+{
+    public ParameterOrder(IParameterSymbol held, IParameterSymbol taken)
+    {
+        Held = held;
+        Taken = taken;
+    }
+
+    public IParameterSymbol Held { get; }
+
+    public IParameterSymbol Taken { get; }
 }

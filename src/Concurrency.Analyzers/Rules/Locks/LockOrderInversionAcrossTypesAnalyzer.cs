@@ -40,6 +40,12 @@ public sealed class LockOrderInversionAcrossTypesAnalyzer : DiagnosticAnalyzer
                 {
                     end.ReportDiagnostic(LockOrderAnalysis.Diagnose(RuleDescriptors.LockOrderInversionAcrossTypes, inversion));
                 }
+
+                // Locks on parameters: the callers choose the order (the bank transfer).
+                foreach (var inversion in ArgumentOrderInversions.Find(end.Compilation, collector.All(), trees, end.CancellationToken))
+                {
+                    end.ReportDiagnostic(LockOrderAnalysis.Diagnose(RuleDescriptors.LockOrderInversionAcrossTypes, inversion));
+                }
             });
         });
     }

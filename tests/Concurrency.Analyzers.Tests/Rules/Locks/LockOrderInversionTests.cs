@@ -1013,4 +1013,62 @@ public class LockOrderInversionTests
             void Check() { lock (this) { lock (_audit) { } } }
         }
         """);
+
+    // ---- locks on parameters: the bank transfer ----
+
+    [Fact]
+    public Task Transfers_called_with_both_orders_of_two_accounts_are_reported_at_both_calls() => Verify("""
+        class Account { public readonly object Gate = new object(); public int Balance; }
+        class Bank
+        {
+            static void Transfer(Account from, Account to, int amount) { lock (from.Gate) { lock (to.Gate) { from.Balance -= amount; to.Balance += amount; } } }
+            void Run(Account a, Account b)
+            {
+                var t1 = new Thread(() => {|#0:Transfer(a, b, 1)|});
+                var t2 = new Thread(() => {|#1:Transfer(b, a, 1)|});
+                t1.Start(); t2.Start();
+            }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("b", "a", "Bank.Run (Test0.cs:9)"),
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("a", "b", "Bank.Run (Test0.cs:8)"));
+
+    [Fact]
+    public Task Locks_on_the_parameters_themselves_passed_as_fields_in_two_methods() => Verify("""
+        class Ledger
+        {
+            private readonly object _checking = new object();
+            private readonly object _savings = new object();
+            static void Move(object from, object to) { lock (from) { lock (to) { } } }
+            void Save() => {|#0:Move(_checking, _savings)|};
+            void Spend() => {|#1:Move(_savings, _checking)|};
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("_savings", "_checking", "Ledger.Spend (Test0.cs:8)"),
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("_checking", "_savings", "Ledger.Save (Test0.cs:7)"));
+
+    [Fact]
+    public Task Transfers_that_order_the_accounts_by_id_first_are_not_reported() => Verify("""
+        class Account { public readonly object Gate = new object(); public int Id; public int Balance; }
+        class Bank
+        {
+            static void Transfer(Account from, Account to, int amount)
+            {
+                if (from.Id < to.Id) { lock (from.Gate) { lock (to.Gate) { Move(from, to, amount); } } }
+                else { lock (to.Gate) { lock (from.Gate) { Move(from, to, amount); } } }
+            }
+            static void Move(Account from, Account to, int amount) { from.Balance -= amount; to.Balance += amount; }
+            void Run(Account a, Account b) { Transfer(a, b, 1); Transfer(b, a, 1); }
+        }
+        """);
+
+    [Fact]
+    public Task Transfers_always_called_in_one_order_are_not_reported() => Verify("""
+        class Account { public readonly object Gate = new object(); }
+        class Bank
+        {
+            static void Transfer(Account from, Account to) { lock (from.Gate) { lock (to.Gate) { } } }
+            void Run(Account a, Account b, Account c) { Transfer(a, b); Transfer(a, b); Transfer(b, c); }
+        }
+        """);
 }

@@ -60,8 +60,14 @@ public static partial class LockScaleBenchmark
             }
 
             var output = Build(folder);
-            var analyzers = LockAnalyzerLine().Matches(output)
-                .Sum(m => double.Parse(m.Groups["seconds"].Value, CultureInfo.InvariantCulture)) * 1000;
+            var lockLines = LockAnalyzerLine().Matches(output);
+            if (lockLines.Count == 0)
+            {
+                // A renamed analyzer namespace would otherwise read as "the lock rules cost nothing".
+                throw new InvalidOperationException("The analyzer report names none of our lock analyzers:\n" + output);
+            }
+
+            var analyzers = lockLines.Sum(m => double.Parse(m.Groups["seconds"].Value, CultureInfo.InvariantCulture)) * 1000;
             var allRules = AnyRuleLine().Matches(output)
                 .Sum(m => double.Parse(m.Groups["seconds"].Value, CultureInfo.InvariantCulture)) * 1000;
             var compile = CscLine().Match(output) is { Success: true } csc
@@ -163,11 +169,11 @@ public static partial class LockScaleBenchmark
     }
 
     // "0.013    5      Concurrency.Analyzers.Rules.Locks.LockOrderInversionAnalyzer (CONC101)"
-    [GeneratedRegex(@"^\s*(?<seconds>[\d.]+)\s+\d+\s+Concurrency\.Analyzers\.Locks\.\w+ \(CONC1\d\d\)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*(?<seconds>[\d.]+)\s+\d+\s+Concurrency\.Analyzers\.Rules\.Locks\.\w+ \(CONC1\d\d\)", RegexOptions.Multiline)]
     private static partial Regex LockAnalyzerLine();
 
     // Every rule of ours, the CONC4xx beside the lock rules.
-    [GeneratedRegex(@"^\s*(?<seconds>[\d.]+)\s+\S+\s+Concurrency\.Analyzers\.\w+\.\w+ \(CONC\d+\)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*(?<seconds>[\d.]+)\s+\S+\s+Concurrency\.Analyzers\.Rules\.\w+\.\w+ \(CONC\d+\)", RegexOptions.Multiline)]
     private static partial Regex AnyRuleLine();
 
     // "     1249 ms  Csc                                        1 calls"

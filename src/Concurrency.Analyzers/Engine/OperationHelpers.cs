@@ -4,7 +4,10 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace Concurrency.Analyzers.Engine;
 
-/// <summary>Small operation-tree helpers shared by the analyzers.</summary>
+/// <summary>
+/// Small rule-agnostic operation-tree helpers shared by the engine, the models and the analyzers;
+/// the ones that know about tasks are in <see cref="Model.Tasks.TaskOperations"/>.
+/// </summary>
 internal static class OperationHelpers
 {
     /// <summary>Looks through implicit conversions.</summary>
@@ -16,63 +19,6 @@ internal static class OperationHelpers
         }
 
         return operation;
-    }
-
-    /// <summary>Looks through conversions and <c>task.ConfigureAwait(...)</c> to the task itself.</summary>
-    public static IOperation UnwrapConfigureAwait(IOperation operation, TaskSymbols symbols)
-    {
-        operation = WalkDownConversion(operation);
-        while (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance }
-            && symbols.IsTaskLike(instance.Type))
-        {
-            operation = WalkDownConversion(instance);
-        }
-
-        return operation;
-    }
-
-    /// <summary>
-    /// The task expressions passed to <c>Task.WaitAll/WaitAny/WhenAll/WhenAny</c>: the elements of a
-    /// params array, array initializer or collection expression, else the collection argument itself.
-    /// Timeout and cancellation arguments are left out.
-    /// </summary>
-    public static ImmutableArray<IOperation> TaskArguments(IInvocationOperation invocation, TaskSymbols symbols)
-    {
-        var result = ImmutableArray.CreateBuilder<IOperation>();
-        foreach (var argument in invocation.Arguments)
-        {
-            var type = argument.Parameter?.Type;
-            if (argument.ArgumentKind == ArgumentKind.DefaultValue
-                || type is null
-                || type.SpecialType == SpecialType.System_Int32
-                || TaskSymbols.Is(type, symbols.CancellationToken)
-                || TaskSymbols.Is(type, symbols.TimeSpan))
-            {
-                continue;
-            }
-
-            var argumentValue = argument.Value;
-            while (argumentValue is IConversionOperation conversion)
-            {
-                argumentValue = conversion.Operand;
-            }
-
-            switch (argumentValue)
-            {
-                case IArrayCreationOperation { Initializer: { } initializer }:
-                    result.AddRange(initializer.ElementValues.Select(WalkDownConversion));
-                    break;
-                case var collection when IsCollectionExpression(collection):
-                    // [a, b], or a params span (C# 13) that newer compilers build as a collection.
-                    result.AddRange(collection.ChildOperations.Select(WalkDownConversion));
-                    break;
-                case var value:
-                    result.Add(value);
-                    break;
-            }
-        }
-
-        return result.ToImmutable();
     }
 
     /// <summary>
@@ -151,28 +97,6 @@ internal static class OperationHelpers
     }
 
     /// <summary>
-    /// The operations a body runs itself, depth first: not the bodies of lambdas or local functions
-    /// it only creates (they run whenever they are invoked).
-    /// </summary>
-    public static IEnumerable<IOperation> RunBy(IOperation root)
-    {
-        var stack = new Stack<IOperation>();
-        stack.Push(root);
-        while (stack.Count > 0)
-        {
-            var current = stack.Pop();
-            yield return current;
-            foreach (var child in current.ChildOperations.Reverse())
-            {
-                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
-                {
-                    stack.Push(child);
-                }
-            }
-        }
-    }
-
-    /// <summary>
     /// The operation trees of a source method's bodies (partial methods, accessors and local
     /// functions included), for interprocedural summaries.
     /// </summary>
@@ -208,34 +132,4 @@ internal static class OperationHelpers
     /// <summary>Every operation of a control-flow graph block, in order, branch value last.</summary>
     public static IEnumerable<IOperation> TopLevelOperations(BasicBlock block) =>
         block.BranchValue is null ? block.Operations : block.Operations.Append(block.BranchValue);
-}
-
-/// <summary>Symbol helpers shared by the analyzers.</summary>
-internal static class SymbolHelpers
-{
-    /// <summary>The type of a local, parameter, field or property.</summary>
-    public static ITypeSymbol? GetSymbolType(this ISymbol symbol) => symbol switch
-    {
-        ILocalSymbol local => local.Type,
-        IParameterSymbol parameter => parameter.Type,
-        IFieldSymbol field => field.Type,
-        IPropertySymbol property => property.Type,
-        _ => null,
-    };
-}
-
-/// <summary>Collection helpers shared by the analyzers.</summary>
-internal static class CollectionHelpers
-{
-    /// <summary>Adds <paramref name="value"/> to the list under <paramref name="key"/>, creating it.</summary>
-    public static void AddToList<TKey, TValue>(this Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
-        where TKey : notnull
-    {
-        if (!map.TryGetValue(key, out var list))
-        {
-            map[key] = list = new List<TValue>();
-        }
-
-        list.Add(value);
-    }
 }

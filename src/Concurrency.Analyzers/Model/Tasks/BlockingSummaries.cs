@@ -42,9 +42,7 @@ internal sealed class BlockingSummaries
 
     private readonly Compilation _compilation;
     private readonly TaskSymbols _symbols;
-    private readonly AsyncCounterpartFinder _finder;
-    private readonly AsyncCounterpartExclusions _exclusions;
-    private readonly AnalyzerConfigOptionsProvider _options;
+    private readonly AsyncCounterparts _counterparts;
     private readonly SynchronousCallbacks _callbacks;
     private readonly INamedTypeSymbol? _thread;
     private readonly CallGraphSummaries<bool> _summaries;
@@ -53,9 +51,7 @@ internal sealed class BlockingSummaries
     {
         _compilation = compilation;
         _symbols = symbols;
-        _finder = new AsyncCounterpartFinder(compilation, symbols);
-        _exclusions = new AsyncCounterpartExclusions(compilation);
-        _options = options;
+        _counterparts = AsyncCounterparts.For(compilation, symbols, options);
         _callbacks = new SynchronousCallbacks(compilation);
         _thread = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Thread);
         // The one key is "blocks"; the call named is the one run, not an override of it.
@@ -64,10 +60,6 @@ internal sealed class BlockingSummaries
 
     public static BlockingSummaries For(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options) =>
         PerCompilation.GetValue(compilation, c => new BlockingSummaries(c, symbols, options));
-
-    public AsyncCounterpartFinder Finder => _finder;
-
-    public AsyncCounterpartExclusions Exclusions => _exclusions;
 
     /// <summary>Whether CONC407 follows calls into <paramref name="method"/>: a synchronous method with a body in this compilation.</summary>
     public bool IsSummarized(IMethodSymbol method) =>
@@ -161,13 +153,12 @@ internal sealed class BlockingSummaries
             return null; // our own methods are followed, not flagged; tasks are CONC401's
         }
 
-        if (!_finder.Find(method, invocation.Instance?.Type, model, invocation.Syntax.SpanStart, AsyncCounterpartFinder.PassedArguments(invocation)).Any)
+        if (!_counterparts.Find(invocation, model).Any)
         {
             return null;
         }
 
-        _options.GetOptions(invocation.Syntax.SyntaxTree).TryGetValue(AsyncCounterpartExclusions.OptionKey, out var option);
-        return _exclusions.IsExcluded(invocation, option) ? null : $"{(method.ReducedFrom ?? method).ContainingType.Name}.{method.Name}";
+        return _counterparts.IsExcluded(invocation) ? null : $"{(method.ReducedFrom ?? method).ContainingType.Name}.{method.Name}";
     }
 
     /// <summary>

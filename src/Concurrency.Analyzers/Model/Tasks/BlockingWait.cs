@@ -75,15 +75,15 @@ internal sealed class BlockingWait
         switch (kind)
         {
             case BlockingWaitKind.Result when operation is IPropertyReferenceOperation { Instance: { } instance }:
-                return ImmutableArray.Create(OperationHelpers.UnwrapConfigureAwait(instance, symbols));
+                return ImmutableArray.Create(TaskOperations.UnwrapConfigureAwait(instance, symbols));
             case BlockingWaitKind.Wait when operation is IInvocationOperation { Instance: { } instance }:
-                return ImmutableArray.Create(OperationHelpers.UnwrapConfigureAwait(instance, symbols));
+                return ImmutableArray.Create(TaskOperations.UnwrapConfigureAwait(instance, symbols));
             case BlockingWaitKind.GetResult when operation is IInvocationOperation { Instance: { } awaiter }:
                 return OperationHelpers.WalkDownConversion(awaiter) is IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaitable }
-                    ? ImmutableArray.Create(OperationHelpers.UnwrapConfigureAwait(awaitable, symbols))
+                    ? ImmutableArray.Create(TaskOperations.UnwrapConfigureAwait(awaitable, symbols))
                     : ImmutableArray<IOperation>.Empty;
             case BlockingWaitKind.WaitAll or BlockingWaitKind.WaitAny when operation is IInvocationOperation invocation:
-                return OperationHelpers.TaskArguments(invocation, symbols);
+                return TaskOperations.TaskArguments(invocation, symbols);
             default:
                 return ImmutableArray<IOperation>.Empty;
         }

@@ -163,14 +163,14 @@ internal sealed class TaskCompletionAnalysis
 
         foreach (var awaitOperation in all.OfType<IAwaitOperation>())
         {
-            var awaited = Resolve(OperationHelpers.UnwrapConfigureAwait(awaitOperation.Operation, _symbols));
+            var awaited = Resolve(TaskOperations.UnwrapConfigureAwait(awaitOperation.Operation, _symbols));
             if (SymbolOf(awaited) is { } symbol)
             {
                 facts.Add(symbol);
             }
             else if (IsTaskCombinator(awaited, "WhenAll", out var whenAll))
             {
-                foreach (var task in OperationHelpers.TaskArguments(whenAll, _symbols))
+                foreach (var task in TaskOperations.TaskArguments(whenAll, _symbols))
                 {
                     if (SymbolOf(task) is { } awaitedTask)
                     {
@@ -231,7 +231,7 @@ internal sealed class TaskCompletionAnalysis
 
     private bool IsComplete(IOperation operation, HashSet<ISymbol> facts)
     {
-        operation = Resolve(OperationHelpers.UnwrapConfigureAwait(operation, _symbols));
+        operation = Resolve(TaskOperations.UnwrapConfigureAwait(operation, _symbols));
         if (SymbolOf(operation) is { } symbol)
         {
             return facts.Contains(symbol) || IsIterationOverCompleteCollection(symbol, facts);
@@ -241,7 +241,7 @@ internal sealed class TaskCompletionAnalysis
         {
             case IAwaitOperation awaitOperation:
                 // The task 'await Task.WhenAny(...)' returns is one that has completed.
-                return IsTaskCombinator(Resolve(OperationHelpers.UnwrapConfigureAwait(awaitOperation.Operation, _symbols)), "WhenAny", out _);
+                return IsTaskCombinator(Resolve(TaskOperations.UnwrapConfigureAwait(awaitOperation.Operation, _symbols)), "WhenAny", out _);
             case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "FromResult" or "FromException" or "FromCanceled" } method }
                 when _symbols.IsTaskLike(method.ContainingType):
                 return true;

@@ -30,12 +30,14 @@ public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var summaries = BlockingSummaries.For(start.Compilation, symbols, start.Options.AnalyzerConfigOptionsProvider);
-            start.RegisterSyntaxNodeAction(node => Analyze(node, symbols, summaries), SyntaxKind.InvocationExpression);
+            var options = start.Options.AnalyzerConfigOptionsProvider;
+            var counterparts = AsyncCounterparts.For(start.Compilation, symbols, options);
+            var summaries = BlockingSummaries.For(start.Compilation, symbols, options);
+            start.RegisterSyntaxNodeAction(node => Analyze(node, counterparts, summaries), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, TaskSymbols symbols, BlockingSummaries summaries)
+    private static void Analyze(SyntaxNodeAnalysisContext context, AsyncCounterparts asyncCounterparts, BlockingSummaries summaries)
     {
         var syntax = (InvocationExpressionSyntax)context.Node;
         if (!AsyncCode.IsInAsyncFunctionSyntax(syntax)
@@ -72,9 +74,9 @@ public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
 
         // The fix of CONC403 applies when the callee has an async counterpart.
         var method = invocation.TargetMethod;
-        var counterparts = summaries.Finder.Find(method, invocation.Instance?.Type, context.SemanticModel, syntax.SpanStart, AsyncCounterpartFinder.PassedArguments(invocation));
+        var counterparts = asyncCounterparts.Find(invocation, context.SemanticModel);
         var properties = counterparts.Any
-            ? SyncCallWithAsyncCounterpartAnalyzer.ChooseFix(syntax, invocation, counterparts, context.ContainingSymbol!, symbols, out _).ToProperties()
+            ? asyncCounterparts.ChooseFix(syntax, invocation, counterparts, context.ContainingSymbol!, out _).ToProperties()
             : ImmutableDictionary<string, string?>.Empty;
 
         context.ReportDiagnostic(Diagnostic.Create(

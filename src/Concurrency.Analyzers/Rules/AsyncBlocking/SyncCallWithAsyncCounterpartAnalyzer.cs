@@ -33,15 +33,15 @@ public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var summaries = BlockingSummaries.For(start.Compilation, symbols, start.Options.AnalyzerConfigOptionsProvider);
-            start.RegisterSyntaxNodeAction(node => Analyze(node, symbols, summaries), SyntaxKind.InvocationExpression);
+            var options = start.Options.AnalyzerConfigOptionsProvider;
+            var counterparts = AsyncCounterparts.For(start.Compilation, symbols, options);
+            var summaries = BlockingSummaries.For(start.Compilation, symbols, options);
+            start.RegisterSyntaxNodeAction(node => Analyze(node, symbols, counterparts, summaries), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, TaskSymbols symbols, BlockingSummaries summaries)
+    private static void Analyze(SyntaxNodeAnalysisContext context, TaskSymbols symbols, AsyncCounterparts asyncCounterparts, BlockingSummaries summaries)
     {
-        var finder = summaries.Finder;
-        var exclusions = summaries.Exclusions;
         var syntax = (InvocationExpressionSyntax)context.Node;
         if (!AsyncCode.IsInAsyncFunctionSyntax(syntax)
             || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation
@@ -55,20 +55,19 @@ public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
         }
 
         var method = invocation.TargetMethod;
-        var counterparts = finder.Find(method, invocation.Instance?.Type, context.SemanticModel, syntax.SpanStart, AsyncCounterpartFinder.PassedArguments(invocation));
+        var counterparts = asyncCounterparts.Find(invocation, context.SemanticModel);
         if (!counterparts.Any)
         {
             return;
         }
 
-        context.Options.AnalyzerConfigOptionsProvider.GetOptions(syntax.SyntaxTree).TryGetValue(AsyncCounterpartExclusions.OptionKey, out var option);
-        if (exclusions.IsExcluded(invocation, option)
+        if (asyncCounterparts.IsExcluded(invocation)
             || (summaries.IsSummarized(method) && summaries.Of(method, context.CancellationToken) is not null))
         {
             return; // a method of ours that blocks is CONC407's, with the chain in its message
         }
 
-        var fix = ChooseFix(syntax, invocation, counterparts, context.ContainingSymbol!, symbols, out var counterpart);
+        var fix = asyncCounterparts.ChooseFix(syntax, invocation, counterparts, context.ContainingSymbol!, out var counterpart);
 
         var type = (method.ReducedFrom ?? method).ContainingType.Name;
         var counterpartType = (counterpart.ReducedFrom ?? counterpart).ContainingType.Name;
@@ -78,47 +77,6 @@ public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
             fix.ToProperties(),
             $"{type}.{method.Name}",
             $"{counterpartType}.{counterpart.Name}"));
-    }
-
-    /// <summary>
-    /// The fix (counterpart, whether it may rewrite, the token to pass) for a call with
-    /// <paramref name="counterparts"/>; shared with CONC407.
-    /// </summary>
-    internal static SyncCallWithAsyncCounterpartFix ChooseFix(
-        InvocationExpressionSyntax syntax, IInvocationOperation invocation, Counterparts counterparts, ISymbol containingSymbol, TaskSymbols symbols, out IMethodSymbol counterpart)
-    {
-        var token = AsyncCode.TokenInScope(invocation, containingSymbol, symbols.CancellationToken);
-        counterpart = counterparts.Choose(tokenInScope: token is not null)!;
-        var kind = CanFix(syntax, invocation, counterpart, containingSymbol) ? SyncCallWithAsyncCounterpartFixKind.AwaitCounterpart : SyncCallWithAsyncCounterpartFixKind.None;
-        var addsToken = counterpart.Parameters.Length == AsyncCounterpartFinder.PassedArguments(invocation) + 1
-            && (token is not null || !counterpart.Parameters[counterpart.Parameters.Length - 1].IsOptional);
-        return new SyncCallWithAsyncCounterpartFix(kind, counterpart.Name, addsToken ? token : null, passesCancellationTokenNone: addsToken && token is null);
-    }
-
-    private static bool CanFix(InvocationExpressionSyntax syntax, IInvocationOperation invocation, IMethodSymbol counterpart, ISymbol containingSymbol)
-    {
-        // Inside MAsync itself the fix would make it call itself.
-        var enclosing = (OperationHelpers.EnclosingFunction(invocation) switch
-        {
-            ILocalFunctionOperation local => local.Symbol,
-            IAnonymousFunctionOperation lambda => lambda.Symbol,
-            _ => containingSymbol as IMethodSymbol,
-        })?.OriginalDefinition;
-        if (SymbolEqualityComparer.Default.Equals(enclosing, (counterpart.ReducedFrom ?? counterpart).OriginalDefinition)
-            || SymbolEqualityComparer.Default.Equals(containingSymbol.OriginalDefinition, (counterpart.ReducedFrom ?? counterpart).OriginalDefinition))
-        {
-            return false;
-        }
-
-        var shapeOk = syntax.Expression is IdentifierNameSyntax or GenericNameSyntax
-            || syntax.Expression is MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression };
-
-        // A static-form extension call (Ext.M(x)) may be renamed only if MAsync sits in the same class.
-        var staticExtension = invocation.TargetMethod.MethodKind == MethodKind.Ordinary && invocation.TargetMethod.IsExtensionMethod;
-        var sameClass = SymbolEqualityComparer.Default.Equals(
-            (counterpart.ReducedFrom ?? counterpart).ContainingType,
-            (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).ContainingType);
-        return shapeOk && (!staticExtension || sameClass) && AsyncCode.CanAwaitAt(invocation);
     }
 
     /// <summary>

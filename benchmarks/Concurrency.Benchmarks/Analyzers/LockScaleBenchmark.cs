@@ -77,7 +77,11 @@ public static partial class LockScaleBenchmark
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            // CONC_BENCH_KEEP=1 keeps the generated project, to build it again by hand or under a profiler.
+            if (Environment.GetEnvironmentVariable("CONC_BENCH_KEEP") != "1")
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 

@@ -14,15 +14,15 @@ internal sealed class BodyFacts<TKey>
     where TKey : notnull
 {
     private List<(TKey Key, string Text, Location? Location, int Position)>? _local;
-    private List<(IMethodSymbol Callee, string Step, int Position)>? _calls;
+    private List<(IMethodSymbol Callee, int Position)>? _calls;
 
     public static readonly BodyFacts<TKey> None = new();
 
     public IReadOnlyList<(TKey Key, string Text, Location? Location, int Position)> Local =>
         (IReadOnlyList<(TKey, string, Location?, int)>?)_local ?? Array.Empty<(TKey, string, Location?, int)>();
 
-    public IReadOnlyList<(IMethodSymbol Callee, string Step, int Position)> Calls =>
-        (IReadOnlyList<(IMethodSymbol, string, int)>?)_calls ?? Array.Empty<(IMethodSymbol, string, int)>();
+    public IReadOnlyList<(IMethodSymbol Callee, int Position)> Calls =>
+        (IReadOnlyList<(IMethodSymbol, int)>?)_calls ?? Array.Empty<(IMethodSymbol, int)>();
 
     /// <param name="key">The key the body has itself.</param>
     /// <param name="text">How a message names it: <c>_gate.Wait() (File.cs:7)</c>.</param>
@@ -31,11 +31,10 @@ internal sealed class BodyFacts<TKey>
     public void AddLocal(TKey key, string text, Location? location, int position) =>
         (_local ??= new List<(TKey, string, Location?, int)>()).Add((key, text, location, position));
 
-    /// <param name="callee">The method called (resolved by the summaries' dispatch).</param>
-    /// <param name="step">How a chain names the call: <c>Audit()</c>.</param>
+    /// <param name="callee">The method called (resolved by the summaries' dispatch; a chain names it with the summaries' step format).</param>
     /// <param name="position">Its place in the body.</param>
-    public void AddCall(IMethodSymbol callee, string step, int position) =>
-        (_calls ??= new List<(IMethodSymbol, string, int)>()).Add((callee, step, position));
+    public void AddCall(IMethodSymbol callee, int position) =>
+        (_calls ??= new List<(IMethodSymbol, int)>()).Add((callee, position));
 }
 
 /// <summary>
@@ -46,8 +45,13 @@ internal sealed class MethodSummary<TKey>
     where TKey : notnull
 {
     private readonly Dictionary<TKey, Witness> _entries;
+    private readonly Func<IMethodSymbol, string> _step;
 
-    public MethodSummary(IEqualityComparer<TKey> comparer) => _entries = new Dictionary<TKey, Witness>(comparer);
+    public MethodSummary(IEqualityComparer<TKey> comparer, Func<IMethodSymbol, string> step)
+    {
+        _entries = new Dictionary<TKey, Witness>(comparer);
+        _step = step;
+    }
 
     public IEnumerable<TKey> Keys => _entries.Keys;
 
@@ -67,13 +71,14 @@ internal sealed class MethodSummary<TKey>
             return default;
         }
 
+        // Steps are named only here, when a message needs them: most summaries are never printed.
         var steps = ImmutableArray.CreateBuilder<string>();
         for (; witness.Via is { } via; witness = via._entries[key])
         {
-            steps.Add(witness.Text);
+            steps.Add(_step(witness.Callee!));
         }
 
-        steps.Add(witness.Text);
+        steps.Add(witness.Text!);
         return steps.ToImmutable();
     }
 
@@ -111,22 +116,25 @@ internal sealed class MethodSummary<TKey>
     }
 
     /// <summary>
-    /// Why a method has a key: itself (<see cref="Via"/> null), or through the call <see cref="Text"/>
-    /// to the method summarized by <see cref="Via"/>. Distances fall strictly along <see cref="Via"/>,
-    /// so a chain always ends.
+    /// Why a method has a key: itself (<see cref="Via"/> null, named by <see cref="Text"/>), or through
+    /// a call of <see cref="Callee"/>, summarized by <see cref="Via"/>. Distances fall strictly along
+    /// <see cref="Via"/>, so a chain always ends.
     /// </summary>
     internal sealed class Witness
     {
-        public Witness(string text, Location? location, int position, int distance, MethodSummary<TKey>? via)
+        public Witness(string? text, IMethodSymbol? callee, Location? location, int position, int distance, MethodSummary<TKey>? via)
         {
             Text = text;
+            Callee = callee;
             Location = location;
             Position = position;
             Distance = distance;
             Via = via;
         }
 
-        public string Text { get; }
+        public string? Text { get; }
+
+        public IMethodSymbol? Callee { get; }
 
         public Location? Location { get; }
 
@@ -157,16 +165,19 @@ internal sealed class CallGraphSummaries<TKey>
     private readonly Func<IMethodSymbol, CancellationToken, BodyFacts<TKey>?> _read;
     private readonly Func<IMethodSymbol, IEnumerable<IMethodSymbol>> _resolve;
     private readonly IEqualityComparer<TKey> _comparer;
+    private readonly Func<IMethodSymbol, string> _step;
     private readonly ConcurrentDictionary<IMethodSymbol, MethodSummary<TKey>> _final = new(SymbolEqualityComparer.Default);
 
     /// <param name="read">The facts of a method's body; null when the method is not followed (no body here).</param>
     /// <param name="resolve">The methods a call may run (the callee, its overrides): see <see cref="CallTargets"/>.</param>
     /// <param name="comparer">Key equality.</param>
-    public CallGraphSummaries(Func<IMethodSymbol, CancellationToken, BodyFacts<TKey>?> read, Func<IMethodSymbol, IEnumerable<IMethodSymbol>> resolve, IEqualityComparer<TKey> comparer)
+    /// <param name="step">How a chain names a call of a method: <c>Audit()</c>, <c>Settings.Read</c>.</param>
+    public CallGraphSummaries(Func<IMethodSymbol, CancellationToken, BodyFacts<TKey>?> read, Func<IMethodSymbol, IEnumerable<IMethodSymbol>> resolve, IEqualityComparer<TKey> comparer, Func<IMethodSymbol, string> step)
     {
         _read = read;
         _resolve = resolve;
         _comparer = comparer;
+        _step = step;
     }
 
     /// <summary>The summary of <paramref name="method"/> (empty when it is not followed).</summary>
@@ -195,7 +206,7 @@ internal sealed class CallGraphSummaries<TKey>
                 return null;
             }
 
-            var node = new Node(method, facts, new MethodSummary<TKey>(_comparer));
+            var node = new Node(method, facts, new MethodSummary<TKey>(_comparer, _step));
             if (method is not null)
             {
                 nodes.Add(method, node);
@@ -209,7 +220,7 @@ internal sealed class CallGraphSummaries<TKey>
         var first = Add(root, rootFacts);
         if (first is null)
         {
-            return root is not null ? _final.GetOrAdd(root, new MethodSummary<TKey>(_comparer)) : new MethodSummary<TKey>(_comparer);
+            return root is not null ? _final.GetOrAdd(root, new MethodSummary<TKey>(_comparer, _step)) : new MethodSummary<TKey>(_comparer, _step);
         }
 
         while (pending.Count > 0)
@@ -223,11 +234,11 @@ internal sealed class CallGraphSummaries<TKey>
                     var callee = CallTargets.BodyOwner(target);
                     if (_final.TryGetValue(callee, out var done))
                     {
-                        node.Callees.Add((done, null, call.Step, call.Position));
+                        node.Callees.Add((done, callee, call.Position));
                     }
                     else if (nodes.TryGetValue(callee, out var known) || (known = Add(callee, null)) is not null)
                     {
-                        node.Callees.Add((known.Summary, known, call.Step, call.Position));
+                        node.Callees.Add((known.Summary, callee, call.Position));
                         known.Callers.Add(node);
                     }
                 }
@@ -241,7 +252,7 @@ internal sealed class CallGraphSummaries<TKey>
         {
             foreach (var local in node.Facts.Local)
             {
-                node.Summary.Offer(local.Key, new MethodSummary<TKey>.Witness(local.Text, local.Location, local.Position, 0, null));
+                node.Summary.Offer(local.Key, new MethodSummary<TKey>.Witness(local.Text, null, local.Location, local.Position, 0, null));
             }
 
             node.Queued = true;
@@ -254,14 +265,14 @@ internal sealed class CallGraphSummaries<TKey>
             var node = work.Dequeue();
             node.Queued = false;
             var changed = false;
-            foreach (var (summary, _, step, position) in node.Callees)
+            foreach (var (summary, callee, position) in node.Callees)
             {
                 foreach (var entry in summary.Entries)
                 {
                     var distance = entry.Value.Distance + 1;
                     if (distance <= MaxDepth)
                     {
-                        changed |= node.Summary.Offer(entry.Key, new MethodSummary<TKey>.Witness(step, null, position, distance, summary));
+                        changed |= node.Summary.Offer(entry.Key, new MethodSummary<TKey>.Witness(null, callee, null, position, distance, summary));
                     }
                 }
             }
@@ -307,7 +318,7 @@ internal sealed class CallGraphSummaries<TKey>
 
         public MethodSummary<TKey> Summary { get; }
 
-        public List<(MethodSummary<TKey> Summary, Node? Node, string Step, int Position)> Callees { get; } = new();
+        public List<(MethodSummary<TKey> Summary, IMethodSymbol Callee, int Position)> Callees { get; } = new();
 
         public List<Node> Callers { get; } = new();
 

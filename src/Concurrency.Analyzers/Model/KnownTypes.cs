@@ -33,6 +33,12 @@ internal static class KnownTypes
         public const string SemaphoreSlim = "System.Threading.SemaphoreSlim";
         public const string SpinLock = "System.Threading.SpinLock";
         public const string Thread = "System.Threading.Thread";
+        public const string ThreadPool = "System.Threading.ThreadPool";
+        public const string ThreadingTimer = "System.Threading.Timer";
+        public const string TimersTimer = "System.Timers.Timer";
+        public const string DiagnosticsProcess = "System.Diagnostics.Process";
+        public const string TaskFactory = "System.Threading.Tasks.TaskFactory";
+        public const string TaskFactoryOfT = "System.Threading.Tasks.TaskFactory`1";
 
         public const string Parallel = "System.Threading.Tasks.Parallel";
         public const string Task = "System.Threading.Tasks.Task";
@@ -78,6 +84,10 @@ internal static class KnownTypes
         public const string Semaphore = "Concurrency.Runtime.Threading.Semaphore";
         public const string BoundedSemaphore = "Concurrency.Runtime.Threading.BoundedSemaphore";
 
+        public const string Thread = "Concurrency.Runtime.Threading.Thread";
+        public const string Timer = "Concurrency.Runtime.Threading.Timer";
+
+        public const string Process = "Concurrency.Runtime.Multiprocessing.Process";
         public const string ProcessLock = "Concurrency.Runtime.Multiprocessing.Lock";
         public const string ProcessSemaphore = "Concurrency.Runtime.Multiprocessing.Semaphore";
     }

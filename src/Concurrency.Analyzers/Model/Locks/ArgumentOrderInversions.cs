@@ -11,7 +11,9 @@ namespace Concurrency.Analyzers.Model.Locks;
 /// one account and waits for the other. The methods that lock two parameters one inside the other
 /// (without ordering them first) come from the lock facts; their calls are found by name in the
 /// trees' text, then bound. Arguments are the same object when they name the same local, parameter
-/// or field (of the same receiver); other arguments (<c>accounts[i]</c>) are not compared.
+/// or field (of the same receiver). Two arguments of one type that name no such thing
+/// (<c>accounts[i]</c>, <c>t.From</c>) are reported when copies of the calling body run at once — a
+/// <c>Parallel</c> body or a timer callback (the dining philosophers: each copy may hold what the next waits for).
 /// </summary>
 internal static class ArgumentOrderInversions
 {
@@ -63,6 +65,7 @@ internal static class ArgumentOrderInversions
         }
 
         var names = new HashSet<string>(ordered.Keys.Select(m => m.Name), StringComparer.Ordinal);
+        var entryPoints = Workers.EntryPoints.For(compilation);
         var calls = new List<Call>();
         foreach (var tree in trees.OrderBy(t => t.FilePath, StringComparer.Ordinal))
         {
@@ -93,9 +96,23 @@ internal static class ArgumentOrderInversions
                 {
                     foreach (var order in orders)
                     {
-                        if (Argument(invocation, order.Held) is { } held && Argument(invocation, order.Taken) is { } taken && !held.Key.Equals(taken.Key))
+                        if (Argument(invocation, order.Held) is not { } held || Argument(invocation, order.Taken) is not { } taken)
                         {
-                            calls.Add(new Call(order, invocation, held, taken, model.GetEnclosingSymbol(syntax.SpanStart, cancellationToken)));
+                            continue;
+                        }
+
+                        if (held.Key is not null && taken.Key is not null)
+                        {
+                            if (!held.Key.Equals(taken.Key))
+                            {
+                                calls.Add(new Call(order, invocation, (held.Key, held.Text), (taken.Key, taken.Text), model.GetEnclosingSymbol(syntax.SpanStart, cancellationToken)));
+                            }
+                        }
+                        else if (ConcurrentCopies(invocation, entryPoints) is { } body && SymbolEqualityComparer.Default.Equals(held.Type, taken.Type))
+                        {
+                            // Two objects of one type chosen at run time, by copies of one body running at
+                            // once (Parallel, a timer): one copy may pass (a, b) while another passes (b, a).
+                            result.Add(new Inversion(invocation.Syntax.GetLocation(), held.Text, taken.Text, body.HandedTo.Syntax.GetLocation(), $"another run of this {body.Kind} body"));
                         }
                     }
                 }
@@ -131,13 +148,29 @@ internal static class ArgumentOrderInversions
         return caller?.Name ?? string.Empty;
     }
 
-    private static (ArgumentKey Key, string Text)? Argument(IInvocationOperation invocation, IParameterSymbol parameter)
+    // The argument bound to a parameter: which object it is (when it names one), its text and type.
+    private static (ArgumentKey? Key, string Text, ITypeSymbol? Type)? Argument(IInvocationOperation invocation, IParameterSymbol parameter)
     {
         foreach (var argument in invocation.Arguments)
         {
             if (argument.Parameter is { } bound && bound.Ordinal == parameter.Ordinal && argument.ArgumentKind != ArgumentKind.DefaultValue)
             {
-                return ArgumentKey.Of(argument.Value) is { } key ? (key, argument.Value.Syntax.ToString()) : null;
+                var value = OperationHelpers.WalkDownConversion(argument.Value);
+                return (ArgumentKey.Of(value), value.Syntax.ToString(), value.Type);
+            }
+        }
+
+        return null;
+    }
+
+    // The body, run in several copies at once, that makes the call: the nearest enclosing lambda, if it is one.
+    private static Workers.EntryPoint? ConcurrentCopies(IOperation call, Workers.EntryPoints entryPoints)
+    {
+        for (var current = call.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation lambda)
+            {
+                return entryPoints.Of(lambda) is { RunsConcurrentlyWithItself: true } entry ? entry : null;
             }
         }
 

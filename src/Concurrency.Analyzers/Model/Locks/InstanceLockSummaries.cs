@@ -29,7 +29,7 @@ internal sealed class InstanceLockSummaries
         _identity = new LockIdentity(new LockSymbols(compilation));
         _callbacks = new SynchronousCallbacks(compilation);
         // A call on this instance runs the method called: another instance's override would hold another lock.
-        _summaries = new CallGraphSummaries<LockId>(Read, method => new[] { method }, EqualityComparer<LockId>.Default);
+        _summaries = new CallGraphSummaries<LockId>(Read, method => new[] { method }, EqualityComparer<LockId>.Default, InstanceCalls.Step);
     }
 
     public static InstanceLockSummaries For(Compilation compilation) => PerCompilation.GetValue(compilation, c => new InstanceLockSummaries(c));
@@ -61,7 +61,7 @@ internal sealed class InstanceLockSummaries
                 default:
                     foreach (var target in InstanceCalls.SameInstanceCallees(operation))
                     {
-                        facts.AddCall(target, InstanceCalls.Step(target), operation.Syntax.SpanStart);
+                        facts.AddCall(target, operation.Syntax.SpanStart);
                     }
 
                     break;

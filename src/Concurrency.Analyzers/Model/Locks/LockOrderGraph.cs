@@ -72,13 +72,13 @@ internal static class LockOrderGraph
 
             foreach (var callee in facts.CallsOf(token))
             {
-                body.AddCall(callee, InstanceCalls.Step(callee), 0);
+                body.AddCall(callee, 0);
             }
 
             return body;
         }
 
-        var summaries = new CallGraphSummaries<LockId>(Read, Resolve, comparer);
+        var summaries = new CallGraphSummaries<LockId>(Read, Resolve, comparer, InstanceCalls.Step);
         var edges = new List<LockEdge>();
         foreach (var fact in all)
         {

@@ -55,7 +55,7 @@ internal sealed class BlockingSummaries
         _callbacks = new SynchronousCallbacks(compilation);
         _thread = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Thread);
         // The one key is "blocks"; the call named is the one run, not an override of it.
-        _summaries = new CallGraphSummaries<bool>(Read, method => new[] { method }, EqualityComparer<bool>.Default);
+        _summaries = new CallGraphSummaries<bool>(Read, method => new[] { method }, EqualityComparer<bool>.Default, Display);
     }
 
     public static BlockingSummaries For(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options) =>
@@ -124,7 +124,7 @@ internal sealed class BlockingSummaries
             }
             else if (call is IInvocationOperation { TargetMethod: var callee } && IsSummarized(callee))
             {
-                facts.AddCall(callee.OriginalDefinition, Display(callee), call.Syntax.SpanStart);
+                facts.AddCall(callee.OriginalDefinition, call.Syntax.SpanStart);
             }
         }
     }

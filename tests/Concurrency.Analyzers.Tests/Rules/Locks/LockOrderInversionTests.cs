@@ -1071,4 +1071,30 @@ public class LockOrderInversionTests
             void Run(Account a, Account b, Account c) { Transfer(a, b); Transfer(a, b); Transfer(b, c); }
         }
         """);
+
+    [Fact]
+    public Task Transfers_between_accounts_chosen_at_run_time_by_a_Parallel_body_are_reported() => Verify("""
+        class Account { public readonly object Gate = new object(); }
+        class Bank
+        {
+            static void Transfer(Account from, Account to) { lock (from.Gate) { lock (to.Gate) { } } }
+            void Run(Account[] accounts) => {|#1:Parallel.For(0, accounts.Length, i => {|#0:Transfer(accounts[i], accounts[(i + 1) % accounts.Length])|})|};
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1)
+            .WithArguments("accounts[(i + 1) % accounts.Length]", "accounts[i]", "another run of this Parallel body (Test0.cs:6)"));
+
+    [Fact]
+    public Task Transfers_between_accounts_chosen_at_run_time_by_code_that_runs_once_are_not_reported() => Verify("""
+        class Account { public readonly object Gate = new object(); }
+        class Bank
+        {
+            static void Transfer(Account from, Account to) { lock (from.Gate) { lock (to.Gate) { } } }
+            void Run(Account[] accounts)
+            {
+                Task.Run(() => Transfer(accounts[0], accounts[1]));
+                for (var i = 1; i < accounts.Length; i++) { Transfer(accounts[i - 1], accounts[i]); }
+            }
+        }
+        """);
 }

@@ -1,0 +1,197 @@
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Model.Workers;
+
+/// <summary>How an entry point's code comes to run on another thread (or process).</summary>
+internal enum EntryPointKind
+{
+    /// <summary>The target of a BCL or runtime <c>Thread</c>, or a runtime <c>Thread</c> subclass's <c>Run</c>.</summary>
+    Thread,
+
+    /// <summary>The target of a runtime <c>Process</c> (another OS process), or a subclass's <c>Run</c>.</summary>
+    Process,
+
+    /// <summary>Work handed to the task scheduler: <c>Task.Run</c>, <c>Task.Factory.StartNew</c>, <c>new Task(…)</c>.</summary>
+    Task,
+
+    /// <summary>The body of <c>Parallel.For/ForEach/Invoke</c>: several copies at once; the caller waits for them.</summary>
+    Parallel,
+
+    /// <summary>Work queued to the thread pool: <c>ThreadPool.QueueUserWorkItem</c>.</summary>
+    ThreadPool,
+
+    /// <summary>A timer's callback: <c>System.Threading.Timer</c>, <c>System.Timers.Timer.Elapsed</c>, the runtime's <c>Timer</c>.</summary>
+    Timer,
+}
+
+/// <summary>A delegate that runs on another thread than the code that creates it.</summary>
+internal sealed class EntryPoint
+{
+    public EntryPoint(EntryPointKind kind, IOperation function, IMethodSymbol? method, IOperation handedTo)
+    {
+        Kind = kind;
+        Function = function;
+        Method = method;
+        HandedTo = handedTo;
+    }
+
+    public EntryPointKind Kind { get; }
+
+    /// <summary>The lambda, anonymous method or method reference.</summary>
+    public IOperation Function { get; }
+
+    /// <summary>The lambda's symbol or the method referred to: whose body runs there.</summary>
+    public IMethodSymbol? Method { get; }
+
+    /// <summary>The creation or call that hands the delegate over (<c>new Thread(…)</c>, <c>Task.Run(…)</c>).</summary>
+    public IOperation HandedTo { get; }
+
+    /// <summary>Whether copies of it run at the same time as each other (a <c>Parallel</c> body, a timer that fires again).</summary>
+    public bool RunsConcurrentlyWithItself => Kind is EntryPointKind.Parallel or EntryPointKind.Timer;
+}
+
+/// <summary>
+/// The entry points of a compilation — the code that runs concurrently with the code that starts
+/// it: the delegates handed to threads, processes, tasks, <c>Parallel</c>, the thread pool and timers,
+/// and the <c>Run</c> overrides of runtime <c>Thread</c> and <c>Process</c> subclasses. What the
+/// shared-state rules start from ("a field written from code reachable from an entry point"), and
+/// what the lifecycle rules pair with joins. One per compilation.
+/// </summary>
+internal sealed class EntryPoints
+{
+    private static readonly ConditionalWeakTable<Compilation, EntryPoints> PerCompilation = new();
+
+    private readonly INamedTypeSymbol? _thread;
+    private readonly INamedTypeSymbol? _runtimeThread;
+    private readonly INamedTypeSymbol? _runtimeProcess;
+    private readonly INamedTypeSymbol? _task;
+    private readonly INamedTypeSymbol? _taskFactory;
+    private readonly INamedTypeSymbol? _taskFactoryOfT;
+    private readonly INamedTypeSymbol? _parallel;
+    private readonly INamedTypeSymbol? _threadPool;
+    private readonly INamedTypeSymbol? _threadingTimer;
+    private readonly INamedTypeSymbol? _timersTimer;
+    private readonly INamedTypeSymbol? _runtimeTimer;
+
+    private EntryPoints(Compilation compilation)
+    {
+        _thread = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Thread);
+        _runtimeThread = compilation.GetTypeByMetadataName(KnownTypes.Runtime.Thread);
+        _runtimeProcess = compilation.GetTypeByMetadataName(KnownTypes.Runtime.Process);
+        _task = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Task);
+        _taskFactory = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskFactory);
+        _taskFactoryOfT = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskFactoryOfT);
+        _parallel = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Parallel);
+        _threadPool = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ThreadPool);
+        _threadingTimer = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ThreadingTimer);
+        _timersTimer = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TimersTimer);
+        _runtimeTimer = compilation.GetTypeByMetadataName(KnownTypes.Runtime.Timer);
+    }
+
+    public static EntryPoints For(Compilation compilation) => PerCompilation.GetValue(compilation, c => new EntryPoints(c));
+
+    /// <summary>Every entry point created in <paramref name="root"/>, in source order.</summary>
+    public IEnumerable<EntryPoint> In(IOperation root)
+    {
+        foreach (var operation in root.DescendantsAndSelf())
+        {
+            if (operation is IAnonymousFunctionOperation or IMethodReferenceOperation && Of(operation) is { } entry)
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    /// <summary>The entry point <paramref name="function"/> (a lambda, anonymous method or method reference) is, or null.</summary>
+    public EntryPoint? Of(IOperation function)
+    {
+        var method = function switch
+        {
+            IAnonymousFunctionOperation lambda => lambda.Symbol,
+            IMethodReferenceOperation reference => reference.Method,
+            _ => null,
+        };
+        if (method is null)
+        {
+            return null;
+        }
+
+        // The delegate, through its creation and conversions, up to what it is handed to.
+        var current = function.Parent;
+        while (current is IDelegateCreationOperation or IConversionOperation)
+        {
+            current = current.Parent;
+        }
+
+        var kind = current switch
+        {
+            IArgumentOperation { Parent: IObjectCreationOperation { Constructor.ContainingType: var type } } => Created(type),
+            IArgumentOperation { Parent: IInvocationOperation { TargetMethod: var target } } => Called(target),
+            IEventAssignmentOperation { Adds: true, EventReference: IEventReferenceOperation { Event: { Name: "Elapsed", ContainingType: var owner } } }
+                when TaskSymbols.Is(owner?.OriginalDefinition, _timersTimer) => EntryPointKind.Timer,
+            _ => (EntryPointKind?)null,
+        };
+        var handedTo = current is IArgumentOperation argument ? argument.Parent! : current;
+        return kind is { } found && handedTo is not null ? new EntryPoint(found, function, method, handedTo) : null;
+    }
+
+    /// <summary>Whether <paramref name="method"/> is the <c>Run</c> override of a runtime <c>Thread</c> or <c>Process</c> subclass: it runs there when started.</summary>
+    public EntryPointKind? OfOverride(IMethodSymbol method)
+    {
+        for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+        {
+            if (overridden.Name == "Run" && overridden.OverriddenMethod is null)
+            {
+                var owner = overridden.ContainingType.OriginalDefinition;
+                return TaskSymbols.Is(owner, _runtimeThread) ? EntryPointKind.Thread
+                    : TaskSymbols.Is(owner, _runtimeProcess) ? EntryPointKind.Process
+                    : null;
+            }
+        }
+
+        return null;
+    }
+
+    private EntryPointKind? Created(INamedTypeSymbol? type)
+    {
+        for (var current = type?.OriginalDefinition; current is not null; current = current.BaseType?.OriginalDefinition)
+        {
+            if (TaskSymbols.Is(current, _runtimeTimer) || TaskSymbols.Is(current, _threadingTimer))
+            {
+                return EntryPointKind.Timer;
+            }
+
+            if (TaskSymbols.Is(current, _thread) || TaskSymbols.Is(current, _runtimeThread))
+            {
+                return EntryPointKind.Thread;
+            }
+
+            if (TaskSymbols.Is(current, _runtimeProcess))
+            {
+                return EntryPointKind.Process;
+            }
+
+            if (TaskSymbols.Is(current, _task))
+            {
+                return EntryPointKind.Task;
+            }
+        }
+
+        return null;
+    }
+
+    private EntryPointKind? Called(IMethodSymbol target)
+    {
+        var owner = target.ContainingType?.OriginalDefinition;
+        return target.Name switch
+        {
+            "Run" when TaskSymbols.Is(owner, _task) => EntryPointKind.Task,
+            "StartNew" when TaskSymbols.Is(owner, _taskFactory) || TaskSymbols.Is(owner, _taskFactoryOfT) => EntryPointKind.Task,
+            "For" or "ForEach" or "ForEachAsync" or "Invoke" when TaskSymbols.Is(owner, _parallel) => EntryPointKind.Parallel,
+            "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" when TaskSymbols.Is(owner, _threadPool) => EntryPointKind.ThreadPool,
+            _ => null,
+        };
+    }
+}

@@ -6,39 +6,36 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Concurrency.Analyzers.Model.Tasks;
 
 /// <summary>
-/// A forward "must" data-flow analysis over one control-flow graph: which task locals and
-/// parameters are certainly complete at each point. A task becomes complete when it is awaited,
-/// awaited through <c>Task.WhenAll</c> (also as an element of the array or collection passed), is
-/// the result of <c>await Task.WhenAny</c>, comes from <c>Task.FromResult</c>/<c>CompletedTask</c>,
-/// or is tested by <c>IsCompleted</c>/<c>IsCompletedSuccessfully</c>/<c>Status == RanToCompletion</c>
-/// on the branch taken. Facts meet by intersection, so a fact holds only if it holds on every path;
-/// a reassignment, a <c>ref</c>/<c>out</c> pass or (for collections) a mutating call kills it.
-/// Catch and finally handlers start with no facts.
+/// A forward "must" data-flow analysis over one control-flow graph, solved by
+/// <see cref="ForwardFlow{TState}"/>: which task locals and parameters are certainly complete at each
+/// point. A task becomes complete when it is awaited, awaited through <c>Task.WhenAll</c> (also as an
+/// element of the array or collection passed), is the result of <c>await Task.WhenAny</c>, comes from
+/// <c>Task.FromResult</c>/<c>CompletedTask</c>, or is tested by
+/// <c>IsCompleted</c>/<c>IsCompletedSuccessfully</c>/<c>Status == RanToCompletion</c> on the branch
+/// taken. Facts meet by intersection, so a fact holds only if it holds on every path; a reassignment,
+/// a <c>ref</c>/<c>out</c> pass or (for collections) a mutating call kills it. Catch and finally
+/// handlers start with no facts.
 /// </summary>
-internal sealed class TaskCompletionAnalysis
+internal sealed class TaskCompletionAnalysis : IForwardFlowAnalysis<HashSet<ISymbol>>
 {
     private static readonly IEqualityComparer<ISymbol> Comparer = SymbolEqualityComparer.Default;
 
     private readonly ControlFlowGraph _graph;
     private readonly TaskSymbols _symbols;
     private readonly Dictionary<CaptureId, IOperation?> _captures = new();
-    private readonly HashSet<ISymbol>?[] _blockEntry;
+    private readonly ForwardFlow<HashSet<ISymbol>> _flow;
 
-    private TaskCompletionAnalysis(ControlFlowGraph graph, TaskSymbols symbols)
+    private TaskCompletionAnalysis(ControlFlowGraph graph, TaskSymbols symbols, CancellationToken cancellationToken)
     {
         _graph = graph;
         _symbols = symbols;
-        _blockEntry = new HashSet<ISymbol>?[graph.Blocks.Length];
+        RecordCaptures();
+        _flow = ForwardFlow<HashSet<ISymbol>>.Solve(graph, this, cancellationToken);
     }
 
     /// <summary>Runs the analysis over <paramref name="graph"/> to its fixed point.</summary>
-    public static TaskCompletionAnalysis Run(ControlFlowGraph graph, TaskSymbols symbols, CancellationToken cancellationToken)
-    {
-        var analysis = new TaskCompletionAnalysis(graph, symbols);
-        analysis.RecordCaptures();
-        analysis.Solve(cancellationToken);
-        return analysis;
-    }
+    public static TaskCompletionAnalysis Run(ControlFlowGraph graph, TaskSymbols symbols, CancellationToken cancellationToken) =>
+        new(graph, symbols, cancellationToken);
 
     /// <summary>
     /// Whether every task operand of the blocking wait written at <paramref name="syntax"/> is
@@ -46,33 +43,26 @@ internal sealed class TaskCompletionAnalysis
     /// </summary>
     public bool IsCertainlyComplete(SyntaxNode syntax, OperationKind kind, BlockingWaitKind waitKind)
     {
-        foreach (var block in _graph.Blocks)
+        if (_flow.StateAt(syntax, kind) is not ({ } candidate, { } facts))
         {
-            var entry = _blockEntry[block.Ordinal];
-            var facts = entry is null ? null : new HashSet<ISymbol>(entry, Comparer);
-            foreach (var topLevel in OperationHelpers.TopLevelOperations(block))
-            {
-                var candidate = topLevel.DescendantsAndSelf().FirstOrDefault(o => o.Kind == kind && o.Syntax == syntax);
-                if (candidate is not null)
-                {
-                    if (facts is null)
-                    {
-                        return false;
-                    }
-
-                    var operands = BlockingWait.TaskOperands(candidate, waitKind, _symbols);
-                    return !operands.IsEmpty && operands.All(o => IsComplete(o, facts));
-                }
-
-                if (facts is not null)
-                {
-                    Transfer(facts, topLevel);
-                }
-            }
+            return false;
         }
 
-        return false;
+        var operands = BlockingWait.TaskOperands(candidate, waitKind, _symbols);
+        return !operands.IsEmpty && operands.All(o => IsComplete(o, facts));
     }
+
+    HashSet<ISymbol> IForwardFlowAnalysis<HashSet<ISymbol>>.Initial(BasicBlock block) => new(Comparer);
+
+    HashSet<ISymbol> IForwardFlowAnalysis<HashSet<ISymbol>>.Copy(HashSet<ISymbol> state) => new(state, Comparer);
+
+    void IForwardFlowAnalysis<HashSet<ISymbol>>.Transfer(HashSet<ISymbol> state, IOperation operation) => Transfer(state, operation);
+
+    void IForwardFlowAnalysis<HashSet<ISymbol>>.Branch(HashSet<ISymbol> state, IOperation condition, bool outcome) => CompletedWhen(condition, outcome, state);
+
+    void IForwardFlowAnalysis<HashSet<ISymbol>>.Join(HashSet<ISymbol> state, HashSet<ISymbol> other) => state.IntersectWith(other);
+
+    bool IForwardFlowAnalysis<HashSet<ISymbol>>.Same(HashSet<ISymbol> state, HashSet<ISymbol> other) => state.SetEquals(other);
 
     private void RecordCaptures()
     {
@@ -84,77 +74,6 @@ internal sealed class TaskCompletionAnalysis
                 _captures[capture.Id] = _captures.ContainsKey(capture.Id) ? null : capture.Value;
             }
         }
-    }
-
-    private void Solve(CancellationToken cancellationToken)
-    {
-        var exit = new HashSet<ISymbol>?[_graph.Blocks.Length];
-        var changed = true;
-        for (var pass = 0; changed && pass < _graph.Blocks.Length + 8; pass++)
-        {
-            changed = false;
-            foreach (var block in _graph.Blocks)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var entry = EntryFacts(block, exit);
-                if (entry is null)
-                {
-                    continue;
-                }
-
-                _blockEntry[block.Ordinal] = entry;
-                var facts = new HashSet<ISymbol>(entry, Comparer);
-                foreach (var operation in OperationHelpers.TopLevelOperations(block))
-                {
-                    Transfer(facts, operation);
-                }
-
-                if (exit[block.Ordinal] is not { } previous || !previous.SetEquals(facts))
-                {
-                    exit[block.Ordinal] = facts;
-                    changed = true;
-                }
-            }
-        }
-    }
-
-    private HashSet<ISymbol>? EntryFacts(BasicBlock block, HashSet<ISymbol>?[] exit)
-    {
-        if (block.Kind == BasicBlockKind.Entry || block.Predecessors.IsEmpty)
-        {
-            return new HashSet<ISymbol>(Comparer);
-        }
-
-        HashSet<ISymbol>? entry = null;
-        foreach (var branch in block.Predecessors)
-        {
-            var source = branch.Source;
-            if (exit[source.Ordinal] is not { } sourceFacts)
-            {
-                continue; // not reached yet: the neutral element of the intersection
-            }
-
-            var edge = new HashSet<ISymbol>(sourceFacts, Comparer);
-            if (source.ConditionKind != ControlFlowConditionKind.None
-                && source.BranchValue is not null
-                && source.ConditionalSuccessor?.Destination != source.FallThroughSuccessor?.Destination)
-            {
-                var whenTrue = source.ConditionKind == ControlFlowConditionKind.WhenTrue;
-                var outcome = branch.IsConditionalSuccessor ? whenTrue : !whenTrue;
-                CompletedWhen(source.BranchValue, outcome, edge);
-            }
-
-            if (entry is null)
-            {
-                entry = edge;
-            }
-            else
-            {
-                entry.IntersectWith(edge);
-            }
-        }
-
-        return entry;
     }
 
     private void Transfer(HashSet<ISymbol> facts, IOperation operation)

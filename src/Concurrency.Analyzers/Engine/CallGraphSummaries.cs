@@ -16,8 +16,6 @@ internal sealed class BodyFacts<TKey>
     private List<(TKey Key, string Text, Location? Location, int Position)>? _local;
     private List<(IMethodSymbol Callee, int Position)>? _calls;
 
-    public static readonly BodyFacts<TKey> None = new();
-
     public IReadOnlyList<(TKey Key, string Text, Location? Location, int Position)> Local =>
         (IReadOnlyList<(TKey, string, Location?, int)>?)_local ?? Array.Empty<(TKey, string, Location?, int)>();
 

@@ -16,12 +16,17 @@ internal sealed class SynchronousCallbacks
     private readonly INamedTypeSymbol? _array;
     private readonly INamedTypeSymbol? _parallel;
 
-    public SynchronousCallbacks(Compilation compilation)
+    private static readonly ConditionalWeakTable<Compilation, SynchronousCallbacks> PerCompilation = new();
+
+    private SynchronousCallbacks(Compilation compilation)
     {
         _list = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ListOfT);
         _array = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Array);
         _parallel = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Parallel);
     }
+
+    /// <summary>The callback types of a compilation, resolved once and shared by every summary.</summary>
+    public static SynchronousCallbacks For(Compilation compilation) => PerCompilation.GetValue(compilation, c => new SynchronousCallbacks(c));
 
     /// <summary>Whether <paramref name="lambda"/> is an argument of a call that runs it before returning.</summary>
     [MethodImpl(HotPath.Optimized)]

@@ -26,8 +26,8 @@ internal sealed class InstanceLockSummaries
     {
         _compilation = compilation;
         _targets = CallTargets.For(compilation);
-        _identity = new LockIdentity(new LockSymbols(compilation));
-        _callbacks = new SynchronousCallbacks(compilation);
+        _identity = new LockIdentity(LockSymbols.For(compilation));
+        _callbacks = SynchronousCallbacks.For(compilation);
         // A call on this instance runs the method called: another instance's override would hold another lock.
         _summaries = new CallGraphSummaries<LockId>(Read, method => new[] { method }, EqualityComparer<LockId>.Default, InstanceCalls.Step);
     }

@@ -33,8 +33,8 @@ internal sealed class LockFactsCollector
 
     private LockFactsCollector(Compilation compilation)
     {
-        _identity = new LockIdentity(new LockSymbols(compilation));
-        _callbacks = new SynchronousCallbacks(compilation);
+        _identity = new LockIdentity(LockSymbols.For(compilation));
+        _callbacks = SynchronousCallbacks.For(compilation);
         _assembly = compilation.Assembly;
         _compilation = compilation;
         _index = LockSyntaxIndex.For(compilation);

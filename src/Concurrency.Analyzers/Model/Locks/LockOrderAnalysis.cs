@@ -27,17 +27,11 @@ internal static class LockOrderAnalysis
     }
 
     /// <summary>
-    /// The inversions of the whole compilation (every tree of <paramref name="trees"/> read) that
+    /// The inversions among <paramref name="all"/>, the facts of the whole compilation, that
     /// <see cref="WithinType"/> does not find already.
     /// </summary>
-    public static IEnumerable<LockOrderGraph.Inversion> AcrossTypes(LockFactsCollector collector, IEnumerable<SyntaxTree> trees, CancellationToken cancellationToken)
+    public static IEnumerable<LockOrderGraph.Inversion> AcrossTypes(LockFactsCollector collector, List<MethodLockFacts> all, CancellationToken cancellationToken)
     {
-        foreach (var tree in trees)
-        {
-            collector.CollectTree(tree, cancellationToken);
-        }
-
-        var all = collector.All();
         var edges = LockOrderGraph.Edges(all, collector.Targets(all), cancellationToken);
         if (edges.Count == 0)
         {

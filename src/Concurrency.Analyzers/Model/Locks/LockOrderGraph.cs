@@ -151,7 +151,7 @@ internal static class LockOrderGraph
             }
 
             inversion.Fix = edge.DirectlyNested ? LockOrderInversionFixKind.Swap
-                : edge.Outer is LockStatementSyntax or UsingStatementSyntax && monitorLocks.Contains(edge.Taken) ? LockOrderInversionFixKind.Wrap
+                : edge.Outer is LockStatementSyntax or UsingStatementSyntax && monitorLocks.Contains(edge.Taken) && edge.Taken.Field is not null ? LockOrderInversionFixKind.Wrap
                 : LockOrderInversionFixKind.None;
         }
 

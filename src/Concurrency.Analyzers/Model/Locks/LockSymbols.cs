@@ -21,7 +21,6 @@ internal sealed class LockSymbols
     private readonly INamedTypeSymbol? _spinLock;
     private readonly INamedTypeSymbol? _mutex;
     private readonly INamedTypeSymbol? _runtimeLock;
-    private readonly INamedTypeSymbol? _runtimeRLock;
     private readonly INamedTypeSymbol? _heldScope;
     private readonly INamedTypeSymbol? _acquirable;
     private readonly INamedTypeSymbol? _runtimeSemaphore;
@@ -30,7 +29,9 @@ internal sealed class LockSymbols
     private readonly INamedTypeSymbol? _timeSpan;
     private readonly INamedTypeSymbol? _cancellationToken;
 
-    public LockSymbols(Compilation compilation)
+    private static readonly ConditionalWeakTable<Compilation, LockSymbols> PerCompilation = new();
+
+    private LockSymbols(Compilation compilation)
     {
         _monitor = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Monitor);
         _semaphoreSlim = compilation.GetTypeByMetadataName(KnownTypes.Bcl.SemaphoreSlim);
@@ -38,7 +39,6 @@ internal sealed class LockSymbols
         _spinLock = compilation.GetTypeByMetadataName(KnownTypes.Bcl.SpinLock);
         _mutex = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Mutex);
         _runtimeLock = compilation.GetTypeByMetadataName(KnownTypes.Runtime.Lock);
-        _runtimeRLock = compilation.GetTypeByMetadataName(KnownTypes.Runtime.RLock);
         _heldScope = compilation.GetTypeByMetadataName(KnownTypes.Runtime.HeldScope);
         _acquirable = compilation.GetTypeByMetadataName(KnownTypes.Runtime.IAcquirable);
         _runtimeSemaphore = compilation.GetTypeByMetadataName(KnownTypes.Runtime.Semaphore);
@@ -48,13 +48,15 @@ internal sealed class LockSymbols
         _cancellationToken = compilation.GetTypeByMetadataName(KnownTypes.Bcl.CancellationToken);
     }
 
+    /// <summary>The lock types of a compilation, resolved once and shared by every lock rule.</summary>
+    public static LockSymbols For(Compilation compilation) => PerCompilation.GetValue(compilation, c => new LockSymbols(c));
+
     public INamedTypeSymbol? SemaphoreSlim => _semaphoreSlim;
 
     public INamedTypeSymbol? Monitor => _monitor;
 
     public INamedTypeSymbol? RuntimeLock => _runtimeLock;
 
-    public INamedTypeSymbol? RuntimeRLock => _runtimeRLock;
 
     public INamedTypeSymbol? ReaderWriterLockSlim => _readerWriterLockSlim;
 

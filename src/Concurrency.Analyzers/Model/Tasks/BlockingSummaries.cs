@@ -52,7 +52,7 @@ internal sealed class BlockingSummaries
         _compilation = compilation;
         _symbols = symbols;
         _counterparts = AsyncCounterparts.For(compilation, symbols, options);
-        _callbacks = new SynchronousCallbacks(compilation);
+        _callbacks = SynchronousCallbacks.For(compilation);
         _thread = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Thread);
         // The one key is "blocks"; the call named is the one run, not an override of it.
         _summaries = new CallGraphSummaries<bool>(Read, method => new[] { method }, EqualityComparer<bool>.Default, Display);

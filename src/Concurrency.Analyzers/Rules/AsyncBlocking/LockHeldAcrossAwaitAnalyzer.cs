@@ -29,7 +29,7 @@ public sealed class LockHeldAcrossAwaitAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var locks = new LockSymbols(start.Compilation);
+            var locks = LockSymbols.For(start.Compilation);
             var cancellationToken = start.Compilation.GetTypeByMetadataName(KnownTypes.Bcl.CancellationToken);
             var index = LockSyntaxIndex.For(start.Compilation);
             start.RegisterCodeBlockStartAction<SyntaxKind>(block =>

@@ -36,13 +36,19 @@ public sealed class LockOrderInversionAcrossTypesAnalyzer : DiagnosticAnalyzer
             start.RegisterSyntaxTreeAction(tree => trees.Add(tree.Tree));
             start.RegisterCompilationEndAction(end =>
             {
-                foreach (var inversion in LockOrderAnalysis.AcrossTypes(collector, trees, end.CancellationToken))
+                foreach (var tree in trees)
+                {
+                    collector.CollectTree(tree, end.CancellationToken);
+                }
+
+                var all = collector.All();
+                foreach (var inversion in LockOrderAnalysis.AcrossTypes(collector, all, end.CancellationToken))
                 {
                     end.ReportDiagnostic(LockOrderAnalysis.Diagnose(RuleDescriptors.LockOrderInversionAcrossTypes, inversion));
                 }
 
                 // Locks on parameters: the callers choose the order (the bank transfer).
-                foreach (var inversion in ArgumentOrderInversions.Find(end.Compilation, collector.All(), trees, end.CancellationToken))
+                foreach (var inversion in ArgumentOrderInversions.Find(end.Compilation, all, trees, end.CancellationToken))
                 {
                     end.ReportDiagnostic(LockOrderAnalysis.Diagnose(RuleDescriptors.LockOrderInversionAcrossTypes, inversion));
                 }

@@ -31,7 +31,7 @@ public sealed class SelfDeadlockAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var locks = new LockSymbols(start.Compilation);
+            var locks = LockSymbols.For(start.Compilation);
             if (locks.RuntimeLock is null && locks.SemaphoreSlim is null && locks.ReaderWriterLockSlim is null)
             {
                 return;

@@ -30,7 +30,7 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            var locks = new LockSymbols(start.Compilation);
+            var locks = LockSymbols.For(start.Compilation);
             var index = LockSyntaxIndex.For(start.Compilation);
             start.RegisterSemanticModelAction(model => AnalyzeTree(model, locks, index));
         });

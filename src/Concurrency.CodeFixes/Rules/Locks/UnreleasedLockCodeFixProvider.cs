@@ -52,7 +52,7 @@ public sealed class UnreleasedLockCodeFixProvider : RewriteCodeFixProvider
 
         // Find every acquisition and its release on the original tree, mark them, then rewrite one
         // pair at a time: a nested pair moved into an outer try block is still found by its marks.
-        var locks = new LockSymbols(model.Compilation);
+        var locks = LockSymbols.For(model.Compilation);
         var pairs = new List<(SyntaxAnnotation Acquire, SyntaxAnnotation Release, UnreleasedLockFixKind Fix)>();
         var marks = new Dictionary<SyntaxNode, SyntaxAnnotation>();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))

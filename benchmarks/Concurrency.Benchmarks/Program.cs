@@ -6,6 +6,7 @@ Concurrency.Runtime.Multiprocessing.Process.EnterChildIfRequested();
 
 // dotnet run -c Release --project benchmarks/Concurrency.Benchmarks -- <suite> [--json <file>]
 var suiteName = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
+var suiteArgs = suiteName is null ? Array.Empty<string>() : args.SkipWhile(a => a != suiteName).Skip(1).ToArray();
 string? jsonPath = null;
 for (var i = 0; i < args.Length; i++)
 {
@@ -23,7 +24,7 @@ for (var i = 0; i < args.Length; i++)
 
 if (suiteName is null || !Suites.All.TryGetValue(suiteName, out var suite))
 {
-    Console.Error.WriteLine($"usage: Concurrency.Benchmarks <{string.Join("|", Suites.All.Keys)}> [--json <file>]");
+    Console.Error.WriteLine($"usage: Concurrency.Benchmarks <{string.Join("|", Suites.All.Keys)}> [suite arguments] [--json <file>]");
     Console.Error.WriteLine(suiteName is null ? "No suite named." : $"Unknown suite '{suiteName}'.");
     return 2;
 }
@@ -36,7 +37,15 @@ if (System.Diagnostics.Debugger.IsAttached || typeof(Program).Assembly.GetCustom
 
 Console.WriteLine($"suite {suiteName} on {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 var sink = new MetricSink();
-suite(sink);
+try
+{
+    suite(sink, suiteArgs);
+}
+catch (ArgumentException bad)
+{
+    Console.Error.WriteLine(bad.Message);
+    return 2;
+}
 Console.WriteLine();
 sink.PrintTable(Console.Out);
 if (jsonPath is not null)

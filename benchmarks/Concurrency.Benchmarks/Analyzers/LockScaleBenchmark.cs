@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using Concurrency.Analyzers.Catalog;
 using Concurrency.Benchmarks.Harness;
 
@@ -14,7 +12,7 @@ namespace Concurrency.Benchmarks.Analyzers;
 /// lock-order inversion in one file in fifty) is built with <c>-p:ReportAnalyzer=true</c>; the
 /// figures are the compiler's own report of our lock analyzers' time and the Csc task's time.
 /// </summary>
-public static partial class LockScaleBenchmark
+public static class LockScaleBenchmark
 {
     public static void Run(MetricSink sink)
     {
@@ -59,20 +57,18 @@ public static partial class LockScaleBenchmark
                 File.WriteAllText(Path.Combine(folder, $"Service{i}.cs"), Source(i, files, dense));
             }
 
-            var output = Build(folder);
-            var lockLines = LockAnalyzerLine().Matches(output);
-            if (lockLines.Count == 0)
+            var output = ReportedBuild.Run(folder, Array.Empty<string>(), TimeSpan.FromMinutes(10), "The generated project");
+            var rules = ReportedBuild.RuleSeconds(output);
+            var lockRules = rules.Where(r => r.Key.StartsWith("CONC1", StringComparison.Ordinal)).ToList();
+            if (lockRules.Count == 0)
             {
                 // A renamed analyzer namespace would otherwise read as "the lock rules cost nothing".
                 throw new InvalidOperationException("The analyzer report names none of our lock analyzers:\n" + output);
             }
 
-            var analyzers = lockLines.Sum(m => double.Parse(m.Groups["seconds"].Value, CultureInfo.InvariantCulture)) * 1000;
-            var allRules = AnyRuleLine().Matches(output)
-                .Sum(m => double.Parse(m.Groups["seconds"].Value, CultureInfo.InvariantCulture)) * 1000;
-            var compile = CscLine().Match(output) is { Success: true } csc
-                ? double.Parse(csc.Groups["ms"].Value, CultureInfo.InvariantCulture)
-                : throw new InvalidOperationException("The build printed no Csc task time:\n" + output);
+            var analyzers = lockRules.Sum(r => r.Value) * 1000;
+            var allRules = rules.Values.Sum() * 1000;
+            var compile = ReportedBuild.CscMilliseconds(output);
             return (analyzers, allRules, compile);
         }
         finally
@@ -141,46 +137,4 @@ public static partial class LockScaleBenchmark
         source.AppendLine("}");
         return source.ToString();
     }
-
-    private static string Build(string folder)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "build", "-c", "Release", "--no-incremental", "--disable-build-servers", "-p:ReportAnalyzer=true", "-v:d", "-clp:PerformanceSummary" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("The generated project did not build within 10 minutes.");
-        }
-
-        process.WaitForExit();
-        return process.ExitCode == 0 ? output.ToString() : throw new InvalidOperationException("The generated project did not build:\n" + output);
-    }
-
-    // "0.013    5      Concurrency.Analyzers.Rules.Locks.LockOrderInversionAnalyzer (CONC101)"
-    [GeneratedRegex(@"^\s*(?<seconds>[\d.]+)\s+\d+\s+Concurrency\.Analyzers\.Rules\.Locks\.\w+ \(CONC1\d\d\)", RegexOptions.Multiline)]
-    private static partial Regex LockAnalyzerLine();
-
-    // Every rule of ours, the CONC4xx beside the lock rules.
-    [GeneratedRegex(@"^\s*(?<seconds>[\d.]+)\s+\S+\s+Concurrency\.Analyzers\.Rules\.\w+\.\w+ \(CONC\d+\)", RegexOptions.Multiline)]
-    private static partial Regex AnyRuleLine();
-
-    // "     1249 ms  Csc                                        1 calls"
-    [GeneratedRegex(@"^\s*(?<ms>\d+) ms\s+Csc\s+\d+ calls", RegexOptions.Multiline)]
-    private static partial Regex CscLine();
 }

@@ -2,15 +2,16 @@ namespace Concurrency.Benchmarks.Harness;
 
 /// <summary>
 /// The suites <c>dotnet run --project benchmarks/Concurrency.Benchmarks -- &lt;suite&gt;</c> can run.
-/// Each suite writes its metrics, with any baseline it compares against measured in the same run.
+/// Each suite writes its metrics (the arguments after the suite's name are its own), with any baseline it compares against measured in the same run.
 /// </summary>
 public static class Suites
 {
-    public static IReadOnlyDictionary<string, Action<MetricSink>> All { get; } = new Dictionary<string, Action<MetricSink>>(StringComparer.OrdinalIgnoreCase)
+    public static IReadOnlyDictionary<string, Action<MetricSink, IReadOnlyList<string>>> All { get; } = new Dictionary<string, Action<MetricSink, IReadOnlyList<string>>>(StringComparer.OrdinalIgnoreCase)
     {
-        ["analyzers"] = Analyzers.AnalyzersSuite.Run,
-        ["locks"] = Analyzers.LockScaleBenchmark.Run, // the lock-rule part of 'analyzers' alone
-        ["runtime"] = Runtime.RuntimeSuite.Run,
-        ["locks-inproc"] = Analyzers.LockRulesInProcess.Run, // the lock rules in process, to profile
+        ["analyzers"] = (sink, _) => Analyzers.AnalyzersSuite.Run(sink),
+        ["locks"] = (sink, _) => Analyzers.LockScaleBenchmark.Run(sink), // the lock-rule part of 'analyzers' alone
+        ["runtime"] = (sink, _) => Runtime.RuntimeSuite.Run(sink),
+        ["locks-inproc"] = (sink, _) => Analyzers.LockRulesInProcess.Run(sink), // the lock rules in process, to profile
+        ["realcode"] = RealCode.RealCodeSuite.Run, // our rules on a checkout of someone else's code: realcode <folder> [--project P]...
     };
 }

@@ -382,6 +382,32 @@ public class LockOrderInversionTests
     }
 
     [Fact]
+    public Task A_cycle_across_types_through_an_indexer_and_a_target_typed_constructor_is_found() => Verify("""
+        class Registry
+        {
+            private readonly object _gate = new object();
+            private readonly Journal _journal = new Journal();
+            void Register() { lock (_gate) { [|Peek()|]; } }
+            int Peek() => _journal[0];
+            public void Touch() { lock (_gate) { } }
+        }
+
+        class Journal
+        {
+            private readonly object _gate = new object();
+            public Registry Owner;
+            public int this[int i] { get { lock (_gate) { return i; } } }
+            void Flush() { lock (_gate) { [|Make()|]; } }
+            Entry Make() => new(Owner);
+        }
+
+        class Entry
+        {
+            public Entry(Registry registry) => registry.Touch();
+        }
+        """);
+
+    [Fact]
     public Task The_Monitor_pattern_with_a_taken_flag_holds_the_rest_of_the_try() => Verify("""
         class Ledger
         {

@@ -517,7 +517,7 @@ public class SyncCallWithAsyncCounterpartTests
                 server.Execute("CLIENT", CommandFlags.FireAndForget);
                 log.WriteLine("sent");
                 _log.Flush();
-                [|server.Execute("CLIENT")|];
+                [|server.Execute("CLIENT", CommandFlags.None)|];
                 [|output.WriteLine("sent")|];
             }
         }

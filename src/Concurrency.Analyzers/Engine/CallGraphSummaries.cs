@@ -100,11 +100,15 @@ internal sealed class MethodSummary<TKey>
 
     internal IEnumerable<KeyValuePair<TKey, Witness>> Entries => _entries;
 
-    /// <summary>Sets the witness of a key when it is new or better (shorter, then earlier); whether it changed.</summary>
+    /// <summary>
+    /// Sets the witness of a key when it is new or better (shorter, then earlier in the body, then
+    /// first among the body's facts); whether it changed. The order is total, so the chain named does
+    /// not depend on which summaries were solved first, which another thread may have decided.
+    /// </summary>
     internal bool Offer(TKey key, Witness candidate)
     {
         if (_entries.TryGetValue(key, out var known)
-            && (known.Distance < candidate.Distance || (known.Distance == candidate.Distance && known.Position <= candidate.Position)))
+            && (known.Distance, known.Position, known.Order).CompareTo((candidate.Distance, candidate.Position, candidate.Order)) <= 0)
         {
             return false;
         }
@@ -120,12 +124,13 @@ internal sealed class MethodSummary<TKey>
     /// </summary>
     internal sealed class Witness
     {
-        public Witness(string? text, IMethodSymbol? callee, Location? location, int position, int distance, MethodSummary<TKey>? via)
+        public Witness(string? text, IMethodSymbol? callee, Location? location, int position, int order, int distance, MethodSummary<TKey>? via)
         {
             Text = text;
             Callee = callee;
             Location = location;
             Position = position;
+            Order = order;
             Distance = distance;
             Via = via;
         }
@@ -137,6 +142,9 @@ internal sealed class MethodSummary<TKey>
         public Location? Location { get; }
 
         public int Position { get; }
+
+        /// <summary>The fact's index in its body (the call's, then the target's among its dispatch targets): the last tie-break.</summary>
+        public int Order { get; }
 
         public int Distance { get; }
 
@@ -248,9 +256,10 @@ internal sealed class CallGraphSummaries<TKey>
         var work = new Queue<Node>();
         foreach (var node in order)
         {
-            foreach (var local in node.Facts.Local)
+            for (var i = 0; i < node.Facts.Local.Count; i++)
             {
-                node.Summary.Offer(local.Key, new MethodSummary<TKey>.Witness(local.Text, null, local.Location, local.Position, 0, null));
+                var local = node.Facts.Local[i];
+                node.Summary.Offer(local.Key, new MethodSummary<TKey>.Witness(local.Text, null, local.Location, local.Position, i, 0, null));
             }
 
             node.Queued = true;
@@ -263,14 +272,15 @@ internal sealed class CallGraphSummaries<TKey>
             var node = work.Dequeue();
             node.Queued = false;
             var changed = false;
-            foreach (var (summary, callee, position) in node.Callees)
+            for (var index = 0; index < node.Callees.Count; index++)
             {
+                var (summary, callee, position) = node.Callees[index];
                 foreach (var entry in summary.Entries)
                 {
                     var distance = entry.Value.Distance + 1;
                     if (distance <= MaxDepth)
                     {
-                        changed |= node.Summary.Offer(entry.Key, new MethodSummary<TKey>.Witness(null, callee, null, position, distance, summary));
+                        changed |= node.Summary.Offer(entry.Key, new MethodSummary<TKey>.Witness(null, callee, null, position, index, distance, summary));
                     }
                 }
             }

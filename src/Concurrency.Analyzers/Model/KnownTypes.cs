@@ -24,6 +24,7 @@ internal static class KnownTypes
         public const string UnmanagedMemoryStream = "System.IO.UnmanagedMemoryStream";
         public const string StringReader = "System.IO.StringReader";
         public const string StringWriter = "System.IO.StringWriter";
+        public const string TextWriter = "System.IO.TextWriter";
 
         public const string CancellationToken = "System.Threading.CancellationToken";
         public const string CancellationTokenSource = "System.Threading.CancellationTokenSource";

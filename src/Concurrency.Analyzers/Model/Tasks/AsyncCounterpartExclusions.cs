@@ -5,7 +5,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Concurrency.Analyzers.Model.Tasks;
 
 /// <summary>
-/// Calls CONC403 leaves alone although an async counterpart exists: the known false friends, and
+/// Calls CONC403 and CONC407 leave alone although an async counterpart exists: the known false
+/// friends, fire-and-forget calls, writes to a log <c>TextWriter</c>, and
 /// what users list in <c>.editorconfig</c> as
 /// <c>dotnet_diagnostic.CONC403.excluded_methods = T:Namespace.Type|M:Namespace.Type.Method|N:Namespace</c>
 /// (documentation-comment ids; an <c>M:</c> id without a parameter list means every overload).
@@ -42,6 +43,7 @@ internal sealed class AsyncCounterpartExclusions
     private readonly ImmutableArray<INamedTypeSymbol> _inMemoryTypes;
     private readonly ImmutableArray<(INamedTypeSymbol Type, string[] Methods)> _nonBlocking;
     private readonly INamedTypeSymbol? _console;
+    private readonly INamedTypeSymbol? _textWriter;
     private readonly INamedTypeSymbol? _timeSpan;
     private readonly ConcurrentDictionary<string, UserExclusions> _userExclusions = new(StringComparer.Ordinal);
 
@@ -54,6 +56,7 @@ internal sealed class AsyncCounterpartExclusions
             .Select(entry => (entry.Type!, entry.Methods))
             .ToImmutableArray();
         _console = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Console);
+        _textWriter = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TextWriter);
         _timeSpan = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TimeSpan);
     }
 
@@ -94,7 +97,44 @@ internal sealed class AsyncCounterpartExclusions
             return true;
         }
 
+        if (IsFireAndForget(invocation) || IsLogWrite(invocation))
+        {
+            return true;
+        }
+
         return !string.IsNullOrWhiteSpace(option) && _userExclusions.GetOrAdd(option!, UserExclusions.Parse).Matches(method);
+    }
+
+    /// <summary>
+    /// Whether the call says it does not wait for its work: it passes an enum member named
+    /// <c>FireAndForget</c> (StackExchange.Redis's <c>CommandFlags.FireAndForget</c>, also or-ed with
+    /// other flags), so it queues the work and returns.
+    /// </summary>
+    public static bool IsFireAndForget(IInvocationOperation invocation) =>
+        invocation.Arguments.Any(a => a.ArgumentKind != ArgumentKind.DefaultValue
+            && a.Value.DescendantsAndSelf().Any(o => o is IFieldReferenceOperation { Field: { Name: "FireAndForget", ContainingType.TypeKind: TypeKind.Enum } }));
+
+    /// <summary>
+    /// A write to a log sink: a call on a receiver typed as the abstract <c>TextWriter</c> (not a
+    /// <c>StreamWriter</c>, whose file IO is real) that is a field, property, parameter or local named
+    /// like a log (<c>log</c>, <c>_logWriter</c>). Such a writer is handed in for diagnostics — a
+    /// <c>StringWriter</c>, the console, a test's output — and writing a line to it is not the IO async
+    /// code is about. Deliberately narrow: a <c>TextWriter output</c> may be the response body.
+    /// </summary>
+    private bool IsLogWrite(IInvocationOperation invocation)
+    {
+        if (_textWriter is null || !TaskSymbols.Is(invocation.Instance?.Type?.OriginalDefinition, _textWriter))
+        {
+            return false;
+        }
+
+        var name = OperationHelpers.WalkDownConversion(invocation.Instance!) switch
+        {
+            IFieldReferenceOperation field => field.Field.Name,
+            IPropertyReferenceOperation property => property.Property.Name,
+            var other => OperationHelpers.ReferencedLocalOrParameter(other)?.Name,
+        };
+        return name is not null && name.IndexOf("log", StringComparison.OrdinalIgnoreCase) >= 0;
     }
 
     private static bool InheritsFrom(ITypeSymbol? type, INamedTypeSymbol baseType)

@@ -30,11 +30,16 @@ internal sealed class BlockingChain
 
 /// <summary>
 /// Per-compilation summaries for CONC407: whether a synchronous method of the compilation blocks —
-/// calls <c>Thread.Sleep</c>, waits on a task (CONC401's waits), or makes a call CONC403 would report
-/// in async code — directly or through calls to other synchronous methods of the compilation, on the
-/// shared summary engine (<see cref="CallGraphSummaries{TKey}"/>: call cycles solved, up to
+/// calls <c>Thread.Sleep</c>, waits on a task CONC401 would report (not one <see cref="CompletedWaits"/>
+/// proves complete), or makes a call CONC403 would report in async code (its exclusions included) —
+/// directly or through calls to other synchronous methods of the compilation, on the shared summary
+/// engine (<see cref="CallGraphSummaries{TKey}"/>: call cycles solved, up to
 /// <see cref="CallGraphSummaries{TKey}.MaxDepth"/> calls deep, the shortest chain named). Lambdas a
-/// body runs at once (<c>list.ForEach(x =&gt; …)</c>) are part of it.
+/// body runs at once (<c>list.ForEach(x =&gt; …)</c>) are part of it. A method that returns a task
+/// without being <c>async</c> is summarized by what it runs before it returns the task, which is all
+/// of its body but the lambdas and async local functions the task runs later. Not counted: code only
+/// on the way to a throw or in a <c>catch</c> (<see cref="ExceptionPaths"/>), the synchronous side of
+/// a dual path (<see cref="DualPath"/>), and calls that pass <c>FireAndForget</c>.
 /// </summary>
 internal sealed class BlockingSummaries
 {
@@ -77,7 +82,7 @@ internal sealed class BlockingSummaries
     /// Why a synchronous lambda blocks when it is invoked: <c>Func&lt;int&gt; f = () =&gt; t.Result;</c>
     /// is harmless until async code calls <c>f()</c>.
     /// </summary>
-    public BlockingChain? OfLambda(IAnonymousFunctionOperation lambda, CancellationToken cancellationToken)
+    public BlockingChain? OfLambda(IAnonymousFunctionOperation lambda, ISymbol containingSymbol, CancellationToken cancellationToken)
     {
         if (lambda.Symbol.IsAsync || lambda.SemanticModel is null)
         {
@@ -85,7 +90,7 @@ internal sealed class BlockingSummaries
         }
 
         var facts = new BodyFacts<bool>();
-        AddFacts(lambda.Body, lambda.SemanticModel, facts, cancellationToken);
+        AddFacts(lambda.Body, lambda.SemanticModel, containingSymbol, facts, cancellationToken);
         return Chain(_summaries.OfBody(facts, cancellationToken));
     }
 
@@ -102,14 +107,15 @@ internal sealed class BlockingSummaries
         var facts = new BodyFacts<bool>();
         foreach (var body in OperationHelpers.BodiesOf(method, _compilation, cancellationToken))
         {
-            AddFacts(body, body.SemanticModel!, facts, cancellationToken);
+            AddFacts(body, body.SemanticModel!, method, facts, cancellationToken);
         }
 
         return facts;
     }
 
-    private void AddFacts(IOperation body, SemanticModel model, BodyFacts<bool> facts, CancellationToken cancellationToken)
+    private void AddFacts(IOperation body, SemanticModel model, ISymbol containingSymbol, BodyFacts<bool> facts, CancellationToken cancellationToken)
     {
+        CompletedWaits? completed = null;
         foreach (var call in _callbacks.MayRun(body))
         {
             if (call is not (IInvocationOperation or IPropertyReferenceOperation))
@@ -118,23 +124,35 @@ internal sealed class BlockingSummaries
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            if (DirectBlocker(call, model) is { } blocker)
+
+            // Work done only on the way to a throw, or on the synchronous side of a dual path, is not the caller's.
+            if (ExceptionPaths.IsExceptionOnly(call) || DualPath.IsSynchronousSide(call, containingSymbol))
             {
-                facts.AddLocal(true, blocker, call.Syntax.GetLocation(), call.Syntax.SpanStart);
+                continue;
             }
-            else if (call is IInvocationOperation { TargetMethod: var callee } && IsSummarized(callee))
+
+            // Positions are where calls end: in 'Make().Use()' Make() runs, and is named, first.
+            if (DirectBlocker(call, model, ref completed, cancellationToken) is { } blocker)
             {
-                facts.AddCall(callee.OriginalDefinition, call.Syntax.SpanStart);
+                facts.AddLocal(true, blocker, call.Syntax.GetLocation(), call.Syntax.Span.End);
+            }
+            else if (call is IInvocationOperation { TargetMethod: var callee } invocation && IsSummarized(callee) && !AsyncCounterpartExclusions.IsFireAndForget(invocation))
+            {
+                facts.AddCall(callee.OriginalDefinition, call.Syntax.Span.End);
             }
         }
     }
 
     /// <summary>The blocking API <paramref name="call"/> runs directly, or null.</summary>
-    private string? DirectBlocker(IOperation call, SemanticModel model)
+    private string? DirectBlocker(IOperation call, SemanticModel model, ref CompletedWaits? completed, CancellationToken cancellationToken)
     {
         if (BlockingWait.Classify(call, _symbols) is { } wait)
         {
-            return IsSynchronousByConstruction(call, wait) ? null : "Task" + wait.MemberText.Replace("Task.", ".");
+            var operands = BlockingWait.TaskOperands(call, wait.Kind, _symbols);
+            var synchronousByConstruction = !operands.IsEmpty && operands.All(DualPath.PassesSynchronousFlag);
+            return synchronousByConstruction || (completed ??= new CompletedWaits(_symbols, cancellationToken)).IsComplete(wait)
+                ? null
+                : "Task" + wait.MemberText.Replace("Task.", ".");
         }
 
         if (call is not IInvocationOperation invocation)
@@ -159,21 +177,6 @@ internal sealed class BlockingSummaries
         }
 
         return _counterparts.IsExcluded(invocation) ? null : $"{(method.ReducedFrom ?? method).ContainingType.Name}.{method.Name}";
-    }
-
-    /// <summary>
-    /// The synchronous wrapper of the dual-path pattern: <c>XCore(async: false).GetAwaiter().GetResult()</c>
-    /// waits on a task that completed synchronously, because the flag told it not to go async.
-    /// </summary>
-    private bool IsSynchronousByConstruction(IOperation call, BlockingWait wait)
-    {
-        var operands = BlockingWait.TaskOperands(call, wait.Kind, _symbols);
-        return !operands.IsEmpty && operands.All(operand =>
-            operand is IInvocationOperation call
-            && call.Arguments.Any(a =>
-                a.Parameter is { Type.SpecialType: SpecialType.System_Boolean } parameter
-                && parameter.Name.IndexOf("async", StringComparison.OrdinalIgnoreCase) >= 0
-                && a.Value.ConstantValue is { HasValue: true, Value: false }));
     }
 
     private static string Display(IMethodSymbol method) => $"{method.ContainingType.Name}.{method.Name}";

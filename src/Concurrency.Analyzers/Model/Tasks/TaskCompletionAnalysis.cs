@@ -11,8 +11,8 @@ namespace Concurrency.Analyzers.Model.Tasks;
 /// point. A task becomes complete when it is awaited, awaited through <c>Task.WhenAll</c> (also as an
 /// element of the array or collection passed), is the result of <c>await Task.WhenAny</c>, comes from
 /// <c>Task.FromResult</c>/<c>CompletedTask</c>, or is tested by
-/// <c>IsCompleted</c>/<c>IsCompletedSuccessfully</c>/<c>Status == RanToCompletion</c> on the branch
-/// taken. Facts meet by intersection, so a fact holds only if it holds on every path; a reassignment,
+/// <c>IsCompleted</c>/<c>IsCompletedSuccessfully</c>/<c>IsFaulted</c>/<c>IsCanceled</c>/<c>Status</c> (a final
+/// state) on the branch taken. Facts meet by intersection, so a fact holds only if it holds on every path; a reassignment,
 /// a <c>ref</c>/<c>out</c> pass or (for collections) a mutating call kills it. Catch and finally
 /// handlers start with no facts.
 /// </summary>
@@ -208,14 +208,14 @@ internal sealed class TaskCompletionAnalysis : IForwardFlowAnalysis<HashSet<ISym
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
                 CompletedWhen(not.Operand, !outcome, facts);
                 break;
-            case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully", Instance: { } task }
-                when outcome && _symbols.IsTaskLike(task.Type) && SymbolOf(task) is { } completed:
+            case IPropertyReferenceOperation { Property.Name: var name, Instance: { } task }
+                when outcome && name != "Status" && IsCompletionTest(name) && _symbols.IsTaskLike(task.Type) && SymbolOf(task) is { } completed:
                 facts.Add(completed);
                 break;
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
                 when outcome == (comparison.OperatorKind == BinaryOperatorKind.Equals)
-                    && StatusTestedForRanToCompletion(comparison) is { } ranToCompletion:
-                facts.Add(ranToCompletion);
+                    && StatusTestedForFinal(comparison) is { } final:
+                facts.Add(final);
                 break;
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both when outcome:
                 CompletedWhen(both.LeftOperand, true, facts);
@@ -228,8 +228,16 @@ internal sealed class TaskCompletionAnalysis : IForwardFlowAnalysis<HashSet<ISym
         }
     }
 
-    // t.Status == TaskStatus.RanToCompletion, in either order.
-    private ISymbol? StatusTestedForRanToCompletion(IBinaryOperation comparison)
+    /// <summary>
+    /// The task members that tell whether it has completed: true from <c>IsCompleted</c>,
+    /// <c>IsCompletedSuccessfully</c>, <c>IsFaulted</c> or <c>IsCanceled</c> (a faulted or canceled
+    /// task is complete: a wait on it throws at once), and <c>Status</c>.
+    /// </summary>
+    public static bool IsCompletionTest(string member) =>
+        member is "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" or "Status";
+
+    // t.Status == TaskStatus.RanToCompletion (or Faulted, Canceled: final states), in either order.
+    private ISymbol? StatusTestedForFinal(IBinaryOperation comparison)
     {
         foreach (var (status, constant) in new[] { (comparison.LeftOperand, comparison.RightOperand), (comparison.RightOperand, comparison.LeftOperand) })
         {
@@ -237,7 +245,8 @@ internal sealed class TaskCompletionAnalysis : IForwardFlowAnalysis<HashSet<ISym
                 && _symbols.IsTaskLike(task.Type)
                 && OperationHelpers.WalkDownConversion(constant) is { ConstantValue: { HasValue: true, Value: { } value } } constantOperation
                 && TaskSymbols.Is(constantOperation.Type, _symbols.TaskStatus)
-                && Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) == (int)System.Threading.Tasks.TaskStatus.RanToCompletion)
+                && (System.Threading.Tasks.TaskStatus)Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)
+                    is System.Threading.Tasks.TaskStatus.RanToCompletion or System.Threading.Tasks.TaskStatus.Faulted or System.Threading.Tasks.TaskStatus.Canceled)
             {
                 return SymbolOf(task);
             }

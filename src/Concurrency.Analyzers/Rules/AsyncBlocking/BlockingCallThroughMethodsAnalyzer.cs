@@ -9,7 +9,8 @@ namespace Concurrency.Analyzers.Rules.AsyncBlocking;
 /// <summary>
 /// CONC407: async code calls a synchronous method of the compilation that blocks — through
 /// <c>Thread.Sleep</c>, a wait on a task, or a blocking call with an async counterpart — directly or
-/// through further calls. Reported at the call in the async code, with the chain in the message.
+/// through further calls. Reported at the call in the async code, with the chain in the message;
+/// not in a <c>catch</c>, on the way to a throw, or on the synchronous side of a dual path.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
@@ -43,7 +44,10 @@ public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
         if (!AsyncCode.IsInAsyncFunctionSyntax(syntax)
             || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation
             || !AsyncCode.IsInAsyncCode(invocation, context.ContainingSymbol!)
-            || OperationHelpers.IsInsideNameOf(invocation))
+            || OperationHelpers.IsInsideNameOf(invocation)
+            || ExceptionPaths.IsExceptionOnly(invocation)
+            || DualPath.IsSynchronousSide(invocation, context.ContainingSymbol)
+            || AsyncCounterpartExclusions.IsFireAndForget(invocation))
         {
             return;
         }
@@ -51,7 +55,7 @@ public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
         if (invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke)
         {
             if (StoredLambda(invocation, context.CancellationToken) is { } lambda
-                && summaries.OfLambda(lambda, context.CancellationToken) is { } lambdaChain)
+                && summaries.OfLambda(lambda, context.ContainingSymbol!, context.CancellationToken) is { } lambdaChain)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     RuleDescriptors.BlockingCallThroughMethods,

@@ -87,10 +87,16 @@ public sealed class LockHeldAcrossAwaitAnalyzer : DiagnosticAnalyzer
                 graphs[root] = rootGraph;
             }
 
+            // A lock taken on the synchronous side of a dual path is not held across the awaits of the async side.
+            var dualPath = DualPath.At(invocation, context.OwningSymbol);
+            Func<IOperation, bool>? otherSide = dualPath?.BranchOf(invocation.Syntax) is DualPathBranch.Synchronous or DualPathBranch.Either
+                ? awaitOperation => dualPath.BranchOf(awaitOperation.Syntax) is DualPathBranch.Asynchronous or DualPathBranch.Either
+                : null;
+
             var function = OperationHelpers.EnclosingFunction(invocation);
             var graph = function is null || rootGraph is null ? rootGraph : ControlFlowGraphs.FindNested(rootGraph, function.Syntax, context.CancellationToken);
             if (graph is null || ControlFlowGraphs.Locate(graph, invocation.Syntax, OperationKind.Invocation) is not { } start
-                || FirstAwaitBeforeRelease(graph, start.Block, start.Index, start.Operation, key, locks, context.CancellationToken) is not { } awaitOperation)
+                || FirstAwaitBeforeRelease(graph, start.Block, start.Index, start.Operation, key, locks, otherSide, context.CancellationToken) is not { } awaitOperation)
             {
                 continue;
             }
@@ -133,8 +139,9 @@ public sealed class LockHeldAcrossAwaitAnalyzer : DiagnosticAnalyzer
     /// Searches forward from the acquisition for an <c>await</c> reached before a release of the same
     /// lock, along every path. A path ends at a release, also one in a <c>finally</c> the path leaves
     /// through. After a <c>TryEnter</c> that decides a branch, only the branch where it succeeded holds the lock.
+    /// Awaits <paramref name="ignored"/> says cannot run while it is held are passed over.
     /// </summary>
-    private static IOperation? FirstAwaitBeforeRelease(ControlFlowGraph graph, BasicBlock startBlock, int startIndex, IOperation acquisition, string key, LockSymbols locks, System.Threading.CancellationToken cancellationToken)
+    private static IOperation? FirstAwaitBeforeRelease(ControlFlowGraph graph, BasicBlock startBlock, int startIndex, IOperation acquisition, string key, LockSymbols locks, Func<IOperation, bool>? ignored, System.Threading.CancellationToken cancellationToken)
     {
         var visited = new HashSet<int>();
         var work = new Stack<BasicBlock>();
@@ -142,7 +149,7 @@ public sealed class LockHeldAcrossAwaitAnalyzer : DiagnosticAnalyzer
         var acquiredInBranch = startIndex == operations.Count - 1 && startBlock.BranchValue is not null;
 
         // The rest of the acquisition's own top-level operation and block.
-        var firstAwait = ScanOperations(operations.Skip(startIndex + 1), key, locks, out var released);
+        var firstAwait = ScanOperations(operations.Skip(startIndex + 1), key, locks, ignored, out var released);
         if (firstAwait is not null || released)
         {
             return firstAwait;
@@ -165,7 +172,7 @@ public sealed class LockHeldAcrossAwaitAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            firstAwait = ScanOperations(OperationHelpers.TopLevelOperations(block), key, locks, out released);
+            firstAwait = ScanOperations(OperationHelpers.TopLevelOperations(block), key, locks, ignored, out released);
             if (firstAwait is not null)
             {
                 return firstAwait;
@@ -188,7 +195,7 @@ public sealed class LockHeldAcrossAwaitAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static IOperation? ScanOperations(IEnumerable<IOperation> operations, string key, LockSymbols locks, out bool released)
+    private static IOperation? ScanOperations(IEnumerable<IOperation> operations, string key, LockSymbols locks, Func<IOperation, bool>? ignored, out bool released)
     {
         foreach (var operation in operations)
         {
@@ -200,7 +207,7 @@ public sealed class LockHeldAcrossAwaitAnalyzer : DiagnosticAnalyzer
                     return null;
                 }
 
-                if (descendant is IAwaitOperation)
+                if (descendant is IAwaitOperation && ignored?.Invoke(descendant) != true)
                 {
                     released = false;
                     return descendant;

@@ -12,7 +12,7 @@ namespace Concurrency.Analyzers.Rules.AsyncBlocking;
 /// plus a trailing <c>CancellationToken</c>. Found from symbols, not from a list: this covers
 /// files, streams, readers and writers, HTTP, databases, sockets, semaphores, processes and the
 /// runtime's own queues. Known false friends and the user's <c>excluded_methods</c> are left alone,
-/// and so is the dual-path pattern (<c>async ? await ReadAsync() : Read()</c>).
+/// and so is the synchronous side of the dual-path idiom (<see cref="DualPath"/>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
@@ -49,7 +49,7 @@ public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
             || symbols.IsTaskLike(invocation.Instance?.Type)
             || !AsyncCode.IsInAsyncCode(invocation, context.ContainingSymbol!)
             || OperationHelpers.IsInsideNameOf(invocation)
-            || IsDualPath(syntax, invocation, context.ContainingSymbol!))
+            || DualPath.IsSynchronousSide(invocation, context.ContainingSymbol))
         {
             return;
         }
@@ -78,66 +78,4 @@ public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
             $"{type}.{method.Name}",
             $"{counterpartType}.{counterpart.Name}"));
     }
-
-    /// <summary>
-    /// The dual-path pattern of libraries that offer both APIs from one implementation: the call
-    /// sits in a branch chosen by a <c>bool</c> parameter named like <c>async</c>/<c>isAsync</c>/<c>useAsync</c>,
-    /// so the synchronous path runs only when the caller asked for synchronous IO.
-    /// </summary>
-    private static bool IsDualPath(SyntaxNode call, IOperation invocation, ISymbol containingSymbol)
-    {
-        var asyncFlags = new List<string>();
-        for (var function = OperationHelpers.EnclosingFunction(invocation); ; function = OperationHelpers.EnclosingFunction(function))
-        {
-            var parameters = function switch
-            {
-                IAnonymousFunctionOperation lambda => lambda.Symbol.Parameters,
-                ILocalFunctionOperation local => local.Symbol.Parameters,
-                _ => (containingSymbol as IMethodSymbol)?.Parameters ?? ImmutableArray<IParameterSymbol>.Empty,
-            };
-            asyncFlags.AddRange(parameters
-                .Where(p => p.Type.SpecialType == SpecialType.System_Boolean && p.Name.IndexOf("async", StringComparison.OrdinalIgnoreCase) >= 0)
-                .Select(p => p.Name));
-            if (function is null)
-            {
-                break;
-            }
-        }
-
-        if (asyncFlags.Count == 0)
-        {
-            return false;
-        }
-
-        bool TestsFlag(ExpressionSyntax condition) =>
-            condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(i => asyncFlags.Contains(i.Identifier.ValueText));
-
-        for (SyntaxNode? node = call, child = null; node is not null; child = node, node = node.Parent)
-        {
-            switch (node)
-            {
-                case IfStatementSyntax ifStatement when child != ifStatement.Condition && TestsFlag(ifStatement.Condition):
-                case ConditionalExpressionSyntax conditional when child != conditional.Condition && TestsFlag(conditional.Condition):
-                    return true;
-
-                // if (async) { ...; return await ReadAsync(); }  return Read();
-                case BlockSyntax block when child is StatementSyntax statement
-                    && block.Statements.TakeWhile(s => s != statement).OfType<IfStatementSyntax>()
-                        .Any(s => s.Else is null && TestsFlag(s.Condition) && AlwaysExits(s.Statement)):
-                    return true;
-
-                case MemberDeclarationSyntax:
-                    return false;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool AlwaysExits(StatementSyntax statement) => statement switch
-    {
-        ReturnStatementSyntax or ThrowStatementSyntax => true,
-        BlockSyntax { Statements.Count: > 0 } block => AlwaysExits(block.Statements[block.Statements.Count - 1]),
-        _ => false,
-    };
 }

@@ -369,4 +369,227 @@ public class BlockingCallThroughMethodsTests
         """,
         VerifyCS.Diagnostic(RuleIds.BlockingCallThroughMethods).WithLocation(0).WithLocation(5, 27)
             .WithArguments("Both()", "Thread.Sleep", "Test0.cs:5"));
+
+    // ---- issue 12, pattern 1: exception-only paths are not the async method's blocking work ----
+
+    private const string Closer = """
+        class Connection
+        {
+            public void Break() => Thread.Sleep(100);
+            public bool Log(Exception e) { File.AppendAllText("log", e.Message); return true; }
+        }
+        """;
+
+    [Fact]
+    public Task A_blocking_call_in_a_catch_block_is_not_reported() => Verify(Closer + """
+        class C
+        {
+            async Task M(Connection c)
+            {
+                try { await Task.Yield(); }
+                catch (IOException) { c.Break(); throw; }
+                catch (Exception e) when (c.Log(e)) { }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task The_same_call_outside_the_catch_block_is_reported() => Verify(Closer + """
+        class C
+        {
+            async Task M(Connection c)
+            {
+                try { await Task.Yield(); }
+                catch (IOException) { }
+                [|c.Break()|];
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Calls_toward_a_throw_are_not_followed_in_callees() => Verify("""
+        using System.Diagnostics.CodeAnalysis;
+        static class ThrowHelper
+        {
+            [DoesNotReturn] public static void Fail(string m) => throw new InvalidOperationException(m);
+        }
+        class C
+        {
+            void Dump(string m) => File.AppendAllText("crash.log", m);
+            void Fail(string m) { Dump(m); throw new InvalidOperationException(m); }
+            Exception Describe(string m) { Dump(m); return new InvalidOperationException(m); }
+            int Check(string s)
+            {
+                if (s.Length == 0) { Dump(s); throw new ArgumentException(s); }
+                if (s.Length == 1) { Dump(s); ThrowHelper.Fail(s); }
+                if (s.Length == 2) throw Describe(s);
+                return s.Length;
+            }
+            int CatchAndClean(string s)
+            {
+                try { return s.Length; }
+                catch (Exception e) { Dump(e.Message); return 0; }
+            }
+            async Task<int> M(string s)
+            {
+                await Task.Yield();
+                if (s == null) { Dump("null"); throw new ArgumentNullException(nameof(s)); }
+                if (s == "") throw Describe(s);
+                if (s == " ") Fail(s);
+                return Check(s) + CatchAndClean(s);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_blocking_call_on_a_path_that_may_still_return_is_reported() => Verify("""
+        class C
+        {
+            void Dump(string m) => File.AppendAllText("crash.log", m);
+            int Check(string s, bool strict)
+            {
+                if (s.Length == 0) { Dump(s); if (!strict) return 0; throw new ArgumentException(s); }
+                return s.Length;
+            }
+            async Task<int> M(string s) { await Task.Yield(); return [|Check(s, false)|]; }
+        }
+        """);
+
+    // ---- pattern 2: the completion facts of CONC401, also inside callees ----
+
+    [Fact]
+    public Task Waits_on_tasks_known_to_be_complete_in_callees_are_not_blocking() => Verify("""
+        class C
+        {
+            int Peek(Task<int> t) { if (!t.IsCompletedSuccessfully) return -1; return t.Result; }
+            bool Done(Task<bool> t) => t.IsCompleted && t.Result;
+            int ByStatus(Task<int> t) => t.Status == TaskStatus.RanToCompletion ? t.Result : 0;
+            void Rethrow(Task t) { if (t.IsFaulted) t.Wait(); }
+            ValueTask<int> FastPath(ValueTask<int> write)
+            {
+                static async ValueTask<int> Awaited(ValueTask<int> w) => await w;
+                if (!write.IsCompletedSuccessfully) return Awaited(write);
+                return new ValueTask<int>(write.Result);
+            }
+            async Task<int> M(Task<int> t, Task<bool> b, ValueTask<int> v)
+            {
+                await Task.Yield();
+                Rethrow(t);
+                return Peek(t) + (Done(b) ? 1 : 0) + ByStatus(t) + await FastPath(v);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_wait_a_test_does_not_guard_is_still_blocking() => Verify("""
+        class C
+        {
+            int Peek(Task<int> t) { if (t.IsCompleted) Console.WriteLine(); return t.Result; }
+            async Task<int> M(Task<int> t) { await Task.Yield(); return [|Peek(t)|]; }
+        }
+        """);
+
+    // ---- pattern 3: a Task-returning method blocks only in its synchronous part ----
+
+    [Fact]
+    public Task A_Task_returning_method_that_returns_an_async_call_does_not_block() => Verify("""
+        class C
+        {
+            Task Read(Stream s, byte[] b) => s.ReadAsync(b, 0, b.Length);
+            ValueTask Wrap(Stream s, byte[] b) => new ValueTask(Read(s, b));
+            Task Later(Task<int> t) => t.ContinueWith(x => Console.WriteLine(x.Result));
+            Task Offload(string p) => Task.Run(() => File.ReadAllText(p));
+            async Task M(Stream s, Task<int> t) { await Read(s, new byte[1]); await Wrap(s, new byte[1]); await Later(t); await Offload("x"); }
+        }
+        """);
+
+    [Fact]
+    public Task The_synchronous_prefix_of_a_Task_returning_method_still_blocks() => Verify("""
+        class C
+        {
+            Task Read(Stream s, byte[] b) { Thread.Sleep(10); return s.ReadAsync(b, 0, b.Length); }
+            Task<int> Next(Task<int> t, Stream s, byte[] b) { var n = t.Result; return s.ReadAsync(b, 0, n); }
+            async Task M(Stream s, Task<int> t) { await [|Read(s, new byte[1])|]; await [|Next(t, s, new byte[1])|]; }
+        }
+        """);
+
+    // ---- pattern 4: the dual-path idiom ----
+
+    private const string Blocking = """
+        class Io
+        {
+            public static void Flush(Stream s) => s.Flush();
+            public static int Read(Stream s) => s.ReadByte();
+        }
+        enum IOBehavior { Synchronous, Asynchronous }
+        """;
+
+    [Fact]
+    public Task The_synchronous_branch_of_a_dual_path_is_not_reported() => Verify(Blocking + """
+        class C
+        {
+            async Task A(Stream s, bool async) { if (async) await s.FlushAsync(); else Io.Flush(s); }
+            async Task<int> B(Stream s, bool isAsync) => isAsync ? await s.ReadAsync(new byte[1], 0, 1) : Io.Read(s);
+            async Task D(Stream s, bool async) { if (async) { await s.FlushAsync(); return; } Io.Flush(s); }
+            async Task E(Stream s, IOBehavior io) { if (io == IOBehavior.Synchronous) Io.Flush(s); else await s.FlushAsync(); }
+            async Task F(Stream s, bool async) { if (!async) { Io.Flush(s); return; } await s.FlushAsync(); }
+        }
+        """);
+
+    [Fact]
+    public Task A_blocking_call_on_the_asynchronous_branch_is_reported() => Verify(Blocking + """
+        class C
+        {
+            async Task A(Stream s, bool async) { if (async) { [|Io.Flush(s)|]; await s.FlushAsync(); } }
+            async Task E(Stream s, IOBehavior io) { if (io != IOBehavior.Synchronous) { [|Io.Flush(s)|]; await s.FlushAsync(); } }
+        }
+        """);
+
+    [Fact]
+    public Task The_synchronous_branch_of_a_dual_path_callee_is_not_followed() => Verify(Blocking + """
+        class C
+        {
+            ValueTask Flush(Stream s, bool async)
+            {
+                if (async) return new ValueTask(s.FlushAsync());
+                s.Flush();
+                return default;
+            }
+            async Task M(Stream s) { await Flush(s, async: true); }
+        }
+        """);
+
+    // ---- pattern 5: calls that do not wait ----
+
+    private const string Server = """
+        enum CommandFlags { None = 0, FireAndForget = 2 }
+        interface IServer
+        {
+            void Execute(string command, CommandFlags flags = CommandFlags.None);
+            Task ExecuteAsync(string command, CommandFlags flags = CommandFlags.None);
+        }
+        """;
+
+    [Fact]
+    public Task Fire_and_forget_calls_and_log_writers_are_not_blocking() => Verify(Server + """
+        class C
+        {
+            void Notify(IServer s) => s.Execute("CLIENT", CommandFlags.FireAndForget);
+            void NotifyAll(IServer s, CommandFlags flags) => s.Execute("CLIENT", flags | CommandFlags.FireAndForget);
+            void Trace(TextWriter log, string m) => log.WriteLine(m);
+            void Print(string m) => Console.Out.WriteLine(m);
+            async Task M(IServer s, TextWriter log) { await Task.Yield(); Notify(s); NotifyAll(s, CommandFlags.None); Trace(log, "x"); Print("x"); }
+        }
+        """);
+
+    [Fact]
+    public Task Waiting_calls_and_file_writers_are_still_blocking() => Verify(Server + """
+        class C
+        {
+            void Notify(IServer s) => s.Execute("CLIENT", CommandFlags.None);
+            void Save(StreamWriter file, string m) => file.WriteLine(m);
+            void Emit(TextWriter output, string m) => output.WriteLine(m);
+            async Task M(IServer s, StreamWriter file, TextWriter output) { await Task.Yield(); [|Notify(s)|]; [|Save(file, "x")|]; [|Emit(output, "x")|]; }
+        }
+        """);
 }

@@ -480,4 +480,39 @@ public class BlockingTaskWaitAnalyzerTests
             }
         }
         """);
+
+    // ---- issue 12: the dual-path idiom, faulted and canceled tasks ----
+
+    [Fact]
+    public Task The_synchronous_branch_of_a_dual_path_is_not_reported() => Verify("""
+        enum IOBehavior { Synchronous, Asynchronous }
+        class C
+        {
+            async Task<int> A(Task<int> t, bool async) => async ? await t : t.Result;
+            async Task<int> B(Task<int> t, bool async) { if (!async) return t.Result; return await t; }
+            async Task D(Task t, bool useAsync) { if (useAsync) { await t; return; } t.Wait(); }
+            async Task<int> E(Task<int> t, IOBehavior io) { if (io == IOBehavior.Synchronous) { return t.Result; } return await t; }
+        }
+        """);
+
+    [Fact]
+    public Task A_wait_on_the_asynchronous_branch_of_a_dual_path_is_reported() => Verify("""
+        class C
+        {
+            async Task<int> A(Task<int> t, bool async) { if (async) { await Task.Yield(); return [|t.Result|]; } return 0; }
+        }
+        """);
+
+    [Fact]
+    public Task A_task_known_faulted_or_canceled_does_not_block() => Verify("""
+        class C
+        {
+            async Task M(Task t, Task<int> u)
+            {
+                await Task.Yield();
+                if (t.IsFaulted) t.Wait();
+                if (u.IsCanceled || u.Status == TaskStatus.Faulted) { var x = u.Result; }
+            }
+        }
+        """);
 }

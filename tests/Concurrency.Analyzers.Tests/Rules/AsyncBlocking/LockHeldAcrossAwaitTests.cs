@@ -525,4 +525,38 @@ public class LockHeldAcrossAwaitTests
         test.FixedState.Sources.Add(("B.cs", Usings + "class B { readonly SemaphoreSlim _s = new(1, 1); async Task M() { await _s.WaitAsync(); await Task.Yield(); _s.Release(); } }"));
         return test.RunAsync();
     }
+
+    // ---- issue 12: the dual-path idiom ----
+
+    [Fact]
+    public Task A_lock_taken_on_the_synchronous_branch_of_a_dual_path_is_not_held_across_its_awaits() => Verify("""
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            private readonly System.IO.Stream _stream = System.IO.Stream.Null;
+            async Task Write(bool async)
+            {
+                if (async) await _gate.WaitAsync(); else _gate.Wait();
+                try
+                {
+                    if (async) await _stream.FlushAsync(); else _stream.Flush();
+                }
+                finally { _gate.Release(); }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_lock_taken_on_the_synchronous_branch_is_reported_before_an_await_on_every_path() => Verify("""
+        class C
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            async Task Write(bool async)
+            {
+                if (!async) [|_gate.Wait()|];
+                try { await Task.Yield(); }
+                finally { _gate.Release(); }
+            }
+        }
+        """);
 }

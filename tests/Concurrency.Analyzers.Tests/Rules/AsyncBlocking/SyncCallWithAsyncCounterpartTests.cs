@@ -476,4 +476,50 @@ public class SyncCallWithAsyncCounterpartTests
         test.FixedState.Sources.Add(("B.cs", Usings + "class B { async Task<string[]> M(string p) { await Task.Yield(); return await File.ReadAllLinesAsync(p); } }"));
         return test.RunAsync();
     }
+
+    // ---- issue 12: dual paths on enum flags and their polarity, calls that do not wait ----
+
+    [Fact]
+    public Task Dual_path_on_an_IO_behavior_enum_is_not_reported() => Verify("""
+        enum IOBehavior { Synchronous, Asynchronous }
+        class C
+        {
+            async Task<int> Read(Stream stream, byte[] buffer, IOBehavior ioBehavior) =>
+                ioBehavior == IOBehavior.Asynchronous ? await stream.ReadAsync(buffer, 0, 1) : stream.Read(buffer, 0, 1);
+        }
+        """);
+
+    [Fact]
+    public Task A_synchronous_call_on_the_asynchronous_branch_is_reported() => Verify("""
+        class C
+        {
+            async Task Flush(Stream stream, bool async)
+            {
+                if (async) { [|stream.Flush()|]; await stream.FlushAsync(); }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fire_and_forget_calls_and_log_writers_are_not_reported() => Verify("""
+        enum CommandFlags { None = 0, FireAndForget = 2 }
+        interface IServer
+        {
+            void Execute(string command, CommandFlags flags = CommandFlags.None);
+            Task ExecuteAsync(string command, CommandFlags flags = CommandFlags.None);
+        }
+        class C
+        {
+            private readonly TextWriter _log = TextWriter.Null;
+            async Task M(IServer server, TextWriter log, TextWriter output)
+            {
+                await Task.Yield();
+                server.Execute("CLIENT", CommandFlags.FireAndForget);
+                log.WriteLine("sent");
+                _log.Flush();
+                [|server.Execute("CLIENT", CommandFlags.None)|];
+                [|output.WriteLine("sent")|];
+            }
+        }
+        """);
 }

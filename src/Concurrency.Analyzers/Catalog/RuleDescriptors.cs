@@ -39,6 +39,18 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor ConditionWaitOutsideLoop =
         Create(RuleIds.ConditionWaitOutsideLoop, RuleCategories.Locks, DiagnosticSeverity.Warning);
 
+    /// <summary>CONC204: a task whose completion nobody observes.</summary>
+    public static readonly DiagnosticDescriptor UnobservedTask =
+        Create(RuleIds.UnobservedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC204 for <c>Task.Factory.StartNew(async …)</c>: the same rule, its own message (the outer task ends at the first await).</summary>
+    public static readonly DiagnosticDescriptor UnobservedTaskOfAsyncStartNew =
+        Create(RuleIds.UnobservedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Warning, messageKey: RuleIds.UnobservedTask + "_StartNewMessage");
+
+    /// <summary>CONC209: a task discarded on purpose whose exceptions nobody will see (a suggestion).</summary>
+    public static readonly DiagnosticDescriptor DiscardedTask =
+        Create(RuleIds.DiscardedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Info);
+
     /// <summary>CONC401: blocking wait on a task in async code.</summary>
     public static readonly DiagnosticDescriptor BlockingTaskWait =
         Create(RuleIds.BlockingTaskWait, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
@@ -60,10 +72,13 @@ public static class RuleDescriptors
         Create(RuleIds.BlockingCallThroughMethods, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
 
     private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity, params string[] customTags) =>
+        Create(id, category, severity, id + "_Message", customTags);
+
+    private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity, string messageKey, params string[] customTags) =>
         new(
             id,
             Localized(id + "_Title"),
-            Localized(id + "_Message"),
+            Localized(messageKey),
             category,
             severity,
             isEnabledByDefault: true,

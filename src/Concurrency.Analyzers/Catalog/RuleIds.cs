@@ -21,6 +21,12 @@ public static class RuleIds
     /// <summary>A condition wait outside a loop that re-checks its predicate.</summary>
     public const string ConditionWaitOutsideLoop = "CONC105";
 
+    /// <summary>A task whose completion nobody observes: dropped, or kept in a local nothing awaits, waits for or hands on.</summary>
+    public const string UnobservedTask = "CONC204";
+
+    /// <summary>A task discarded on purpose (<c>_ = …</c>) whose exceptions nobody will see.</summary>
+    public const string DiscardedTask = "CONC209";
+
     /// <summary>Blocking wait on a task in async code (<c>.Result</c>, <c>.Wait()</c>, <c>GetResult()</c>, <c>WaitAll</c>, <c>WaitAny</c>).</summary>
     public const string BlockingTaskWait = "CONC401";
 

@@ -83,6 +83,18 @@ public class FixContractTests
             Assert.True(BlockingTaskWaitFix.TryRead(With(new BlockingTaskWaitFix(kind).ToProperties()), out var read));
             Assert.Equal(kind, read.Kind);
         }
+
+        foreach (var kind in All<UnobservedTaskFixKind>())
+        {
+            Assert.True(UnobservedTaskFix.TryRead(With(new UnobservedTaskFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+        }
+
+        foreach (var kind in All<DiscardedTaskFixKind>())
+        {
+            Assert.True(DiscardedTaskFix.TryRead(With(new DiscardedTaskFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+        }
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
 
     public static DiagnosticResult Diagnostic(string diagnosticId) => CSharpCodeFixVerifier<TAnalyzer, TCodeFix, DefaultVerifier>.Diagnostic(diagnosticId);
 
+    /// <summary>A diagnostic of one descriptor, for a rule with several messages under one id.</summary>
+    public static DiagnosticResult Diagnostic(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor) => CSharpCodeFixVerifier<TAnalyzer, TCodeFix, DefaultVerifier>.Diagnostic(descriptor);
+
     /// <summary>Asserts exactly the diagnostics marked in <paramref name="source"/>.</summary>
     public static Task VerifyAnalyzerAsync(string source, params DiagnosticResult[] expected)
     {
@@ -44,6 +47,9 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
             TestState.AdditionalReferences.Add(TestReferences.Runtime);
             FixedState.AdditionalReferences.AddRange(TestReferences.Framework);
             FixedState.AdditionalReferences.Add(TestReferences.Runtime);
+
+            // [|…|] is the rule's main descriptor when a rule has more messages under its id.
+            MarkupOptions = MarkupOptions.UseFirstDescriptor;
         }
 
         public LanguageVersion LanguageVersion { get; set; } = LanguageVersion.Latest;

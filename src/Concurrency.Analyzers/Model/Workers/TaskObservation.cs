@@ -1,0 +1,180 @@
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Model.Workers;
+
+/// <summary>
+/// Whether anyone observes a task's completion — awaits it, waits for it, or hands it on — for the
+/// lifecycle rules on tasks (CONC204, CONC209). The course's lesson on <c>join</c> for the work a
+/// task stands for: a task nobody observes is work whose end, and whose exception, nobody sees.
+/// </summary>
+internal sealed class TaskObservation
+{
+    private readonly TaskSymbols _tasks;
+    private readonly INamedTypeSymbol? _taskFactory;
+    private readonly INamedTypeSymbol? _taskFactoryOfT;
+
+    public TaskObservation(Compilation compilation, TaskSymbols tasks)
+    {
+        _tasks = tasks;
+        _taskFactory = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskFactory);
+        _taskFactoryOfT = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskFactoryOfT);
+    }
+
+    public TaskSymbols Tasks => _tasks;
+
+    /// <summary>
+    /// The task-valued call an operation is, seen through <c>x?.M()</c> and <c>.ConfigureAwait(…)</c>;
+    /// null when it is not a call that starts or stands for work: <c>Task.FromResult</c>,
+    /// <c>Task.CompletedTask</c> and their kin are finished already.
+    /// </summary>
+    public IInvocationOperation? WorkCall(IOperation? operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConditionalAccessOperation access:
+                    operation = access.WhenNotNull;
+                    continue;
+                case IConversionOperation { IsImplicit: true } conversion:
+                    operation = conversion.Operand;
+                    continue;
+                case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } when _tasks.IsTaskLike(configured.Type):
+                    operation = configured;
+                    continue;
+                case IInvocationOperation call when _tasks.IsTaskLike(call.Type) && !IsFinished(call.TargetMethod):
+                    return call;
+                default:
+                    return null;
+            }
+        }
+    }
+
+    private bool IsFinished(IMethodSymbol method) =>
+        TaskSymbols.Is(method.ContainingType?.OriginalDefinition, _tasks.Task)
+        && method.Name is "FromResult" or "FromException" or "FromCanceled" or "get_CompletedTask";
+
+    /// <summary>
+    /// <c>Task.Factory.StartNew(async () =&gt; …)</c>: the outer task of a <c>Task&lt;Task&gt;</c> ends at
+    /// the lambda's first <c>await</c>, so waiting for it waits for nothing.
+    /// </summary>
+    public bool IsStartNewOfAsyncDelegate(IInvocationOperation call) =>
+        call.TargetMethod.Name == "StartNew"
+        && (TaskSymbols.Is(call.TargetMethod.ContainingType?.OriginalDefinition, _taskFactory) || TaskSymbols.Is(call.TargetMethod.ContainingType?.OriginalDefinition, _taskFactoryOfT))
+        && call.Type is INamedTypeSymbol { TypeArguments.Length: 1 } outer
+        && _tasks.IsTaskLike(outer.TypeArguments[0]);
+
+    /// <summary>Whether the inner task of a <c>StartNew(async …)</c> is observed: <c>.Unwrap()</c>, or <c>await await</c>.</summary>
+    public static bool IsUnwrapped(IInvocationOperation startNew)
+    {
+        var parent = Parent(startNew);
+        if (parent is IArgumentOperation argument)
+        {
+            parent = argument.Parent; // TaskExtensions.Unwrap(this Task<Task>)
+        }
+
+        return parent is IInvocationOperation { TargetMethod.Name: "Unwrap" }
+            || (parent is IAwaitOperation first && Parent(first) is IAwaitOperation);
+    }
+
+    /// <summary>
+    /// Whether a task local is observed somewhere in <paramref name="body"/>: read anywhere except as
+    /// the receiver of <c>Start()</c> (awaited, waited for, returned, stored, passed, captured,
+    /// continued — each hands its completion to someone).
+    /// </summary>
+    public static bool IsObserved(ILocalSymbol local, IOperation body)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                continue;
+            }
+
+            var parent = Parent(reference);
+            var written = parent is ISimpleAssignmentOperation assignment && assignment.Target == reference;
+            var started = parent is IInvocationOperation { TargetMethod.Name: "Start" } start && start.Instance == reference;
+            if (!written && !started)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a discarded task observes its own failures: the work handed to <c>Task.Run</c>/<c>StartNew</c>
+    /// is one <c>try</c> whose <c>catch</c> takes every exception, or the method called (in this
+    /// compilation) is; or the task is continued with a fault handler (<c>OnlyOnFaulted</c>).
+    /// </summary>
+    public static bool HandlesOwnFailures(IInvocationOperation call, CancellationToken cancellationToken)
+    {
+        if (call.TargetMethod.Name == "ContinueWith" && call.Arguments.Any(a => IsOnlyOnFaulted(a.Value)))
+        {
+            return true;
+        }
+
+        foreach (var argument in call.Arguments)
+        {
+            switch (argument.Value)
+            {
+                case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } when CatchesEverything(lambda.Body):
+                case IDelegateCreationOperation { Target: IMethodReferenceOperation reference } when CatchesEverything(reference.Method, cancellationToken):
+                    return true;
+            }
+        }
+
+        return CatchesEverything(call.TargetMethod, cancellationToken);
+    }
+
+    // A method of this compilation whose whole body is a try that catches everything.
+    private static bool CatchesEverything(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax(cancellationToken);
+            if (syntax is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax { Body.Statements: { Count: 1 } statements }
+                && statements[0] is Microsoft.CodeAnalysis.CSharp.Syntax.TryStatementSyntax tryStatement
+                && tryStatement.Catches.Any(CatchesEverything))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // TaskContinuationOptions.OnlyOnFaulted (NotOnRanToCompletion | NotOnCanceled), alone or with other flags.
+    private static bool IsOnlyOnFaulted(IOperation value) =>
+        value.Type is { Name: "TaskContinuationOptions" }
+        && value.ConstantValue is { HasValue: true, Value: int flags }
+        && (flags & OnlyOnFaulted) == OnlyOnFaulted;
+
+    private const int OnlyOnFaulted = 0x50000;
+
+    private static bool CatchesEverything(IBlockOperation body)
+    {
+        var statements = body.Operations.Where(o => !(o is IReturnOperation { ReturnedValue: null, IsImplicit: true })).ToList();
+        return statements.Count == 1
+            && statements[0] is ITryOperation tryOperation
+            && tryOperation.Catches.Any(c => c.Filter is null && (c.ExceptionType.SpecialType == SpecialType.System_Object || c.ExceptionType is { Name: "Exception", ContainingNamespace.Name: "System" }));
+    }
+
+    private static bool CatchesEverything(Microsoft.CodeAnalysis.CSharp.Syntax.CatchClauseSyntax clause) =>
+        clause.Filter is null && (clause.Declaration is null || clause.Declaration.Type.ToString() is "Exception" or "System.Exception" or "global::System.Exception");
+
+    // The operation a value flows into, past parentheses and implicit conversions.
+    private static IOperation? Parent(IOperation operation)
+    {
+        var parent = operation.Parent;
+        while (parent is IParenthesizedOperation or IConversionOperation { IsImplicit: true })
+        {
+            parent = parent.Parent;
+        }
+
+        return parent;
+    }
+}

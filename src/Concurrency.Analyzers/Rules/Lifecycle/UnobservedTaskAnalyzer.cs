@@ -1,0 +1,125 @@
+using Concurrency.Analyzers.Model.Workers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Rules.Lifecycle;
+
+/// <summary>
+/// CONC204: a task whose completion nobody observes — the <c>join</c> lesson for tasks. A call that
+/// returns a <c>Task</c>/<c>ValueTask</c> (<c>Task.Run</c>, <c>StartNew</c>, <c>ContinueWith</c>, an
+/// async method) dropped as a statement in synchronous code (in async code the compiler's CS4014
+/// says it), or kept in a local that nothing awaits, waits for, returns, stores, passes or captures;
+/// a cold <c>new Task(…).Start()</c> dropped; and <c>Task.Factory.StartNew(async …)</c>, whose outer
+/// task ends at the lambda's first <c>await</c> unless it is unwrapped. An explicit discard
+/// (<c>_ = …</c>) is CONC209's.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class UnobservedTaskAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(RuleDescriptors.UnobservedTask, RuleDescriptors.UnobservedTaskOfAsyncStartNew);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (TaskSymbols.Create(start.Compilation) is not { } tasks)
+            {
+                return;
+            }
+
+            var observation = new TaskObservation(start.Compilation, tasks);
+            start.RegisterOperationAction(c => AnalyzeStatement(c, observation), OperationKind.ExpressionStatement);
+            start.RegisterOperationAction(c => AnalyzeLocal(c, observation), OperationKind.VariableDeclarator);
+            start.RegisterOperationAction(c => AnalyzeStartNew(c, observation), OperationKind.Invocation);
+        });
+    }
+
+    private static void AnalyzeStatement(OperationAnalysisContext context, TaskObservation observation)
+    {
+        var statement = (IExpressionStatementOperation)context.Operation;
+
+        // new Task(work).Start(): the task is started and dropped in one go, in any code.
+        if (statement.Operation is IInvocationOperation { TargetMethod.Name: "Start", Instance: IObjectCreationOperation created }
+            && observation.Tasks.IsTask(created.Type))
+        {
+            Report(context, created.Syntax, UnobservedTaskFixKind.None, "new " + created.Type!.Name + "(…)");
+            return;
+        }
+
+        if (observation.WorkCall(statement.Operation) is not { } call
+            || AsyncCode.IsInAsyncCode(statement, context.ContainingSymbol))
+        {
+            return; // in async code, CS4014 reports a dropped task
+        }
+
+        // Waiting at the end is a rewrite of the function's own statements, not of a loop's or a branch's.
+        var fix = statement.Parent is IBlockOperation { Parent: IMethodBodyOperation or IAnonymousFunctionOperation or ILocalFunctionOperation }
+            && statement.Syntax.Parent is BlockSyntax
+                ? UnobservedTaskFixKind.WaitAtEnd
+                : UnobservedTaskFixKind.None;
+        // x?.SaveAsync() is reported whole: the call alone is the part after '?'.
+        Report(context, statement.Operation is IConditionalAccessOperation access ? access.Syntax : call.Syntax, fix, Name(call));
+    }
+
+    private static void AnalyzeLocal(OperationAnalysisContext context, TaskObservation observation)
+    {
+        var declarator = (IVariableDeclaratorOperation)context.Operation;
+        var local = declarator.Symbol;
+        if (local.Name == "_" || !observation.Tasks.IsTaskLike(local.Type) || declarator.Initializer?.Value is not { } value)
+        {
+            return; // 'var _ = …' says "discard": CONC209's
+        }
+
+        var started = observation.WorkCall(value) is { } call ? Name(call)
+            : value is IObjectCreationOperation created && observation.Tasks.IsTask(created.Type) ? "new " + created.Type!.Name + "(…)"
+            : null;
+        if (started is null || TaskObservation.IsObserved(local, OperationHelpers.Root(declarator)))
+        {
+            return;
+        }
+
+        var isAsync = AsyncCode.IsInAsyncCode(declarator, context.ContainingSymbol);
+        var declaredInFunctionBody = declarator.Syntax.Parent?.Parent is LocalDeclarationStatementSyntax { Parent: BlockSyntax { Parent: BaseMethodDeclarationSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax } };
+        var fix = !declaredInFunctionBody ? UnobservedTaskFixKind.None
+            : isAsync ? (AsyncCode.CanAwaitAt(declarator) ? UnobservedTaskFixKind.AwaitAtEnd : UnobservedTaskFixKind.None)
+            : UnobservedTaskFixKind.WaitAtEnd;
+        context.ReportDiagnostic(Diagnostic.Create(
+            RuleDescriptors.UnobservedTask,
+            ((VariableDeclaratorSyntax)declarator.Syntax).Identifier.GetLocation(),
+            new UnobservedTaskFix(fix).ToProperties(),
+            started));
+    }
+
+    private static void AnalyzeStartNew(OperationAnalysisContext context, TaskObservation observation)
+    {
+        var call = (IInvocationOperation)context.Operation;
+        if (call.TargetMethod.Name != "StartNew" || !observation.IsStartNewOfAsyncDelegate(call) || TaskObservation.IsUnwrapped(call))
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            RuleDescriptors.UnobservedTaskOfAsyncStartNew,
+            call.Syntax.GetLocation(),
+            new UnobservedTaskFix(UnobservedTaskFixKind.Unwrap).ToProperties(),
+            Name(call)));
+    }
+
+    private static void Report(OperationAnalysisContext context, SyntaxNode node, UnobservedTaskFixKind fix, string name) =>
+        context.ReportDiagnostic(Diagnostic.Create(RuleDescriptors.UnobservedTask, node.GetLocation(), new UnobservedTaskFix(fix).ToProperties(), name));
+
+    /// <summary>The call as people name it: <c>Task.Run</c>, <c>Task.Factory.StartNew</c>, <c>SaveAsync</c>.</summary>
+    internal static string Name(IInvocationOperation call) => call.TargetMethod switch
+    {
+        { ContainingType.Name: "TaskFactory" } method => "Task.Factory." + method.Name,
+        { IsStatic: true } method => $"{method.ContainingType?.Name}.{method.Name}",
+        var method => method.Name,
+    };
+}

@@ -1,0 +1,167 @@
+using System.Composition;
+using Concurrency.Analyzers.Engine;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace Concurrency.CodeFixes.Rules.Lifecycle;
+
+/// <summary>
+/// CONC204's fixes: a task dropped in synchronous code is kept in a local and waited for at the end
+/// of the function (<c>task.GetAwaiter().GetResult()</c>, which rethrows the task's own exception);
+/// a local nobody observes is awaited (async code) or waited for (synchronous code) there; a
+/// <c>Task.Factory.StartNew(async …)</c> is unwrapped. "At the end" is before a last
+/// <c>return</c> or <c>throw</c>; the waits keep the order of the tasks.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnobservedTaskCodeFixProvider)), Shared]
+public sealed class UnobservedTaskCodeFixProvider : RewriteCodeFixProvider
+{
+    /// <inheritdoc />
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnobservedTask);
+
+    /// <inheritdoc />
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (root is not null && Site(root, diagnostic) is { } site)
+            {
+                Register(context, diagnostic, CodeFixResources.Get("CONC204_Fix_" + site.Kind), RuleIds.UnobservedTask + site.Kind);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return document;
+        }
+
+        var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+        var waits = new Dictionary<BlockSyntax, List<StatementSyntax>>();
+        var replacements = new List<(SyntaxNode Old, SyntaxNode New)>();
+        var taken = new Dictionary<BlockSyntax, HashSet<string>>();
+        foreach (var site in diagnostics.Select(d => Site(root, d)).OfType<FixSite>().OrderBy(s => s.Node.SpanStart))
+        {
+            switch (site.Kind)
+            {
+                case UnobservedTaskFixKind.Unwrap:
+                    var startNew = (InvocationExpressionSyntax)site.Node;
+                    replacements.Add((startNew, InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, startNew.WithoutTrailingTrivia(), IdentifierName("Unwrap")))
+                        .WithTrailingTrivia(startNew.GetTrailingTrivia())));
+                    break;
+                case UnobservedTaskFixKind.WaitAtEnd when site.Node is ExpressionStatementSyntax dropped && dropped.Parent is BlockSyntax block:
+                    var name = FreshName(model, block, taken);
+                    replacements.Add((dropped, LocalDeclarationStatement(VariableDeclaration(IdentifierName("var"), SingletonSeparatedList(
+                            VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(dropped.Expression.WithoutTrivia())))))
+                        .WithTriviaFrom(dropped)));
+                    waits.AddToList(block, Wait(name, conditional: dropped.Expression is ConditionalAccessExpressionSyntax));
+                    break;
+                case UnobservedTaskFixKind.WaitAtEnd or UnobservedTaskFixKind.AwaitAtEnd when site.Node is VariableDeclaratorSyntax { Parent.Parent.Parent: BlockSyntax block } local:
+                    var localName = local.Identifier.ValueText;
+                    waits.AddToList(block, site.Kind == UnobservedTaskFixKind.AwaitAtEnd
+                        ? ExpressionStatement(AwaitExpression(IdentifierName(localName)))
+                        : Wait(localName, conditional: false));
+                    break;
+            }
+        }
+
+        foreach (var pair in waits)
+        {
+            var block = pair.Key;
+            var formatted = pair.Value.Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)).ToList();
+            if (block.Statements.LastOrDefault() is ReturnStatementSyntax or ThrowStatementSyntax && block.Statements.Last() is var last)
+            {
+                editor.InsertBefore(last, formatted);
+            }
+            else if (block.Statements.LastOrDefault() is { } final)
+            {
+                editor.InsertAfter(final, formatted);
+            }
+        }
+
+        // After the insertions, which are placed relative to statements that may be replaced.
+        foreach (var (old, replacement) in replacements)
+        {
+            editor.ReplaceNode(old, replacement);
+        }
+
+        return document.WithSyntaxRoot(editor.GetChangedRoot());
+    }
+
+    private static StatementSyntax Wait(string name, bool conditional)
+    {
+        ExpressionSyntax task = IdentifierName(name);
+        var getAwaiter = conditional
+            ? (ExpressionSyntax)ConditionalAccessExpression(task, InvocationExpression(MemberBindingExpression(IdentifierName("GetAwaiter"))))
+            : InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, task, IdentifierName("GetAwaiter")));
+        ExpressionSyntax getResult = conditional
+            ? ConditionalAccessExpression(task, InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression,
+                InvocationExpression(MemberBindingExpression(IdentifierName("GetAwaiter"))), IdentifierName("GetResult"))))
+            : InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, getAwaiter, IdentifierName("GetResult")));
+        return ExpressionStatement(getResult);
+    }
+
+    // 'task', 'task2', …: not a name in scope at the end of the block, nor one given to another task of it.
+    private static string FreshName(SemanticModel model, BlockSyntax block, Dictionary<BlockSyntax, HashSet<string>> taken)
+    {
+        if (!taken.TryGetValue(block, out var names))
+        {
+            names = new HashSet<string>(model.LookupSymbols(block.CloseBraceToken.SpanStart).Select(s => s.Name), StringComparer.Ordinal);
+            var function = block.Parent ?? block;
+            names.UnionWith(function.DescendantNodes().OfType<VariableDeclaratorSyntax>().Select(v => v.Identifier.ValueText));
+            names.UnionWith(function.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Select(v => v.Identifier.ValueText));
+            names.UnionWith(function.DescendantNodes().OfType<ParameterSyntax>().Select(p => p.Identifier.ValueText));
+            taken[block] = names;
+        }
+
+        var name = "task";
+        for (var i = 2; names.Contains(name); i++)
+        {
+            name = "task" + i;
+        }
+
+        names.Add(name);
+        return name;
+    }
+
+    private static FixSite? Site(SyntaxNode root, Diagnostic diagnostic)
+    {
+        if (!UnobservedTaskFix.TryRead(diagnostic, out var fix) || fix.Kind == UnobservedTaskFixKind.None)
+        {
+            return null;
+        }
+
+        var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        return fix.Kind switch
+        {
+            UnobservedTaskFixKind.Unwrap => node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { } call && call.Span == diagnostic.Location.SourceSpan ? new FixSite(fix.Kind, call) : null,
+            // The dropped call is reported; the statement around it is rewritten.
+            _ when node.FirstAncestorOrSelf<VariableDeclaratorSyntax>() is { } local && local.Identifier.Span == diagnostic.Location.SourceSpan => new FixSite(fix.Kind, local),
+            UnobservedTaskFixKind.WaitAtEnd => node.FirstAncestorOrSelf<ExpressionStatementSyntax>() is { Parent: BlockSyntax } statement ? new FixSite(fix.Kind, statement) : null,
+            _ => null,
+        };
+    }
+
+    private sealed class FixSite
+    {
+        public FixSite(UnobservedTaskFixKind kind, SyntaxNode node)
+        {
+            Kind = kind;
+            Node = node;
+        }
+
+        public UnobservedTaskFixKind Kind { get; }
+
+        public SyntaxNode Node { get; }
+    }
+}

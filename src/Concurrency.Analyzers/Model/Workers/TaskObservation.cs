@@ -1,5 +1,6 @@
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Concurrency.Analyzers.Model.Workers;
@@ -44,12 +45,43 @@ internal sealed class TaskObservation
                 case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } when _tasks.IsTaskLike(configured.Type):
                     operation = configured;
                     continue;
-                case IInvocationOperation call when _tasks.IsTaskLike(call.Type) && !IsFinished(call.TargetMethod):
+                case IInvocationOperation call when _tasks.IsTaskLike(call.Type) && !IsFinished(call.TargetMethod) && !ObservesItself(call):
                     return call;
                 default:
                     return null;
             }
         }
+    }
+
+    /// <summary>
+    /// A task-valued call whose task needs no observer: it says it does not wait (a
+    /// <c>FireAndForget</c> flag), it is an error observer itself (<c>ContinueWith(…, OnlyOnFaulted)</c>),
+    /// or it hands back a task it was given (<c>task.ObserveErrors()</c> returning <c>task</c>: the task
+    /// existed before the call, which observed it).
+    /// </summary>
+    private static bool ObservesItself(IInvocationOperation call) =>
+        AsyncCounterpartExclusions.IsFireAndForget(call)
+        || (call.TargetMethod.Name == "ContinueWith" && call.Arguments.Any(a => IsOnlyOnFaulted(a.Value)))
+        || ReturnsAParameter(call.TargetMethod);
+
+    private static bool ReturnsAParameter(IMethodSymbol method)
+    {
+        var declaration = method.PartialImplementationPart ?? method.ReducedFrom ?? method;
+        foreach (var reference in declaration.OriginalDefinition.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is not MethodDeclarationSyntax { Body: { } body } syntax)
+            {
+                return false;
+            }
+
+            var parameters = new HashSet<string>(syntax.ParameterList.Parameters.Select(p => p.Identifier.ValueText), StringComparer.Ordinal);
+            var returns = body.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax)
+                .OfType<ReturnStatementSyntax>()
+                .ToList();
+            return returns.Count > 0 && returns.All(r => r.Expression is IdentifierNameSyntax name && parameters.Contains(name.Identifier.ValueText));
+        }
+
+        return false;
     }
 
     private bool IsFinished(IMethodSymbol method) =>
@@ -112,16 +144,11 @@ internal sealed class TaskObservation
     /// </summary>
     public static bool HandlesOwnFailures(IInvocationOperation call, CancellationToken cancellationToken)
     {
-        if (call.TargetMethod.Name == "ContinueWith" && call.Arguments.Any(a => IsOnlyOnFaulted(a.Value)))
-        {
-            return true;
-        }
-
         foreach (var argument in call.Arguments)
         {
             switch (argument.Value)
             {
-                case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } when CatchesEverything(lambda.Body):
+                case IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } when CatchesEverything(lambda.Body) || CallsOneMethodThatCatchesEverything(lambda.Body, cancellationToken):
                 case IDelegateCreationOperation { Target: IMethodReferenceOperation reference } when CatchesEverything(reference.Method, cancellationToken):
                     return true;
             }
@@ -130,15 +157,34 @@ internal sealed class TaskObservation
         return CatchesEverything(call.TargetMethod, cancellationToken);
     }
 
-    // A method of this compilation whose whole body is a try that catches everything.
+    // () => Work(x), () => { await WorkAsync(); }: the lambda is the method it calls.
+    private static bool CallsOneMethodThatCatchesEverything(IBlockOperation body, CancellationToken cancellationToken)
+    {
+        var statements = body.Operations.Where(o => !(o is IReturnOperation { ReturnedValue: null, IsImplicit: true })).ToList();
+        var value = statements.Count == 1 ? statements[0] switch
+        {
+            IReturnOperation r => r.ReturnedValue,
+            IExpressionStatementOperation e => e.Operation,
+            _ => null,
+        } : null;
+        if (value is IAwaitOperation awaited)
+        {
+            value = awaited.Operation;
+        }
+
+        return value is IInvocationOperation call && CatchesEverything(call.TargetMethod, cancellationToken);
+    }
+
+    // A method of this compilation whose body is a try that catches everything, after at most a few
+    // declarations of locals set to literals (bool taken = false;), which cannot throw.
     private static bool CatchesEverything(IMethodSymbol method, CancellationToken cancellationToken)
     {
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
-            var syntax = reference.GetSyntax(cancellationToken);
-            if (syntax is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax { Body.Statements: { Count: 1 } statements }
-                && statements[0] is Microsoft.CodeAnalysis.CSharp.Syntax.TryStatementSyntax tryStatement
-                && tryStatement.Catches.Any(CatchesEverything))
+            if (reference.GetSyntax(cancellationToken) is BaseMethodDeclarationSyntax { Body.Statements: { Count: > 0 } statements }
+                && statements[statements.Count - 1] is TryStatementSyntax tryStatement
+                && tryStatement.Catches.Any(CatchesEverything)
+                && statements.Take(statements.Count - 1).All(IsLiteralDeclaration))
             {
                 return true;
             }
@@ -146,6 +192,10 @@ internal sealed class TaskObservation
 
         return false;
     }
+
+    private static bool IsLiteralDeclaration(StatementSyntax statement) =>
+        statement is LocalDeclarationStatementSyntax declaration
+        && declaration.Declaration.Variables.All(v => v.Initializer is null || v.Initializer.Value is LiteralExpressionSyntax);
 
     // TaskContinuationOptions.OnlyOnFaulted (NotOnRanToCompletion | NotOnCanceled), alone or with other flags.
     private static bool IsOnlyOnFaulted(IOperation value) =>
@@ -163,7 +213,7 @@ internal sealed class TaskObservation
             && tryOperation.Catches.Any(c => c.Filter is null && (c.ExceptionType.SpecialType == SpecialType.System_Object || c.ExceptionType is { Name: "Exception", ContainingNamespace.Name: "System" }));
     }
 
-    private static bool CatchesEverything(Microsoft.CodeAnalysis.CSharp.Syntax.CatchClauseSyntax clause) =>
+    private static bool CatchesEverything(CatchClauseSyntax clause) =>
         clause.Filter is null && (clause.Declaration is null || clause.Declaration.Type.ToString() is "Exception" or "System.Exception" or "global::System.Exception");
 
     // The operation a value flows into, past parentheses and implicit conversions.

@@ -148,6 +148,22 @@ public class DiscardedTaskTests
         """);
 
     [Fact]
+    public Task A_lambda_that_calls_one_method_that_catches_everything() => Verify("""
+        class Writer
+        {
+            private readonly object _gate = new object();
+            private async Task CopyOutAsync(bool active)
+            {
+                bool taken = false;
+                try { Monitor.Enter(_gate, ref taken); await Task.Yield(); }
+                catch (Exception e) { Console.Error.WriteLine(e); }
+                finally { if (taken) Monitor.Exit(_gate); }
+            }
+            void Start(bool active) { _ = Task.Run(() => CopyOutAsync(active)); _ = Task.Run(async () => await CopyOutAsync(active)); }
+        }
+        """);
+
+    [Fact]
     public Task A_continuation_that_runs_only_on_a_fault() => Verify("""
         class C
         {

@@ -243,6 +243,32 @@ public class UnobservedTaskTests
         }
         """);
 
+    [Fact]
+    public Task Calls_whose_task_needs_no_observer() => Verify("""
+        enum CommandFlags { None = 0, FireAndForget = 2 }
+
+        static class TaskExtensions
+        {
+            // Hands back the task it was given, with its errors observed.
+            public static Task ObserveErrors(this Task task)
+            {
+                task.ContinueWith(t => GC.KeepAlive(t.Exception), TaskContinuationOptions.OnlyOnFaulted);
+                return task;
+            }
+        }
+
+        class Client
+        {
+            Task SendAsync(string command, CommandFlags flags = CommandFlags.None) => Task.CompletedTask;
+            void M(Task pending)
+            {
+                SendAsync("PING", CommandFlags.FireAndForget);
+                pending.ObserveErrors();
+                pending.ContinueWith(t => Console.WriteLine(t.Exception), TaskContinuationOptions.OnlyOnFaulted);
+            }
+        }
+        """);
+
     // ---- fixes ----
 
     [Fact]

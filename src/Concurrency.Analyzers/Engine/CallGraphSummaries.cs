@@ -14,13 +14,13 @@ internal sealed class BodyFacts<TKey>
     where TKey : notnull
 {
     private List<(TKey Key, string Text, Location? Location, int Position)>? _local;
-    private List<(IMethodSymbol Callee, int Position)>? _calls;
+    private List<BodyCall<TKey>>? _calls;
 
     public IReadOnlyList<(TKey Key, string Text, Location? Location, int Position)> Local =>
         (IReadOnlyList<(TKey, string, Location?, int)>?)_local ?? Array.Empty<(TKey, string, Location?, int)>();
 
-    public IReadOnlyList<(IMethodSymbol Callee, int Position)> Calls =>
-        (IReadOnlyList<(IMethodSymbol, int)>?)_calls ?? Array.Empty<(IMethodSymbol, int)>();
+    public IReadOnlyList<BodyCall<TKey>> Calls =>
+        (IReadOnlyList<BodyCall<TKey>>?)_calls ?? Array.Empty<BodyCall<TKey>>();
 
     /// <param name="key">The key the body has itself.</param>
     /// <param name="text">How a message names it: <c>_gate.Wait() (File.cs:7)</c>.</param>
@@ -31,8 +31,34 @@ internal sealed class BodyFacts<TKey>
 
     /// <param name="callee">The method called (resolved by the summaries' dispatch; a chain names it with the summaries' step format).</param>
     /// <param name="position">Its place in the body.</param>
-    public void AddCall(IMethodSymbol callee, int position) =>
-        (_calls ??= new List<(IMethodSymbol, int)>()).Add((callee, position));
+    /// <param name="receiver">The static type of the receiver, which bounds the overrides a virtual call may run; null when unknown or static.</param>
+    /// <param name="translate">
+    /// How the callee's keys read in this body, when not as they are: a lock the callee takes on
+    /// its own instance is, through a call on another object, that other object's lock.
+    /// </param>
+    public void AddCall(IMethodSymbol callee, int position, ITypeSymbol? receiver = null, Func<TKey, TKey>? translate = null) =>
+        (_calls ??= new List<BodyCall<TKey>>()).Add(new BodyCall<TKey>(callee, position, receiver, translate));
+}
+
+/// <summary>A call of a body, as <see cref="BodyFacts{TKey}.AddCall"/> records it.</summary>
+internal sealed class BodyCall<TKey>
+    where TKey : notnull
+{
+    public BodyCall(IMethodSymbol callee, int position, ITypeSymbol? receiver, Func<TKey, TKey>? translate)
+    {
+        Callee = callee;
+        Position = position;
+        Receiver = receiver;
+        Translate = translate;
+    }
+
+    public IMethodSymbol Callee { get; }
+
+    public int Position { get; }
+
+    public ITypeSymbol? Receiver { get; }
+
+    public Func<TKey, TKey>? Translate { get; }
 }
 
 /// <summary>
@@ -71,7 +97,7 @@ internal sealed class MethodSummary<TKey>
 
         // Steps are named only here, when a message needs them: most summaries are never printed.
         var steps = ImmutableArray.CreateBuilder<string>();
-        for (; witness.Via is { } via; witness = via._entries[key])
+        for (; witness.Via is { } via; witness = via._entries[witness.ViaKey!])
         {
             steps.Add(_step(witness.Callee!));
         }
@@ -90,7 +116,7 @@ internal sealed class MethodSummary<TKey>
 
         while (witness.Via is { } via)
         {
-            witness = via._entries[key];
+            witness = via._entries[witness.ViaKey!];
         }
 
         return witness.Location;
@@ -100,11 +126,17 @@ internal sealed class MethodSummary<TKey>
 
     internal IEnumerable<KeyValuePair<TKey, Witness>> Entries => _entries;
 
-    /// <summary>Sets the witness of a key when it is new or better (shorter, then earlier); whether it changed.</summary>
+    /// <summary>
+    /// Sets the witness of a key when it is new or better (shorter, then earlier in the body, then
+    /// the earlier call target); whether it changed. The order is total, so the witness does not
+    /// depend on the order the fixed point offers candidates in (which threads and roots decide).
+    /// </summary>
     internal bool Offer(TKey key, Witness candidate)
     {
         if (_entries.TryGetValue(key, out var known)
-            && (known.Distance < candidate.Distance || (known.Distance == candidate.Distance && known.Position <= candidate.Position)))
+            && (known.Distance < candidate.Distance
+                || (known.Distance == candidate.Distance
+                    && (known.Position < candidate.Position || (known.Position == candidate.Position && known.Ordinal <= candidate.Ordinal)))))
         {
             return false;
         }
@@ -115,20 +147,28 @@ internal sealed class MethodSummary<TKey>
 
     /// <summary>
     /// Why a method has a key: itself (<see cref="Via"/> null, named by <see cref="Text"/>), or through
-    /// a call of <see cref="Callee"/>, summarized by <see cref="Via"/>. Distances fall strictly along
-    /// <see cref="Via"/>, so a chain always ends.
+    /// a call of <see cref="Callee"/>, summarized by <see cref="Via"/> under <see cref="ViaKey"/>.
+    /// Distances fall strictly along <see cref="Via"/>, so a chain always ends.
     /// </summary>
     internal sealed class Witness
     {
-        public Witness(string? text, IMethodSymbol? callee, Location? location, int position, int distance, MethodSummary<TKey>? via)
+        public Witness(string? text, IMethodSymbol? callee, Location? location, int position, int ordinal, int distance, MethodSummary<TKey>? via, TKey? viaKey)
         {
             Text = text;
             Callee = callee;
             Location = location;
             Position = position;
+            Ordinal = ordinal;
             Distance = distance;
             Via = via;
+            ViaKey = viaKey;
         }
+
+        /// <summary>Among call targets at one position, the place of this one (calls in body order, each call's targets in dispatch order).</summary>
+        public int Ordinal { get; }
+
+        /// <summary>The key in <see cref="Via"/> this one comes from (another than this key when the call translates it).</summary>
+        public TKey? ViaKey { get; }
 
         public string? Text { get; }
 
@@ -161,16 +201,16 @@ internal sealed class CallGraphSummaries<TKey>
     public const int MaxDepth = 5;
 
     private readonly Func<IMethodSymbol, CancellationToken, BodyFacts<TKey>?> _read;
-    private readonly Func<IMethodSymbol, IEnumerable<IMethodSymbol>> _resolve;
+    private readonly Func<IMethodSymbol, ITypeSymbol?, IEnumerable<IMethodSymbol>> _resolve;
     private readonly IEqualityComparer<TKey> _comparer;
     private readonly Func<IMethodSymbol, string> _step;
     private readonly ConcurrentDictionary<IMethodSymbol, MethodSummary<TKey>> _final = new(SymbolEqualityComparer.Default);
 
     /// <param name="read">The facts of a method's body; null when the method is not followed (no body here).</param>
-    /// <param name="resolve">The methods a call may run (the callee, its overrides): see <see cref="CallTargets"/>.</param>
+    /// <param name="resolve">The methods a call may run (the callee, its overrides below the receiver's static type): see <see cref="CallTargets"/>.</param>
     /// <param name="comparer">Key equality.</param>
     /// <param name="step">How a chain names a call of a method: <c>Audit()</c>, <c>Settings.Read</c>.</param>
-    public CallGraphSummaries(Func<IMethodSymbol, CancellationToken, BodyFacts<TKey>?> read, Func<IMethodSymbol, IEnumerable<IMethodSymbol>> resolve, IEqualityComparer<TKey> comparer, Func<IMethodSymbol, string> step)
+    public CallGraphSummaries(Func<IMethodSymbol, CancellationToken, BodyFacts<TKey>?> read, Func<IMethodSymbol, ITypeSymbol?, IEnumerable<IMethodSymbol>> resolve, IEqualityComparer<TKey> comparer, Func<IMethodSymbol, string> step)
     {
         _read = read;
         _resolve = resolve;
@@ -227,16 +267,16 @@ internal sealed class CallGraphSummaries<TKey>
             var node = pending.Pop();
             foreach (var call in node.Facts.Calls)
             {
-                foreach (var target in _resolve(call.Callee))
+                foreach (var target in _resolve(call.Callee, call.Receiver))
                 {
                     var callee = CallTargets.BodyOwner(target);
                     if (_final.TryGetValue(callee, out var done))
                     {
-                        node.Callees.Add((done, callee, call.Position));
+                        node.Callees.Add(new Callee(done, callee, call.Position, node.Callees.Count, call.Translate));
                     }
                     else if (nodes.TryGetValue(callee, out var known) || (known = Add(callee, null)) is not null)
                     {
-                        node.Callees.Add((known.Summary, callee, call.Position));
+                        node.Callees.Add(new Callee(known.Summary, callee, call.Position, node.Callees.Count, call.Translate));
                         known.Callers.Add(node);
                     }
                 }
@@ -250,7 +290,7 @@ internal sealed class CallGraphSummaries<TKey>
         {
             foreach (var local in node.Facts.Local)
             {
-                node.Summary.Offer(local.Key, new MethodSummary<TKey>.Witness(local.Text, null, local.Location, local.Position, 0, null));
+                node.Summary.Offer(local.Key, new MethodSummary<TKey>.Witness(local.Text, null, local.Location, local.Position, 0, 0, null, default));
             }
 
             node.Queued = true;
@@ -263,14 +303,15 @@ internal sealed class CallGraphSummaries<TKey>
             var node = work.Dequeue();
             node.Queued = false;
             var changed = false;
-            foreach (var (summary, callee, position) in node.Callees)
+            foreach (var callee in node.Callees)
             {
-                foreach (var entry in summary.Entries)
+                foreach (var entry in callee.Summary.Entries)
                 {
                     var distance = entry.Value.Distance + 1;
                     if (distance <= MaxDepth)
                     {
-                        changed |= node.Summary.Offer(entry.Key, new MethodSummary<TKey>.Witness(null, callee, null, position, distance, summary));
+                        var key = callee.Translate is { } translate ? translate(entry.Key) : entry.Key;
+                        changed |= node.Summary.Offer(key, new MethodSummary<TKey>.Witness(null, callee.Method, null, callee.Position, callee.Ordinal, distance, callee.Summary, entry.Key));
                     }
                 }
             }
@@ -316,10 +357,32 @@ internal sealed class CallGraphSummaries<TKey>
 
         public MethodSummary<TKey> Summary { get; }
 
-        public List<(MethodSummary<TKey> Summary, IMethodSymbol Callee, int Position)> Callees { get; } = new();
+        public List<Callee> Callees { get; } = new();
 
         public List<Node> Callers { get; } = new();
 
         public bool Queued { get; set; }
+    }
+
+    private sealed class Callee
+    {
+        public Callee(MethodSummary<TKey> summary, IMethodSymbol method, int position, int ordinal, Func<TKey, TKey>? translate)
+        {
+            Summary = summary;
+            Method = method;
+            Position = position;
+            Ordinal = ordinal;
+            Translate = translate;
+        }
+
+        public MethodSummary<TKey> Summary { get; }
+
+        public IMethodSymbol Method { get; }
+
+        public int Position { get; }
+
+        public int Ordinal { get; }
+
+        public Func<TKey, TKey>? Translate { get; }
     }
 }

@@ -16,7 +16,7 @@ internal sealed class LockBodyWalker
     private readonly LockFactsCollector _collector;
     private readonly MethodLockFacts _facts;
     private readonly Queue<ILocalFunctionOperation>? _locals;
-    private List<IMethodSymbol>? _callees;
+    private List<CalledMethod>? _callees;
     private CancellationToken _cancellationToken;
     private List<Held> _held = new();
     private List<IParameterSymbol> _heldParameters = new();
@@ -296,7 +296,7 @@ internal sealed class LockBodyWalker
     {
         if (runs && !bounded)
         {
-            _facts.AddTake(taken, monitor);
+            _facts.AddTake(taken, monitor, onThis);
         }
 
         if (_held.Count == 0)
@@ -337,7 +337,7 @@ internal sealed class LockBodyWalker
             return;
         }
 
-        var callees = _callees ??= new List<IMethodSymbol>();
+        var callees = _callees ??= new List<CalledMethod>();
         callees.Clear();
         _collector.AddCallees(operation, callees);
         if (callees.Count == 0)
@@ -347,20 +347,13 @@ internal sealed class LockBodyWalker
 
         var allHeld = _held.Select(h => h.Field).ToImmutableArray();
         var location = operation.Syntax.GetLocation();
-        var callOnThis = operation switch
-        {
-            IInvocationOperation call => InstanceCalls.IsSameInstanceCall(call),
-            IPropertyReferenceOperation property => InstanceCalls.IsSameInstanceReference(property),
-            _ => false,
-        };
         foreach (var callee in callees)
         {
             foreach (var held in _held)
             {
-                _facts.AddHeldCall(new HeldCall(held, callee, location, allHeld, callOnThis));
+                _facts.AddHeldCall(new HeldCall(held, callee, location, allHeld));
             }
         }
-
     }
 
     // lock (a) { lock (b) { ... } } with nothing else in the outer body.

@@ -118,8 +118,8 @@ internal sealed class LockFactsCollector
             return later;
         }
 
-        public IEnumerable<IMethodSymbol> Overriding(IMethodSymbol method) =>
-            _type is not null ? Enumerable.Empty<IMethodSymbol>() : _collector._targets.Overriding(method);
+        public IEnumerable<IMethodSymbol> Overriding(IMethodSymbol method, ITypeSymbol? receiver) =>
+            _type is not null ? Enumerable.Empty<IMethodSymbol>() : _collector._targets.Overriding(method, receiver);
     }
 
 
@@ -326,10 +326,10 @@ internal sealed class LockFactsCollector
     /// The calls of a method without lock syntax, local functions included, read from its bodies
     /// when a summary first needs them.
     /// </summary>
-    private HashSet<IMethodSymbol> CallsOf(IMethodSymbol method, CancellationToken cancellationToken)
+    private HashSet<CalledMethod> CallsOf(IMethodSymbol method, CancellationToken cancellationToken)
     {
-        var calls = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-        var buffer = new List<IMethodSymbol>();
+        var calls = new HashSet<CalledMethod>();
+        var buffer = new List<CalledMethod>();
         foreach (var operation in OperationHelpers.BodiesOf(method, _compilation, cancellationToken).SelectMany(_callbacks.MayRun))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -341,34 +341,42 @@ internal sealed class LockFactsCollector
         return calls;
     }
 
-    /// <summary>The methods of this assembly an operation runs: a call, a property or indexer accessor, a constructor.</summary>
+    /// <summary>
+    /// The methods of this assembly an operation runs — a call, a property or indexer accessor, a
+    /// constructor (on a new object, so never this instance) — with the receiver's static type.
+    /// </summary>
     [MethodImpl(HotPath.Optimized)]
-    internal void AddCallees(IOperation operation, List<IMethodSymbol> callees)
+    internal void AddCallees(IOperation operation, List<CalledMethod> callees)
     {
         switch (operation)
         {
             case IInvocationOperation call:
-                AddOwn(call.TargetMethod, callees);
+                AddOwn(call.TargetMethod, Receiver(call.Instance, call.TargetMethod), InstanceCalls.IsSameInstanceCall(call), callees);
                 break;
-            case IObjectCreationOperation { Constructor: { } constructor }:
-                AddOwn(constructor, callees);
+            case IObjectCreationOperation { Constructor: { } constructor } creation:
+                AddOwn(constructor, creation.Type, onThis: false, callees);
                 break;
             case IPropertyReferenceOperation property:
+                var onThis = InstanceCalls.IsSameInstanceReference(property);
                 foreach (var accessor in InstanceCalls.AccessorsRun(property))
                 {
-                    AddOwn(accessor, callees);
+                    AddOwn(accessor, Receiver(property.Instance, accessor), onThis, callees);
                 }
 
                 break;
         }
     }
 
+    // The receiver's static type bounds dispatch; this.M() and M() are on the containing type.
+    private static ITypeSymbol? Receiver(IOperation? instance, IMethodSymbol method) =>
+        method.IsStatic ? null : instance?.Type ?? method.ContainingType;
+
     [MethodImpl(HotPath.Optimized)]
-    private void AddOwn(IMethodSymbol method, List<IMethodSymbol> callees)
+    private void AddOwn(IMethodSymbol method, ITypeSymbol? receiver, bool onThis, List<CalledMethod> callees)
     {
         if (SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))
         {
-            callees.Add(method.OriginalDefinition);
+            callees.Add(new CalledMethod(method.OriginalDefinition, receiver?.OriginalDefinition, onThis));
         }
     }
 }

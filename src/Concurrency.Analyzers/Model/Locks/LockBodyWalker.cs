@@ -22,6 +22,9 @@ internal sealed class LockBodyWalker
     private List<IParameterSymbol> _heldParameters = new();
     private HashSet<(IParameterSymbol, IParameterSymbol)>? _compared;
 
+    // A lock taken by the last statement of a lock body or try block, for the statement after it (hand over hand).
+    private (Held Held, StatementSyntax Statement)? _handedOver;
+
     /// <param name="collector">The collector.</param>
     /// <param name="facts">Where the facts go.</param>
     /// <param name="locals">Where local functions go to be walked on their own; null for an initializer.</param>
@@ -205,6 +208,7 @@ internal sealed class LockBodyWalker
             _held.AddRange(takenInBody);
         }
 
+        var handedOver = _handedOver;
         foreach (var handler in guarded.Catches)
         {
             Visit(handler, runs);
@@ -212,6 +216,7 @@ internal sealed class LockBodyWalker
 
         _held.RemoveRange(depth, _held.Count - depth);
         Visit(guarded.Finally!, runs);
+        _handedOver = handedOver; // what the try block's last statement took, not the finally's
     }
 
     /// <summary>
@@ -230,8 +235,9 @@ internal sealed class LockBodyWalker
         {
             if (beforeTry is { } acquired && statement is ITryOperation { Finally: not null } guarded)
             {
+                _handedOver = null;
                 VisitTry(guarded, acquired, runs);
-                beforeTry = null;
+                beforeTry = HandedOverAfter(block, statement);
                 continue;
             }
 
@@ -243,8 +249,9 @@ internal sealed class LockBodyWalker
                 continue;
             }
 
+            _handedOver = null;
             Visit(statement, runs);
-            beforeTry = null;
+            beforeTry = HandedOverAfter(block, statement);
             switch (statement)
             {
                 case IUsingDeclarationOperation { DeclarationGroup: var group } when _collector.Identity.Acquisition(group) is { } scope
@@ -268,7 +275,27 @@ internal sealed class LockBodyWalker
         }
 
         _held.RemoveRange(depth, _held.Count - depth);
+        if (beforeTry is not null && block.Operations.LastOrDefault()?.Syntax is StatementSyntax last)
+        {
+            _handedOver = (beforeTry, last);
+        }
+
         return heldToEnd;
+    }
+
+    /// <summary>
+    /// The lock the last statement of <paramref name="statement"/>'s lock body or try block took, when
+    /// the next statement of <paramref name="block"/> is where it is handed over to
+    /// (<c>lock (a) { Monitor.Enter(b); } try { … } finally { Monitor.Exit(b); }</c>: the try holds b).
+    /// </summary>
+    private Held? HandedOverAfter(IBlockOperation block, IOperation statement)
+    {
+        var handed = _handedOver;
+        _handedOver = null;
+        return handed is { } h && LockApi.HandedOverTo(h.Statement) is { } next
+            && block.Operations.IndexOf(statement) is var index && index + 1 < block.Operations.Length && block.Operations[index + 1].Syntax == next
+            ? h.Held
+            : null;
     }
 
     // x.Acquire(); await s.WaitAsync(); await s.WaitAsync().ConfigureAwait(false);

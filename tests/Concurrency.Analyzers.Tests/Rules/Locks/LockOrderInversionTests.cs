@@ -1098,6 +1098,42 @@ public class LockOrderInversionTests
         }
         """);
 
+    // ---- hand over hand (issue 12, pattern 8) ----
+
+    [Fact]
+    public Task A_lock_handed_over_from_a_lock_body_is_held_in_the_try_that_follows() => Verify("""
+        class Connector
+        {
+            private readonly object _sync = new object();
+            private readonly object _cancel = new object();
+            private readonly object _cleanup = new object();
+            void Cancel()
+            {
+                lock (_sync) { Monitor.Enter(_cancel); }
+                try { lock ([|_cleanup|]) { } } finally { Monitor.Exit(_cancel); }
+            }
+            void Clean() { lock (_cleanup) { lock ([|_cancel|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task A_call_under_a_lock_handed_over_from_a_try_block_reenters_it() => Verify("""
+        class Connector
+        {
+            private readonly object _sync = new object();
+            private readonly object _cancel = new object();
+            private readonly object _cleanup = new object();
+            void Break()
+            {
+                Monitor.Enter(_sync);
+                try { Monitor.Enter(_cleanup); } finally { Monitor.Exit(_sync); }
+                try { lock (_cancel) { Cleanup(); } } finally { Monitor.Exit(_cleanup); }
+            }
+            void Cleanup() { lock (_cleanup) { } }
+            void FullCleanup() { lock (_cleanup) { lock (_cancel) { } } }
+        }
+        """);
+
     // ---- another instance of the same type (issue 12, pattern 6) ----
 
     [Fact]

@@ -305,7 +305,10 @@ internal sealed class CallGraphSummaries<TKey>
             var changed = false;
             foreach (var callee in node.Callees)
             {
-                foreach (var entry in callee.Summary.Entries)
+                // A method that calls itself through a translating call (another instance's
+                // M()) adds keys to the summary being read: read a copy.
+                var entries = ReferenceEquals(callee.Summary, node.Summary) ? callee.Summary.Entries.ToList() : callee.Summary.Entries;
+                foreach (var entry in entries)
                 {
                     var distance = entry.Value.Distance + 1;
                     if (distance <= MaxDepth)

@@ -48,7 +48,7 @@ internal static class LockOrderGraph
     /// Every edge of the facts: nested acquisitions, and the locks callees take under a held lock —
     /// what a callee takes, through its own calls, comes from the shared summary engine over the
     /// facts (only the methods reachable from a call made under a lock are summarized). A lock a
-    /// callee takes on another object of the caller's own type (or a base or derived type) — a
+    /// callee takes on another object of the caller's own kind (<see cref="IsOwnKind"/>) — a
     /// wrapper calling the object it wraps, <c>_inner.N()</c>, <c>new Connector(this).Cancel()</c> —
     /// is another instance's lock: no edge, so it closes no cycle (two objects of one class deadlock
     /// when passed in both orders, which <see cref="ArgumentOrderInversions"/> finds).
@@ -115,10 +115,33 @@ internal static class LockOrderGraph
 
     private static readonly Func<LockId, LockId> OnOtherInstance = id => id.OnOtherInstance();
 
-    // A lock of the code's own type, a base or a derived type: on another object, another instance of "the same" lock.
-    private static bool IsOwnKind(LockId id, INamedTypeSymbol? site) =>
-        site is not null && id.ContainingType is { } owner
-        && (CallTargets.IsOrDerivesFrom(site, owner.OriginalDefinition) || CallTargets.IsOrDerivesFrom(owner, site.OriginalDefinition));
+    /// <summary>
+    /// Whether a lock belongs to the code's own kind of object: its type, a base or a derived type, or a
+    /// sibling under a base class of the compilation (two wrappers of one <c>Target</c> hierarchy, each
+    /// wrapping the next). On another object, that is another instance of "the same" lock.
+    /// </summary>
+    private static bool IsOwnKind(LockId id, INamedTypeSymbol? site)
+    {
+        if (site is null || id.ContainingType is not { } owner)
+        {
+            return false;
+        }
+
+        if (CallTargets.IsOrDerivesFrom(site, owner.OriginalDefinition) || CallTargets.IsOrDerivesFrom(owner, site.OriginalDefinition))
+        {
+            return true;
+        }
+
+        for (var ancestor = site.BaseType; ancestor is { DeclaringSyntaxReferences.Length: > 0 }; ancestor = ancestor.BaseType)
+        {
+            if (CallTargets.IsOrDerivesFrom(owner, ancestor.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Every acquisition that closes a cycle, once per site, with the shortest way back, in source

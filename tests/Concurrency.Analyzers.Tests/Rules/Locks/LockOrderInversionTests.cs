@@ -1167,6 +1167,34 @@ public class LockOrderInversionTests
         """);
 
     [Fact]
+    public Task A_method_that_recurses_into_the_next_node_under_its_lock() => Verify("""
+        class Node
+        {
+            private readonly object _lock = new object();
+            private readonly object _count = new object();
+            private Node? _next;
+            public void Visit() { lock (_lock) { _next?.Visit(); lock (_count) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Sibling_wrappers_of_one_base_type_wrapping_each_other_are_no_cycle() => Verify("""
+        abstract class Target { public abstract void Write(); }
+        class Buffering : Target
+        {
+            private readonly object _buffer = new object();
+            public Target Wrapped = null!;
+            public override void Write() { lock (_buffer) { Wrapped.Write(); } }
+        }
+        class Retrying : Target
+        {
+            private readonly object _retry = new object();
+            public Target Wrapped = null!;
+            public override void Write() { lock (_retry) { Wrapped.Write(); } }
+        }
+        """);
+
+    [Fact]
     public Task A_chain_through_another_type_back_to_another_object_of_the_first_is_no_cycle() => Verify("""
         class Outer
         {

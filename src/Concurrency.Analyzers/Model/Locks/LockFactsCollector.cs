@@ -75,7 +75,7 @@ internal sealed class LockFactsCollector
     /// <summary>
     /// Calls resolved over the facts collected; a method without lock syntax (not collected) gets
     /// facts read on demand, its calls only. Over the whole compilation (<paramref name="type"/> null)
-    /// virtual calls reach the overrides and implementations of every type of the compilation; inside
+    /// virtual calls reach the overrides and implementations below the receiver's type in the compilation; inside
     /// one type, only that type's methods are followed.
     /// </summary>
     public LockOrderGraph.ICallTargets Targets(IEnumerable<MethodLockFacts> collected, INamedTypeSymbol? type = null) => new FactsTargets(this, collected, type);

@@ -10,7 +10,9 @@ namespace Concurrency.Analyzers.Model.Locks;
 /// cycles. Calls made while holding a lock add an edge to every lock the callee takes, transitively
 /// (<see cref="CallGraphSummaries{TKey}"/>: recursion and call cycles included, up to
 /// <see cref="CallGraphSummaries{TKey}.MaxDepth"/> calls deep), and virtual or interface calls reach
-/// the overrides and implementations among the facts.
+/// the overrides and implementations among the facts below the receiver's static type. Candidate
+/// edges are ordered by source (file, position, then where the locks are declared), so a site that
+/// closes several cycles names the same one in every build.
 /// </summary>
 internal static class LockOrderGraph
 {

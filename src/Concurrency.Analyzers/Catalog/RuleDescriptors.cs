@@ -45,7 +45,7 @@ public static class RuleDescriptors
 
     /// <summary>CONC204 for <c>Task.Factory.StartNew(async …)</c>: the same rule, its own message (the outer task ends at the first await).</summary>
     public static readonly DiagnosticDescriptor UnobservedTaskOfAsyncStartNew =
-        Create(RuleIds.UnobservedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Warning, messageKey: RuleIds.UnobservedTask + "_StartNewMessage");
+        CreateWithMessage(RuleIds.UnobservedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Warning, RuleIds.UnobservedTask + "_StartNewMessage");
 
     /// <summary>CONC209: a task discarded on purpose whose exceptions nobody will see (a suggestion).</summary>
     public static readonly DiagnosticDescriptor DiscardedTask =
@@ -72,9 +72,10 @@ public static class RuleDescriptors
         Create(RuleIds.BlockingCallThroughMethods, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
 
     private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity, params string[] customTags) =>
-        Create(id, category, severity, id + "_Message", customTags);
+        CreateWithMessage(id, category, severity, id + "_Message", customTags);
 
-    private static DiagnosticDescriptor Create(string id, string category, DiagnosticSeverity severity, string messageKey, params string[] customTags) =>
+    // A rule with more than one message under its id names the message's key.
+    private static DiagnosticDescriptor CreateWithMessage(string id, string category, DiagnosticSeverity severity, string messageKey, params string[] customTags) =>
         new(
             id,
             Localized(id + "_Title"),

@@ -14,13 +14,13 @@ internal sealed class BodyFacts<TKey>
     where TKey : notnull
 {
     private List<(TKey Key, string Text, Location? Location, int Position)>? _local;
-    private List<(IMethodSymbol Callee, int Position)>? _calls;
+    private List<BodyCall<TKey>>? _calls;
 
     public IReadOnlyList<(TKey Key, string Text, Location? Location, int Position)> Local =>
         (IReadOnlyList<(TKey, string, Location?, int)>?)_local ?? Array.Empty<(TKey, string, Location?, int)>();
 
-    public IReadOnlyList<(IMethodSymbol Callee, int Position)> Calls =>
-        (IReadOnlyList<(IMethodSymbol, int)>?)_calls ?? Array.Empty<(IMethodSymbol, int)>();
+    public IReadOnlyList<BodyCall<TKey>> Calls =>
+        (IReadOnlyList<BodyCall<TKey>>?)_calls ?? Array.Empty<BodyCall<TKey>>();
 
     /// <param name="key">The key the body has itself.</param>
     /// <param name="text">How a message names it: <c>_gate.Wait() (File.cs:7)</c>.</param>
@@ -31,8 +31,34 @@ internal sealed class BodyFacts<TKey>
 
     /// <param name="callee">The method called (resolved by the summaries' dispatch; a chain names it with the summaries' step format).</param>
     /// <param name="position">Its place in the body.</param>
-    public void AddCall(IMethodSymbol callee, int position) =>
-        (_calls ??= new List<(IMethodSymbol, int)>()).Add((callee, position));
+    /// <param name="receiver">The static type of the receiver, which bounds the overrides a virtual call may run; null when unknown or static.</param>
+    /// <param name="translate">
+    /// How the callee's keys read in this body, when not as they are: a lock the callee takes on
+    /// its own instance is, through a call on another object, that other object's lock.
+    /// </param>
+    public void AddCall(IMethodSymbol callee, int position, ITypeSymbol? receiver = null, Func<TKey, TKey>? translate = null) =>
+        (_calls ??= new List<BodyCall<TKey>>()).Add(new BodyCall<TKey>(callee, position, receiver, translate));
+}
+
+/// <summary>A call of a body, as <see cref="BodyFacts{TKey}.AddCall"/> records it.</summary>
+internal sealed class BodyCall<TKey>
+    where TKey : notnull
+{
+    public BodyCall(IMethodSymbol callee, int position, ITypeSymbol? receiver, Func<TKey, TKey>? translate)
+    {
+        Callee = callee;
+        Position = position;
+        Receiver = receiver;
+        Translate = translate;
+    }
+
+    public IMethodSymbol Callee { get; }
+
+    public int Position { get; }
+
+    public ITypeSymbol? Receiver { get; }
+
+    public Func<TKey, TKey>? Translate { get; }
 }
 
 /// <summary>
@@ -71,7 +97,7 @@ internal sealed class MethodSummary<TKey>
 
         // Steps are named only here, when a message needs them: most summaries are never printed.
         var steps = ImmutableArray.CreateBuilder<string>();
-        for (; witness.Via is { } via; witness = via._entries[key])
+        for (; witness.Via is { } via; witness = via._entries[witness.ViaKey!])
         {
             steps.Add(_step(witness.Callee!));
         }
@@ -90,7 +116,7 @@ internal sealed class MethodSummary<TKey>
 
         while (witness.Via is { } via)
         {
-            witness = via._entries[key];
+            witness = via._entries[witness.ViaKey!];
         }
 
         return witness.Location;
@@ -102,13 +128,15 @@ internal sealed class MethodSummary<TKey>
 
     /// <summary>
     /// Sets the witness of a key when it is new or better (shorter, then earlier in the body, then
-    /// first among the body's facts); whether it changed. The order is total, so the chain named does
-    /// not depend on which summaries were solved first, which another thread may have decided.
+    /// the earlier call target); whether it changed. The order is total, so the witness does not
+    /// depend on the order the fixed point offers candidates in (which threads and roots decide).
     /// </summary>
     internal bool Offer(TKey key, Witness candidate)
     {
         if (_entries.TryGetValue(key, out var known)
-            && (known.Distance, known.Position, known.Order).CompareTo((candidate.Distance, candidate.Position, candidate.Order)) <= 0)
+            && (known.Distance < candidate.Distance
+                || (known.Distance == candidate.Distance
+                    && (known.Position < candidate.Position || (known.Position == candidate.Position && known.Ordinal <= candidate.Ordinal)))))
         {
             return false;
         }
@@ -119,21 +147,28 @@ internal sealed class MethodSummary<TKey>
 
     /// <summary>
     /// Why a method has a key: itself (<see cref="Via"/> null, named by <see cref="Text"/>), or through
-    /// a call of <see cref="Callee"/>, summarized by <see cref="Via"/>. Distances fall strictly along
-    /// <see cref="Via"/>, so a chain always ends.
+    /// a call of <see cref="Callee"/>, summarized by <see cref="Via"/> under <see cref="ViaKey"/>.
+    /// Distances fall strictly along <see cref="Via"/>, so a chain always ends.
     /// </summary>
     internal sealed class Witness
     {
-        public Witness(string? text, IMethodSymbol? callee, Location? location, int position, int order, int distance, MethodSummary<TKey>? via)
+        public Witness(string? text, IMethodSymbol? callee, Location? location, int position, int ordinal, int distance, MethodSummary<TKey>? via, TKey? viaKey)
         {
             Text = text;
             Callee = callee;
             Location = location;
             Position = position;
-            Order = order;
+            Ordinal = ordinal;
             Distance = distance;
             Via = via;
+            ViaKey = viaKey;
         }
+
+        /// <summary>Among call targets at one position, the place of this one (calls in body order, each call's targets in dispatch order).</summary>
+        public int Ordinal { get; }
+
+        /// <summary>The key in <see cref="Via"/> this one comes from (another than this key when the call translates it).</summary>
+        public TKey? ViaKey { get; }
 
         public string? Text { get; }
 
@@ -142,9 +177,6 @@ internal sealed class MethodSummary<TKey>
         public Location? Location { get; }
 
         public int Position { get; }
-
-        /// <summary>The fact's index in its body (the call's, then the target's among its dispatch targets): the last tie-break.</summary>
-        public int Order { get; }
 
         public int Distance { get; }
 
@@ -169,16 +201,16 @@ internal sealed class CallGraphSummaries<TKey>
     public const int MaxDepth = 5;
 
     private readonly Func<IMethodSymbol, CancellationToken, BodyFacts<TKey>?> _read;
-    private readonly Func<IMethodSymbol, IEnumerable<IMethodSymbol>> _resolve;
+    private readonly Func<IMethodSymbol, ITypeSymbol?, IEnumerable<IMethodSymbol>> _resolve;
     private readonly IEqualityComparer<TKey> _comparer;
     private readonly Func<IMethodSymbol, string> _step;
     private readonly ConcurrentDictionary<IMethodSymbol, MethodSummary<TKey>> _final = new(SymbolEqualityComparer.Default);
 
     /// <param name="read">The facts of a method's body; null when the method is not followed (no body here).</param>
-    /// <param name="resolve">The methods a call may run (the callee, its overrides): see <see cref="CallTargets"/>.</param>
+    /// <param name="resolve">The methods a call may run (the callee, its overrides below the receiver's static type): see <see cref="CallTargets"/>.</param>
     /// <param name="comparer">Key equality.</param>
     /// <param name="step">How a chain names a call of a method: <c>Audit()</c>, <c>Settings.Read</c>.</param>
-    public CallGraphSummaries(Func<IMethodSymbol, CancellationToken, BodyFacts<TKey>?> read, Func<IMethodSymbol, IEnumerable<IMethodSymbol>> resolve, IEqualityComparer<TKey> comparer, Func<IMethodSymbol, string> step)
+    public CallGraphSummaries(Func<IMethodSymbol, CancellationToken, BodyFacts<TKey>?> read, Func<IMethodSymbol, ITypeSymbol?, IEnumerable<IMethodSymbol>> resolve, IEqualityComparer<TKey> comparer, Func<IMethodSymbol, string> step)
     {
         _read = read;
         _resolve = resolve;
@@ -235,16 +267,16 @@ internal sealed class CallGraphSummaries<TKey>
             var node = pending.Pop();
             foreach (var call in node.Facts.Calls)
             {
-                foreach (var target in _resolve(call.Callee))
+                foreach (var target in _resolve(call.Callee, call.Receiver))
                 {
                     var callee = CallTargets.BodyOwner(target);
                     if (_final.TryGetValue(callee, out var done))
                     {
-                        node.Callees.Add((done, callee, call.Position));
+                        node.Callees.Add(new Callee(done, callee, call.Position, node.Callees.Count, call.Translate));
                     }
                     else if (nodes.TryGetValue(callee, out var known) || (known = Add(callee, null)) is not null)
                     {
-                        node.Callees.Add((known.Summary, callee, call.Position));
+                        node.Callees.Add(new Callee(known.Summary, callee, call.Position, node.Callees.Count, call.Translate));
                         known.Callers.Add(node);
                     }
                 }
@@ -259,7 +291,8 @@ internal sealed class CallGraphSummaries<TKey>
             for (var i = 0; i < node.Facts.Local.Count; i++)
             {
                 var local = node.Facts.Local[i];
-                node.Summary.Offer(local.Key, new MethodSummary<TKey>.Witness(local.Text, null, local.Location, local.Position, i, 0, null));
+                // Facts at one position (a call that is several facts) are ranked by their place in the body's list.
+                node.Summary.Offer(local.Key, new MethodSummary<TKey>.Witness(local.Text, null, local.Location, local.Position, i, 0, null, default));
             }
 
             node.Queued = true;
@@ -272,15 +305,18 @@ internal sealed class CallGraphSummaries<TKey>
             var node = work.Dequeue();
             node.Queued = false;
             var changed = false;
-            for (var index = 0; index < node.Callees.Count; index++)
+            foreach (var callee in node.Callees)
             {
-                var (summary, callee, position) = node.Callees[index];
-                foreach (var entry in summary.Entries)
+                // A method that calls itself through a translating call (another instance's
+                // M()) adds keys to the summary being read: read a copy.
+                var entries = ReferenceEquals(callee.Summary, node.Summary) ? callee.Summary.Entries.ToList() : callee.Summary.Entries;
+                foreach (var entry in entries)
                 {
                     var distance = entry.Value.Distance + 1;
                     if (distance <= MaxDepth)
                     {
-                        changed |= node.Summary.Offer(entry.Key, new MethodSummary<TKey>.Witness(null, callee, null, position, index, distance, summary));
+                        var key = callee.Translate is { } translate ? translate(entry.Key) : entry.Key;
+                        changed |= node.Summary.Offer(key, new MethodSummary<TKey>.Witness(null, callee.Method, null, callee.Position, callee.Ordinal, distance, callee.Summary, entry.Key));
                     }
                 }
             }
@@ -326,10 +362,32 @@ internal sealed class CallGraphSummaries<TKey>
 
         public MethodSummary<TKey> Summary { get; }
 
-        public List<(MethodSummary<TKey> Summary, IMethodSymbol Callee, int Position)> Callees { get; } = new();
+        public List<Callee> Callees { get; } = new();
 
         public List<Node> Callers { get; } = new();
 
         public bool Queued { get; set; }
+    }
+
+    private sealed class Callee
+    {
+        public Callee(MethodSummary<TKey> summary, IMethodSymbol method, int position, int ordinal, Func<TKey, TKey>? translate)
+        {
+            Summary = summary;
+            Method = method;
+            Position = position;
+            Ordinal = ordinal;
+            Translate = translate;
+        }
+
+        public MethodSummary<TKey> Summary { get; }
+
+        public IMethodSymbol Method { get; }
+
+        public int Position { get; }
+
+        public int Ordinal { get; }
+
+        public Func<TKey, TKey>? Translate { get; }
     }
 }

@@ -37,9 +37,47 @@ internal sealed class CallTargets
     /// <summary>Whether a call of <paramref name="method"/> may run another method's body instead.</summary>
     public static bool IsDispatched(IMethodSymbol method) => method.IsVirtual || method.IsAbstract || method.IsOverride;
 
-    /// <summary>The overrides and implementations in the compilation a call to <paramref name="method"/> may run.</summary>
-    public IReadOnlyList<IMethodSymbol> Overriding(IMethodSymbol method) =>
-        _overriding.Value.TryGetValue(method.OriginalDefinition, out var list) ? list : Array.Empty<IMethodSymbol>();
+    /// <summary>
+    /// The overrides and implementations in the compilation a call to <paramref name="method"/> may
+    /// run, in source order: on a receiver of static type <paramref name="receiver"/>, only those of
+    /// that type and the types derived from it (a call on a <c>Derived</c> never runs a sibling's
+    /// override); all of them when the receiver is unknown.
+    /// </summary>
+    public IEnumerable<IMethodSymbol> Overriding(IMethodSymbol method, ITypeSymbol? receiver)
+    {
+        var all = _overriding.Value.TryGetValue(method.OriginalDefinition, out var list) ? list : (IReadOnlyList<IMethodSymbol>)Array.Empty<IMethodSymbol>();
+        return receiver is INamedTypeSymbol { TypeKind: not TypeKind.Error } named && !TaskSymbols.Is(named.OriginalDefinition, method.OriginalDefinition.ContainingType)
+            ? all.Where(o => IsOrDerivesFrom(o.ContainingType, named.OriginalDefinition))
+            : all;
+    }
+
+    /// <summary>The methods a call of <paramref name="callee"/> on a receiver of static type <paramref name="receiver"/> may run: itself, and its overrides below the receiver's type.</summary>
+    public IEnumerable<IMethodSymbol> Targets(IMethodSymbol callee, ITypeSymbol? receiver) =>
+        IsDispatched(callee) ? new[] { callee }.Concat(Overriding(callee, receiver)) : new[] { callee };
+
+    /// <summary>Whether <paramref name="type"/> is <paramref name="ancestor"/>, derives from it or implements it.</summary>
+    public static bool IsOrDerivesFrom(ITypeSymbol? type, INamedTypeSymbol ancestor)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (ancestor.TypeKind == TypeKind.Interface)
+        {
+            return TaskSymbols.Is(type.OriginalDefinition, ancestor) || type.AllInterfaces.Any(i => TaskSymbols.Is(i.OriginalDefinition, ancestor));
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (TaskSymbols.Is(current.OriginalDefinition, ancestor))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     // Overridden and interface methods → the methods of the compilation that override or implement them.
     private Dictionary<IMethodSymbol, List<IMethodSymbol>> OverridingInCompilation()
@@ -81,6 +119,12 @@ internal sealed class CallTargets
                         break;
                 }
             }
+        }
+
+        // Source order, so every build (and every order of the files) dispatches to them in one order.
+        foreach (var list in result.Values)
+        {
+            list.Sort(SymbolHelpers.CompareBySource);
         }
 
         return result;

@@ -14,4 +14,37 @@ internal static class SymbolHelpers
         IPropertySymbol property => property.Type,
         _ => null,
     };
+
+    /// <summary>
+    /// Orders symbols by where they are declared (file path, then position, ordinally), then by
+    /// display string: an order that is the same in every build and for every order of the files,
+    /// unlike hash or dictionary order. Symbols from metadata come first, by display string.
+    /// </summary>
+    public static int CompareBySource(ISymbol? x, ISymbol? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return 0;
+        }
+
+        if (x is null || y is null)
+        {
+            return x is null ? -1 : 1;
+        }
+
+        var (xPath, xPosition) = SourcePlace(x);
+        var (yPath, yPosition) = SourcePlace(y);
+        var byPlace = string.CompareOrdinal(xPath, yPath);
+        if (byPlace == 0)
+        {
+            byPlace = xPosition.CompareTo(yPosition);
+        }
+
+        return byPlace != 0 ? byPlace : string.CompareOrdinal(x.ToDisplayString(), y.ToDisplayString());
+    }
+
+    private static (string Path, int Position) SourcePlace(ISymbol symbol) =>
+        symbol.Locations.FirstOrDefault() is { IsInSource: true } location
+            ? (location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan.Start)
+            : (string.Empty, 0);
 }

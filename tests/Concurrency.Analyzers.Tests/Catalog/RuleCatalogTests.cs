@@ -115,6 +115,24 @@ public class RuleCatalogTests
     }
 
     [Fact]
+    public void Every_descriptor_of_every_analyzer_has_its_message_in_both_languages()
+    {
+        var descriptors = AnalyzerAssembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+            .SelectMany(t => ((DiagnosticAnalyzer)Activator.CreateInstance(t)!).SupportedDiagnostics)
+            .ToList();
+        foreach (var descriptor in descriptors)
+        {
+            foreach (var culture in new[] { CultureInfo.InvariantCulture, CultureInfo.GetCultureInfo("zh-Hans") })
+            {
+                // A rule with several messages under one id names each message's key: a wrong key reads as an empty message.
+                Assert.False(string.IsNullOrWhiteSpace(descriptor.MessageFormat.ToString(culture)), $"{descriptor.Id} has a descriptor without a message in '{culture.Name}'.");
+                Assert.False(string.IsNullOrWhiteSpace(descriptor.Title.ToString(culture)), $"{descriptor.Id} has a descriptor without a title in '{culture.Name}'.");
+            }
+        }
+    }
+
+    [Fact]
     public void Every_code_fix_title_exists_in_english_and_simplified_chinese()
     {
         var fixAssembly = typeof(CodeFixes.Rules.AsyncBlocking.BlockingTaskWaitCodeFixProvider).Assembly;

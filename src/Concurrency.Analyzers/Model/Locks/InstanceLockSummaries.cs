@@ -29,7 +29,7 @@ internal sealed class InstanceLockSummaries
         _identity = new LockIdentity(LockSymbols.For(compilation));
         _callbacks = SynchronousCallbacks.For(compilation);
         // A call on this instance runs the method called: another instance's override would hold another lock.
-        _summaries = new CallGraphSummaries<LockId>(Read, method => new[] { method }, EqualityComparer<LockId>.Default, InstanceCalls.Step);
+        _summaries = new CallGraphSummaries<LockId>(Read, (method, _) => new[] { method }, EqualityComparer<LockId>.Default, InstanceCalls.Step);
     }
 
     public static InstanceLockSummaries For(Compilation compilation) => PerCompilation.GetValue(compilation, c => new InstanceLockSummaries(c));

@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
 namespace Concurrency.Analyzers.Model.Locks;
 
 /// <summary>
@@ -91,4 +93,57 @@ internal static class LockApi
     /// <summary>The releasing names: what CONC103 searches a <c>finally</c> for.</summary>
     public static readonly ImmutableHashSet<string> ReleaseNames =
         Entries.Where(e => e.Role == Role.Release).Select(e => e.Method).ToImmutableHashSet();
+
+    /// <summary>
+    /// The name of the attribute that marks a method whose lock is handed over rather than released in
+    /// a <c>finally</c> (lock coupling down a list, or a release in a partner method named by the
+    /// attribute's first argument). Matched by name in any namespace, so code declares its own:
+    /// <c>sealed class HandsOverLockAttribute : Attribute { public HandsOverLockAttribute(string partner = "") { } }</c>.
+    /// </summary>
+    public const string HandsOverLockAttribute = "HandsOverLockAttribute";
+
+    /// <summary>
+    /// Whether <paramref name="block"/> (a <c>finally</c>) does nothing but release locks: leaving it
+    /// cannot throw before the statement after its <c>try</c> runs, so a lock taken by the last
+    /// statement of the <c>try</c> is handed over to that statement (hand-over-hand locking).
+    /// </summary>
+    public static bool OnlyReleases(BlockSyntax block) =>
+        block.Statements.Count > 0 && block.Statements.All(statement => statement switch
+        {
+            ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call } => IsReleaseName(call),
+            IfStatementSyntax { Statement: ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call }, Else: null } => IsReleaseName(call),
+            _ => false,
+        });
+
+    /// <summary>Whether a call is named like a release (<c>Exit</c>, <c>Release</c>, <c>ExitReadLock</c>…): the text filter before binding.</summary>
+    public static bool IsReleaseName(InvocationExpressionSyntax call) => call.Expression switch
+    {
+        MemberAccessExpressionSyntax access => ReleaseNames.Contains(access.Name.Identifier.ValueText),
+        IdentifierNameSyntax identifier => ReleaseNames.Contains(identifier.Identifier.ValueText),
+        _ => false,
+    };
+
+    /// <summary>
+    /// The statement a lock taken by <paramref name="statement"/> is next held in when the statement
+    /// ends a <c>lock</c> body or a <c>try</c> block whose <c>finally</c> only releases: the statement
+    /// after that <c>lock</c> or <c>try</c> (<c>lock (a) { Monitor.Enter(b); } try { … } finally { Monitor.Exit(b); }</c>
+    /// takes <c>b</c> under <c>a</c>, then holds it alone). Null otherwise.
+    /// </summary>
+    public static StatementSyntax? HandedOverTo(StatementSyntax statement)
+    {
+        if (statement.Parent is not BlockSyntax block || block.Statements.LastOrDefault() != statement)
+        {
+            return null;
+        }
+
+        StatementSyntax? enclosing = block.Parent switch
+        {
+            LockStatementSyntax lockStatement => lockStatement,
+            TryStatementSyntax { Finally: { } finallyClause } tryStatement when tryStatement.Block == block && OnlyReleases(finallyClause.Block) => tryStatement,
+            _ => null,
+        };
+        return enclosing?.Parent is BlockSyntax outer && outer.Statements.IndexOf(enclosing) is var index && index + 1 < outer.Statements.Count
+            ? outer.Statements[index + 1]
+            : null;
+    }
 }

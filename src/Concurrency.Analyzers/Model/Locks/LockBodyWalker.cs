@@ -16,11 +16,14 @@ internal sealed class LockBodyWalker
     private readonly LockFactsCollector _collector;
     private readonly MethodLockFacts _facts;
     private readonly Queue<ILocalFunctionOperation>? _locals;
-    private List<IMethodSymbol>? _callees;
+    private List<CalledMethod>? _callees;
     private CancellationToken _cancellationToken;
     private List<Held> _held = new();
     private List<IParameterSymbol> _heldParameters = new();
     private HashSet<(IParameterSymbol, IParameterSymbol)>? _compared;
+
+    // A lock taken by the last statement of a lock body or try block, for the statement after it (hand over hand).
+    private (Held Held, StatementSyntax Statement)? _handedOver;
 
     /// <param name="collector">The collector.</param>
     /// <param name="facts">Where the facts go.</param>
@@ -205,6 +208,7 @@ internal sealed class LockBodyWalker
             _held.AddRange(takenInBody);
         }
 
+        var handedOver = _handedOver;
         foreach (var handler in guarded.Catches)
         {
             Visit(handler, runs);
@@ -212,6 +216,7 @@ internal sealed class LockBodyWalker
 
         _held.RemoveRange(depth, _held.Count - depth);
         Visit(guarded.Finally!, runs);
+        _handedOver = handedOver; // what the try block's last statement took, not the finally's
     }
 
     /// <summary>
@@ -230,8 +235,9 @@ internal sealed class LockBodyWalker
         {
             if (beforeTry is { } acquired && statement is ITryOperation { Finally: not null } guarded)
             {
+                _handedOver = null;
                 VisitTry(guarded, acquired, runs);
-                beforeTry = null;
+                beforeTry = HandedOverAfter(block, statement);
                 continue;
             }
 
@@ -243,8 +249,9 @@ internal sealed class LockBodyWalker
                 continue;
             }
 
+            _handedOver = null;
             Visit(statement, runs);
-            beforeTry = null;
+            beforeTry = HandedOverAfter(block, statement);
             switch (statement)
             {
                 case IUsingDeclarationOperation { DeclarationGroup: var group } when _collector.Identity.Acquisition(group) is { } scope
@@ -268,7 +275,27 @@ internal sealed class LockBodyWalker
         }
 
         _held.RemoveRange(depth, _held.Count - depth);
+        if (beforeTry is not null && block.Operations.LastOrDefault()?.Syntax is StatementSyntax last)
+        {
+            _handedOver = (beforeTry, last);
+        }
+
         return heldToEnd;
+    }
+
+    /// <summary>
+    /// The lock the last statement of <paramref name="statement"/>'s lock body or try block took, when
+    /// the next statement of <paramref name="block"/> is where it is handed over to
+    /// (<c>lock (a) { Monitor.Enter(b); } try { … } finally { Monitor.Exit(b); }</c>: the try holds b).
+    /// </summary>
+    private Held? HandedOverAfter(IBlockOperation block, IOperation statement)
+    {
+        var handed = _handedOver;
+        _handedOver = null;
+        return handed is { } h && LockApi.HandedOverTo(h.Statement) is { } next
+            && block.Operations.IndexOf(statement) is var index && index + 1 < block.Operations.Length && block.Operations[index + 1].Syntax == next
+            ? h.Held
+            : null;
     }
 
     // x.Acquire(); await s.WaitAsync(); await s.WaitAsync().ConfigureAwait(false);
@@ -296,7 +323,7 @@ internal sealed class LockBodyWalker
     {
         if (runs && !bounded)
         {
-            _facts.AddTake(taken, monitor);
+            _facts.AddTake(taken, monitor, onThis);
         }
 
         if (_held.Count == 0)
@@ -337,7 +364,7 @@ internal sealed class LockBodyWalker
             return;
         }
 
-        var callees = _callees ??= new List<IMethodSymbol>();
+        var callees = _callees ??= new List<CalledMethod>();
         callees.Clear();
         _collector.AddCallees(operation, callees);
         if (callees.Count == 0)
@@ -347,20 +374,13 @@ internal sealed class LockBodyWalker
 
         var allHeld = _held.Select(h => h.Field).ToImmutableArray();
         var location = operation.Syntax.GetLocation();
-        var callOnThis = operation switch
-        {
-            IInvocationOperation call => InstanceCalls.IsSameInstanceCall(call),
-            IPropertyReferenceOperation property => InstanceCalls.IsSameInstanceReference(property),
-            _ => false,
-        };
         foreach (var callee in callees)
         {
             foreach (var held in _held)
             {
-                _facts.AddHeldCall(new HeldCall(held, callee, location, allHeld, callOnThis));
+                _facts.AddHeldCall(new HeldCall(held, callee, location, allHeld));
             }
         }
-
     }
 
     // lock (a) { lock (b) { ... } } with nothing else in the outer body.

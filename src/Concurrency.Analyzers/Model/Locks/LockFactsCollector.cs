@@ -76,9 +76,9 @@ internal sealed class LockFactsCollector
     /// <summary>
     /// Calls resolved over the facts collected; a method without lock syntax (not collected) gets
     /// facts read on demand, its calls only. Over the whole compilation (<paramref name="type"/> null)
-    /// virtual calls reach the overrides and implementations of every type of the compilation, and a
-    /// method whose name cannot lead to lock syntax (<see cref="SyntacticReach"/>) is not read at all;
-    /// inside one type, only that type's methods are followed.
+    /// virtual calls reach the overrides and implementations below the receiver's type in the
+    /// compilation, and a method whose name cannot lead to lock syntax (<see cref="SyntacticReach"/>)
+    /// is not read at all; inside one type, only that type's methods are followed.
     /// </summary>
     public LockOrderGraph.ICallTargets Targets(IEnumerable<MethodLockFacts> collected, CancellationToken cancellationToken, INamedTypeSymbol? type = null) =>
         new FactsTargets(this, collected, type, type is null ? Reach(cancellationToken) : null);
@@ -136,8 +136,8 @@ internal sealed class LockFactsCollector
             return later;
         }
 
-        public IEnumerable<IMethodSymbol> Overriding(IMethodSymbol method) =>
-            _type is not null ? Enumerable.Empty<IMethodSymbol>() : _collector._targets.Overriding(method);
+        public IEnumerable<IMethodSymbol> Overriding(IMethodSymbol method, ITypeSymbol? receiver) =>
+            _type is not null ? Enumerable.Empty<IMethodSymbol>() : _collector._targets.Overriding(method, receiver);
     }
 
 
@@ -344,10 +344,10 @@ internal sealed class LockFactsCollector
     /// The calls of a method without lock syntax, local functions included, read from its bodies
     /// when a summary first needs them.
     /// </summary>
-    private HashSet<IMethodSymbol> CallsOf(IMethodSymbol method, CancellationToken cancellationToken)
+    private HashSet<CalledMethod> CallsOf(IMethodSymbol method, CancellationToken cancellationToken)
     {
-        var calls = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-        var buffer = new List<IMethodSymbol>();
+        var calls = new HashSet<CalledMethod>();
+        var buffer = new List<CalledMethod>();
         foreach (var operation in OperationHelpers.BodiesOf(method, _compilation, cancellationToken).SelectMany(_callbacks.MayRun))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -359,34 +359,42 @@ internal sealed class LockFactsCollector
         return calls;
     }
 
-    /// <summary>The methods of this assembly an operation runs: a call, a property or indexer accessor, a constructor.</summary>
+    /// <summary>
+    /// The methods of this assembly an operation runs — a call, a property or indexer accessor, a
+    /// constructor (on a new object, so never this instance) — with the receiver's static type.
+    /// </summary>
     [MethodImpl(HotPath.Optimized)]
-    internal void AddCallees(IOperation operation, List<IMethodSymbol> callees)
+    internal void AddCallees(IOperation operation, List<CalledMethod> callees)
     {
         switch (operation)
         {
             case IInvocationOperation call:
-                AddOwn(call.TargetMethod, callees);
+                AddOwn(call.TargetMethod, Receiver(call.Instance, call.TargetMethod), InstanceCalls.IsSameInstanceCall(call), callees);
                 break;
-            case IObjectCreationOperation { Constructor: { } constructor }:
-                AddOwn(constructor, callees);
+            case IObjectCreationOperation { Constructor: { } constructor } creation:
+                AddOwn(constructor, creation.Type, onThis: false, callees);
                 break;
             case IPropertyReferenceOperation property:
+                var onThis = InstanceCalls.IsSameInstanceReference(property);
                 foreach (var accessor in InstanceCalls.AccessorsRun(property))
                 {
-                    AddOwn(accessor, callees);
+                    AddOwn(accessor, Receiver(property.Instance, accessor), onThis, callees);
                 }
 
                 break;
         }
     }
 
+    // The receiver's static type bounds dispatch; this.M() and M() are on the containing type.
+    private static ITypeSymbol? Receiver(IOperation? instance, IMethodSymbol method) =>
+        method.IsStatic ? null : instance?.Type ?? method.ContainingType;
+
     [MethodImpl(HotPath.Optimized)]
-    private void AddOwn(IMethodSymbol method, List<IMethodSymbol> callees)
+    private void AddOwn(IMethodSymbol method, ITypeSymbol? receiver, bool onThis, List<CalledMethod> callees)
     {
         if (SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))
         {
-            callees.Add(method.OriginalDefinition);
+            callees.Add(new CalledMethod(method.OriginalDefinition, receiver?.OriginalDefinition, onThis));
         }
     }
 }

@@ -6,17 +6,35 @@ namespace Concurrency.Analyzers.Model.Locks;
 /// The one identity of a lock object, shared by every lock rule: a field; a property that is not
 /// simply a field (<c>protected object SyncRoot => _root;</c> is <c>_root</c>); <c>this</c> of a type;
 /// or <c>typeof(T)</c>. All instances of a field, property or type are one lock — a documented
-/// approximation (two objects of one class are told apart only where a rule says so).
+/// approximation (two objects of one class are told apart only where a rule says so: a summary
+/// marks a lock its method takes on another object than its own, <see cref="OnOtherInstance"/>).
 /// </summary>
 internal sealed class LockId : IEquatable<LockId>
 {
-    private LockId(LockIdKind kind, ISymbol symbol)
+    private LockId(LockIdKind kind, ISymbol symbol, bool otherInstance = false)
     {
         Kind = kind;
         Symbol = symbol;
+        IsOnOtherInstance = otherInstance;
     }
 
     public LockIdKind Kind { get; }
+
+    /// <summary>
+    /// Taken on another object than the one whose code this is (through a call on another receiver,
+    /// or <c>lock (other._gate)</c>): only in summaries, which say "this method takes that lock, but
+    /// not on its own instance".
+    /// </summary>
+    public bool IsOnOtherInstance { get; }
+
+    /// <summary>Whether each object has its own lock of this identity (an instance field or property, <c>this</c>); static ones and type objects are one object.</summary>
+    public bool IsPerInstance => Kind == LockIdKind.This || (Kind != LockIdKind.TypeObject && !Symbol.IsStatic);
+
+    /// <summary>The same lock taken on another object than this code's own (a one-object lock stays itself).</summary>
+    public LockId OnOtherInstance() => IsOnOtherInstance || !IsPerInstance ? this : new LockId(Kind, Symbol, otherInstance: true);
+
+    /// <summary>The lock, whatever object it is taken on.</summary>
+    public LockId AnyInstance() => IsOnOtherInstance ? new LockId(Kind, Symbol) : this;
 
     /// <summary>The field, the property, or the type (of <c>this</c>, or of <c>typeof</c>).</summary>
     public ISymbol Symbol { get; }
@@ -43,8 +61,25 @@ internal sealed class LockId : IEquatable<LockId>
         _ => SymbolEqualityComparer.Default.Equals(Symbol.ContainingType, site) ? Name : $"{Symbol.ContainingType.Name}.{Symbol.Name}",
     };
 
-    /// <summary>Where the lock is declared (the field, the property, the type), to order locks stably.</summary>
-    public Location? Declaration => Symbol.Locations.FirstOrDefault();
+    /// <summary>
+    /// Orders locks by where they are declared, then kind: the order messages and fixes follow, the
+    /// same in every build (never hash or dictionary order).
+    /// </summary>
+    public static int Compare(LockId? x, LockId? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return 0;
+        }
+
+        if (x is null || y is null)
+        {
+            return x is null ? -1 : 1;
+        }
+
+        var bySource = SymbolHelpers.CompareBySource(x.Symbol, y.Symbol);
+        return bySource != 0 ? bySource : x.Kind != y.Kind ? x.Kind.CompareTo(y.Kind) : x.IsOnOtherInstance.CompareTo(y.IsOnOtherInstance);
+    }
 
     public static LockId Of(IFieldSymbol field) => new(LockIdKind.Field, field.OriginalDefinition);
 
@@ -54,11 +89,12 @@ internal sealed class LockId : IEquatable<LockId>
 
     public static LockId TypeObject(ITypeSymbol type) => new(LockIdKind.TypeObject, type.OriginalDefinition);
 
-    public bool Equals(LockId? other) => other is not null && other.Kind == Kind && SymbolEqualityComparer.Default.Equals(other.Symbol, Symbol);
+    public bool Equals(LockId? other) =>
+        other is not null && other.Kind == Kind && other.IsOnOtherInstance == IsOnOtherInstance && SymbolEqualityComparer.Default.Equals(other.Symbol, Symbol);
 
     public override bool Equals(object? obj) => Equals(obj as LockId);
 
-    public override int GetHashCode() => (SymbolEqualityComparer.Default.GetHashCode(Symbol) * 4) + (int)Kind;
+    public override int GetHashCode() => (SymbolEqualityComparer.Default.GetHashCode(Symbol) * 8) + ((int)Kind * 2) + (IsOnOtherInstance ? 1 : 0);
 
     public override string ToString() => Name;
 }

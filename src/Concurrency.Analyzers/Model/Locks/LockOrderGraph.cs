@@ -10,7 +10,9 @@ namespace Concurrency.Analyzers.Model.Locks;
 /// cycles. Calls made while holding a lock add an edge to every lock the callee takes, transitively
 /// (<see cref="CallGraphSummaries{TKey}"/>: recursion and call cycles included, up to
 /// <see cref="CallGraphSummaries{TKey}.MaxDepth"/> calls deep), and virtual or interface calls reach
-/// the overrides and implementations among the facts.
+/// the overrides and implementations among the facts below the receiver's static type. Candidate
+/// edges are ordered by source (file, position, then where the locks are declared), so a site that
+/// closes several cycles names the same one in every build.
 /// </summary>
 internal static class LockOrderGraph
 {
@@ -40,21 +42,25 @@ internal static class LockOrderGraph
         /// <summary>The facts of <paramref name="method"/>, or null when it is not code the analysis knows.</summary>
         MethodLockFacts? FactsOf(IMethodSymbol method);
 
-        /// <summary>The overrides and implementations a call to <paramref name="method"/> may run.</summary>
-        IEnumerable<IMethodSymbol> Overriding(IMethodSymbol method);
+        /// <summary>The overrides and implementations a call to <paramref name="method"/> on a receiver of static type <paramref name="receiver"/> may run.</summary>
+        IEnumerable<IMethodSymbol> Overriding(IMethodSymbol method, ITypeSymbol? receiver);
     }
 
     /// <summary>
     /// Every edge of the facts: nested acquisitions, and the locks callees take under a held lock —
     /// what a callee takes, through its own calls, comes from the shared summary engine over the
-    /// facts (only the methods reachable from a call made under a lock are summarized).
+    /// facts (only the methods reachable from a call made under a lock are summarized). A lock a
+    /// callee takes on another object of the caller's own kind (<see cref="IsOwnKind"/>) — a
+    /// wrapper calling the object it wraps, <c>_inner.N()</c>, <c>new Connector(this).Cancel()</c> —
+    /// is another instance's lock: no edge, so it closes no cycle (two objects of one class deadlock
+    /// when passed in both orders, which <see cref="ArgumentOrderInversions"/> finds).
     /// </summary>
     [MethodImpl(HotPath.Optimized)]
     public static List<LockEdge> Edges(IReadOnlyCollection<MethodLockFacts> all, ICallTargets targets, CancellationToken cancellationToken)
     {
         var comparer = EqualityComparer<LockId>.Default;
-        IEnumerable<IMethodSymbol> Resolve(IMethodSymbol callee) =>
-            CallTargets.IsDispatched(callee) ? new[] { callee }.Concat(targets.Overriding(callee)) : new[] { callee };
+        IEnumerable<IMethodSymbol> Resolve(IMethodSymbol callee, ITypeSymbol? receiver) =>
+            CallTargets.IsDispatched(callee) ? new[] { callee }.Concat(targets.Overriding(callee, receiver)) : new[] { callee };
 
         BodyFacts<LockId>? Read(IMethodSymbol method, CancellationToken token)
         {
@@ -70,9 +76,9 @@ internal static class LockOrderGraph
                 body.AddLocal(field, field.Name, null, 0);
             }
 
-            foreach (var callee in facts.CallsOf(token))
+            foreach (var call in facts.CallsOf(token))
             {
-                body.AddCall(callee, 0);
+                body.AddCall(call.Method, 0, call.Receiver, call.OnThis ? null : OnOtherInstance);
             }
 
             return body;
@@ -87,12 +93,19 @@ internal static class LockOrderGraph
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var taken = new HashSet<LockId>(comparer);
-                foreach (var target in Resolve(call.Callee))
+                foreach (var target in Resolve(call.Callee, call.Receiver))
                 {
-                    taken.UnionWith(summaries.Of(target, cancellationToken).Keys);
+                    foreach (var key in summaries.Of(target, cancellationToken).Keys)
+                    {
+                        var lockTaken = call.CallOnThis ? key : key.OnOtherInstance();
+                        if (!(lockTaken.IsOnOtherInstance && IsOwnKind(lockTaken, fact.Type)))
+                        {
+                            taken.Add(lockTaken.AnyInstance());
+                        }
+                    }
                 }
 
-                foreach (var field in taken.Where(f => !call.AllHeld.Contains(f, comparer)))
+                foreach (var field in taken.Where(f => !call.AllHeld.Contains(f, comparer)).OrderBy(f => f, LockOrder))
                 {
                     edges.Add(new LockEdge(call.Held, field, call.Location, fact, call.Outer, call.AllHeld, directlyNested: false));
                 }
@@ -100,6 +113,36 @@ internal static class LockOrderGraph
         }
 
         return edges;
+    }
+
+    private static readonly Func<LockId, LockId> OnOtherInstance = id => id.OnOtherInstance();
+
+    /// <summary>
+    /// Whether a lock belongs to the code's own kind of object: its type, a base or a derived type, or a
+    /// sibling under a base class of the compilation (two wrappers of one <c>Target</c> hierarchy, each
+    /// wrapping the next). On another object, that is another instance of "the same" lock.
+    /// </summary>
+    private static bool IsOwnKind(LockId id, INamedTypeSymbol? site)
+    {
+        if (site is null || id.ContainingType is not { } owner)
+        {
+            return false;
+        }
+
+        if (CallTargets.IsOrDerivesFrom(site, owner.OriginalDefinition) || CallTargets.IsOrDerivesFrom(owner, site.OriginalDefinition))
+        {
+            return true;
+        }
+
+        for (var ancestor = site.BaseType; ancestor is { DeclaringSyntaxReferences.Length: > 0 }; ancestor = ancestor.BaseType)
+        {
+            if (CallTargets.IsOrDerivesFrom(owner, ancestor.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -124,6 +167,9 @@ internal static class LockOrderGraph
             .OrderBy(e => e.Location.SourceTree?.FilePath, StringComparer.Ordinal)
             .ThenBy(e => e.Location.SourceSpan.Start)
             .ThenBy(e => e.Taken.Name, StringComparer.Ordinal)
+            .ThenBy(e => e.Taken, LockOrder)
+            .ThenBy(e => e.Held, LockOrder)
+            .ThenBy(e => e.Outer.SpanStart)
             .ToList();
         var successors = Successors(ordered, comparer);
         var inversions = new List<Inversion>();
@@ -174,10 +220,7 @@ internal static class LockOrderGraph
 
         var order = score.Keys
             .OrderByDescending(f => score[f])
-            .ThenBy(f => DeclarationOrder(f).Path, StringComparer.Ordinal)
-            .ThenBy(f => DeclarationOrder(f).Position)
-            .ThenBy(f => f.Symbol.ToDisplayString(), StringComparer.Ordinal)
-            .ThenBy(f => f.Kind)
+            .ThenBy(f => f, LockOrder)
             .ToList();
         var rank = new Dictionary<LockId, int>(comparer);
         for (var i = 0; i < order.Count; i++)
@@ -188,10 +231,7 @@ internal static class LockOrderGraph
         return rank;
     }
 
-    private static (string Path, int Position) DeclarationOrder(LockId id) =>
-        id.Declaration is { IsInSource: true } location
-            ? (location.SourceTree?.FilePath ?? string.Empty, location.SourceSpan.Start)
-            : (string.Empty, 0);
+    private static readonly IComparer<LockId> LockOrder = Comparer<LockId>.Create(LockId.Compare);
 
     [MethodImpl(HotPath.Optimized)]
     private static Dictionary<LockId, List<LockEdge>> Successors(IEnumerable<LockEdge> edges, IEqualityComparer<LockId> comparer)

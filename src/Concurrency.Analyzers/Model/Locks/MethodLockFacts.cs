@@ -19,12 +19,12 @@ internal sealed class MethodLockFacts
     private readonly ISymbol _member;
     private List<LockId>? _takes;
     private List<LockId>? _monitorLocks;
-    private HashSet<IMethodSymbol>? _calls;
+    private HashSet<CalledMethod>? _calls;
     private List<LockEdge>? _nested;
     private List<HeldCall>? _heldCalls;
     private List<Reentry>? _reentries;
     private List<ParameterOrder>? _parameterOrders;
-    private Func<CancellationToken, HashSet<IMethodSymbol>>? _findCalls;
+    private Func<CancellationToken, HashSet<CalledMethod>>? _findCalls;
 
     /// <param name="owner">The method or local function (or initialized member) the body belongs to.</param>
     /// <param name="member">The member of the type that contains the body, as messages name it.</param>
@@ -43,7 +43,10 @@ internal sealed class MethodLockFacts
     /// <summary><c>Type.Member</c>, as messages name it.</summary>
     public string Member => $"{Type?.Name}.{MemberName(_member)}";
 
-    /// <summary>The field locks the body takes wherever it runs them.</summary>
+    /// <summary>
+    /// The locks the body takes wherever it runs them; those it takes on another object than its own
+    /// (<c>lock (other._gate)</c>) are marked <see cref="LockId.IsOnOtherInstance"/>.
+    /// </summary>
     public IEnumerable<LockId> Takes => _takes ?? Enumerable.Empty<LockId>();
 
     /// <summary>The field locks the body takes with a <c>lock</c> statement (Monitor locks, reentrant).</summary>
@@ -55,10 +58,10 @@ internal sealed class MethodLockFacts
     /// <summary>Calls the body makes while holding a lock: the callee's locks are taken under it.</summary>
     public IReadOnlyList<HeldCall> HeldCalls => (IReadOnlyList<HeldCall>?)_heldCalls ?? Array.Empty<HeldCall>();
 
-    public void AddTake(LockId field, bool monitor)
+    public void AddTake(LockId field, bool monitor, bool onThis)
     {
         // A body takes a few locks: a list searched is cheaper than a set.
-        AddOnce(ref _takes, field);
+        AddOnce(ref _takes, onThis ? field : field.OnOtherInstance());
         if (monitor)
         {
             AddOnce(ref _monitorLocks, field);
@@ -97,10 +100,10 @@ internal sealed class MethodLockFacts
     /// The calls are found only when a summary needs them, that is when a call made under a lock
     /// reaches the method: most methods never are, and their bodies are never walked for calls.
     /// </summary>
-    public void FindCallsLater(Func<CancellationToken, HashSet<IMethodSymbol>> find) => _findCalls = find;
+    public void FindCallsLater(Func<CancellationToken, HashSet<CalledMethod>> find) => _findCalls = find;
 
-    /// <summary>The methods of this assembly the body calls (accessors and constructors included).</summary>
-    public IEnumerable<IMethodSymbol> CallsOf(CancellationToken cancellationToken)
+    /// <summary>The methods of this assembly the body calls (accessors and constructors included), with their receivers.</summary>
+    public IEnumerable<CalledMethod> CallsOf(CancellationToken cancellationToken)
     {
         if (_findCalls is { } find)
         {
@@ -110,7 +113,7 @@ internal sealed class MethodLockFacts
             }
         }
 
-        return _calls ?? Enumerable.Empty<IMethodSymbol>();
+        return _calls ?? Enumerable.Empty<CalledMethod>();
     }
 
     private static string MemberName(ISymbol member) => member switch
@@ -158,29 +161,61 @@ internal sealed class LockEdge
     public bool DirectlyNested { get; }
 }
 
+/// <summary>
+/// A method a body calls: the method, the static type of the receiver (which bounds the overrides a
+/// virtual call may run), and whether the call is on the body's own instance (or static) — a call on
+/// another object runs that object's locks, not this one's.
+/// </summary>
+internal sealed class CalledMethod : IEquatable<CalledMethod>
+{
+    public CalledMethod(IMethodSymbol method, ITypeSymbol? receiver, bool onThis)
+    {
+        Method = method;
+        Receiver = receiver;
+        OnThis = onThis;
+    }
+
+    public IMethodSymbol Method { get; }
+
+    public ITypeSymbol? Receiver { get; }
+
+    public bool OnThis { get; }
+
+    public bool Equals(CalledMethod? other) =>
+        other is not null && other.OnThis == OnThis && SymbolEqualityComparer.Default.Equals(other.Method, Method) && SymbolEqualityComparer.Default.Equals(other.Receiver, Receiver);
+
+    public override bool Equals(object? obj) => Equals(obj as CalledMethod);
+
+    public override int GetHashCode() => (SymbolEqualityComparer.Default.GetHashCode(Method) * 2) + (OnThis ? 1 : 0);
+}
+
 /// <summary>A call made while a lock is held.</summary>
 internal sealed class HeldCall
 {
     private readonly Held _held;
-    private readonly bool _callOnThis;
+    private readonly CalledMethod _call;
 
     /// <param name="held">The lock held at the call.</param>
-    /// <param name="callee">The method called.</param>
+    /// <param name="call">The method called, its receiver, whether on this instance (or static).</param>
     /// <param name="location">The call.</param>
     /// <param name="allHeld">Every lock held at the call.</param>
-    /// <param name="callOnThis">The call is on this instance (or static).</param>
-    public HeldCall(Held held, IMethodSymbol callee, Location location, ImmutableArray<LockId> allHeld, bool callOnThis)
+    public HeldCall(Held held, CalledMethod call, Location location, ImmutableArray<LockId> allHeld)
     {
         _held = held;
-        _callOnThis = callOnThis;
-        Callee = callee;
+        _call = call;
         Location = location;
         AllHeld = allHeld;
     }
 
     public LockId Held => _held.Field;
 
-    public IMethodSymbol Callee { get; }
+    public IMethodSymbol Callee => _call.Method;
+
+    /// <summary>The static type of the receiver (null for a static call).</summary>
+    public ITypeSymbol? Receiver => _call.Receiver;
+
+    /// <summary>The call is on this instance (or static): the callee's own locks are this object's.</summary>
+    public bool CallOnThis => _call.OnThis;
 
     public Location Location { get; }
 
@@ -191,7 +226,7 @@ internal sealed class HeldCall
     public ImmutableArray<LockId> AllHeld { get; }
 
     /// <summary>The lock is held on this instance (or is static) and the call is on this instance (or static).</summary>
-    public bool OnThis => _callOnThis && _held.OnThis;
+    public bool OnThis => _call.OnThis && _held.OnThis;
 }
 
 /// <summary>A lock held at a point of a body: the field, the syntax that took it, whether on this instance (or static).</summary>

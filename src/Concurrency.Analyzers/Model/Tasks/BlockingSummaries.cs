@@ -60,7 +60,7 @@ internal sealed class BlockingSummaries
         _callbacks = SynchronousCallbacks.For(compilation);
         _thread = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Thread);
         // The one key is "blocks"; the call named is the one run, not an override of it.
-        _summaries = new CallGraphSummaries<bool>(Read, method => new[] { method }, EqualityComparer<bool>.Default, Display);
+        _summaries = new CallGraphSummaries<bool>(Read, (method, _) => new[] { method }, EqualityComparer<bool>.Default, Display);
     }
 
     public static BlockingSummaries For(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options) =>

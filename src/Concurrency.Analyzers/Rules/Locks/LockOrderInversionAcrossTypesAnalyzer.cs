@@ -7,10 +7,10 @@ namespace Concurrency.Analyzers.Rules.Locks;
 /// <summary>
 /// CONC101 over the whole compilation: the graph "B is acquired while A is held" from nested
 /// acquisitions and from calls made while holding a lock to any method of the compilation (virtual
-/// and interface calls reach every override and implementation), and every cycle — of two locks or
-/// more — that is not already visible inside one type (<see cref="LockOrderInversionAnalyzer"/>
-/// reports those while typing). Runs at compilation end: in every build, and in the IDE with
-/// full-solution analysis.
+/// and interface calls reach the overrides and implementations below the receiver's static type),
+/// and every cycle — of two locks or more — that is not already visible inside one type
+/// (<see cref="LockOrderInversionAnalyzer"/> reports those while typing). Runs at compilation end: in
+/// every build, and in the IDE with full-solution analysis.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockOrderInversionAcrossTypesAnalyzer : DiagnosticAnalyzer

@@ -12,13 +12,14 @@ namespace Concurrency.Analyzers.Rules.Locks;
 /// <c>ReaderWriterLockSlim.Enter*Lock</c>, <c>Mutex.WaitOne</c>, the runtime's <c>Acquire</c>) and
 /// released in the same function, but not in a <c>finally</c>: an exception in between leaks the
 /// lock and every other thread then waits forever. A lock the function never releases is left
-/// alone (it may be released elsewhere by design).
+/// alone (it may be released elsewhere by design), and so is one handed over: taken at the end of a
+/// <c>lock</c> body (or of a <c>try</c> whose <c>finally</c> only releases) and released in the
+/// <c>finally</c> of the <c>try</c> that follows, or taken in a method marked
+/// <c>[HandsOverLock]</c> (lock coupling) or <c>[HandsOverLock(nameof(Partner))]</c> whose partner releases it.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly ImmutableHashSet<string> ReleaseNames = LockApi.ReleaseNames;
-
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(RuleDescriptors.UnreleasedLock);
@@ -90,6 +91,12 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // Released on the normal path by a declared contract: the code says the hand-over is meant.
+        if (IsHandedOverByContract(acquisition, key, locks, statement.SemanticModel!, cancellationToken))
+        {
+            return;
+        }
+
         var fix = UnreleasedLockFixKind.None;
         if (acquisition.Parent is BlockSyntax block
             && releases.FirstOrDefault(r => r.Parent == block && block.Statements.IndexOf(r) > block.Statements.IndexOf(acquisition)) is { } release
@@ -118,7 +125,8 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
     [MethodImpl(HotPath.Optimized)]
     private static bool IsReleasedInFinally(ExpressionStatementSyntax acquisition, string key, LockSymbols locks, SemanticModel model, System.Threading.CancellationToken cancellationToken)
     {
-        if (StatementAfter(acquisition) is TryStatementSyntax { Finally: { } following }
+        // Right after it, or — hand over hand — right after the lock body or try block it ends.
+        if ((StatementAfter(acquisition) ?? LockApi.HandedOverTo(acquisition)) is TryStatementSyntax { Finally: { } following }
             && Releases(following.Block, key, locks, model, cancellationToken).Count > 0)
         {
             return true;
@@ -138,6 +146,40 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
 
         return false;
     }
+
+    /// <summary>
+    /// Whether the function (or the member it is in) is marked <c>[HandsOverLock]</c>, and the lock is
+    /// released on the normal path: in the function itself (lock coupling: <c>Monitor.Enter(next);
+    /// Monitor.Exit(current);</c> down a list), or — when the attribute names a partner method of the
+    /// type — in that partner. The release is trusted, not proven on every path: an exception in
+    /// between still leaks the lock, which the marker accepts.
+    /// </summary>
+    private static bool IsHandedOverByContract(ExpressionStatementSyntax acquisition, string key, LockSymbols locks, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    {
+        for (var symbol = model.GetEnclosingSymbol(acquisition.SpanStart, cancellationToken); symbol is IMethodSymbol method; symbol = method.ContainingSymbol)
+        {
+            var marker = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.Name is LockApi.HandsOverLockAttribute or "HandsOverLock");
+            if (marker is null)
+            {
+                continue;
+            }
+
+            if (marker.ConstructorArguments.FirstOrDefault() is { Value: string { Length: > 0 } partner })
+            {
+                return method.ContainingType?.GetMembers(partner).OfType<IMethodSymbol>()
+                    .SelectMany(m => m.DeclaringSyntaxReferences)
+                    .Any(reference => ReleasesAnywhere(reference.GetSyntax(cancellationToken), key, locks, ModelOf(model, reference.SyntaxTree), cancellationToken)) == true;
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+#pragma warning disable RS1030 // The partner may be in another part of a partial type, in another file than the one analyzed.
+    private static SemanticModel ModelOf(SemanticModel model, SyntaxTree tree) => tree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
 
     /// <summary>
     /// The statement that runs right after <paramref name="statement"/>: the next one of its block, or,
@@ -182,17 +224,17 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    // Any release of the lock in the scope, expression bodies included (void Unlock() => Monitor.Exit(_gate);).
+    private static bool ReleasesAnywhere(SyntaxNode scope, string key, LockSymbols locks, SemanticModel model, System.Threading.CancellationToken cancellationToken) =>
+        scope.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call =>
+            LockApi.IsReleaseName(call) && model.GetOperation(call, cancellationToken) is IInvocationOperation release && locks.Releases(release, key));
+
     /// <summary>The statements in <paramref name="scope"/> that release the lock <paramref name="key"/>.</summary>
     [MethodImpl(HotPath.Optimized)]
     private static List<ExpressionStatementSyntax> Releases(SyntaxNode scope, string key, LockSymbols locks, SemanticModel model, System.Threading.CancellationToken cancellationToken) =>
         scope.DescendantNodes()
             .OfType<InvocationExpressionSyntax>()
-            .Where(call => call.Expression switch
-            {
-                MemberAccessExpressionSyntax access => ReleaseNames.Contains(access.Name.Identifier.ValueText),
-                IdentifierNameSyntax identifier => ReleaseNames.Contains(identifier.Identifier.ValueText),
-                _ => false,
-            })
+            .Where(LockApi.IsReleaseName)
             .Where(call => call.Parent is ExpressionStatementSyntax
                 && model.GetOperation(call, cancellationToken) is IInvocationOperation release
                 && locks.Releases(release, key))

@@ -1123,4 +1123,217 @@ public class LockOrderInversionTests
             }
         }
         """);
+
+    // ---- hand over hand (issue 12, pattern 8) ----
+
+    [Fact]
+    public Task A_lock_handed_over_from_a_lock_body_is_held_in_the_try_that_follows() => Verify("""
+        class Connector
+        {
+            private readonly object _sync = new object();
+            private readonly object _cancel = new object();
+            private readonly object _cleanup = new object();
+            void Cancel()
+            {
+                lock (_sync) { Monitor.Enter(_cancel); }
+                try { lock ([|_cleanup|]) { } } finally { Monitor.Exit(_cancel); }
+            }
+            void Clean() { lock (_cleanup) { lock ([|_cancel|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task A_call_under_a_lock_handed_over_from_a_try_block_reenters_it() => Verify("""
+        class Connector
+        {
+            private readonly object _sync = new object();
+            private readonly object _cancel = new object();
+            private readonly object _cleanup = new object();
+            void Break()
+            {
+                Monitor.Enter(_sync);
+                try { Monitor.Enter(_cleanup); } finally { Monitor.Exit(_sync); }
+                try { lock (_cancel) { Cleanup(); } } finally { Monitor.Exit(_cleanup); }
+            }
+            void Cleanup() { lock (_cleanup) { } }
+            void FullCleanup() { lock (_cleanup) { lock (_cancel) { } } }
+        }
+        """);
+
+    // ---- another instance of the same type (issue 12, pattern 6) ----
+
+    [Fact]
+    public Task A_wrapper_calling_the_node_it_wraps_takes_another_instances_locks() => Verify("""
+        class Node
+        {
+            private readonly object _lock = new object();
+            private readonly object _stats = new object();
+            private readonly Node _inner = null!;
+            public void M() { lock (_lock) { _inner.N(); } }
+            public void N() { lock (_stats) { lock (_lock) { } } }
+            public Node Inner => _inner;
+            public void P(Node next) { lock (_lock) { next.N(); Inner.N(); new Node().N(); } }
+        }
+        """);
+
+    [Fact]
+    public Task A_wrapper_target_calling_the_target_it_wraps_through_its_base_type_is_no_cycle() => Verify("""
+        abstract class Target
+        {
+            protected object SyncRoot { get; } = new object();
+            public void WriteThreadSafe() { lock (SyncRoot) { Write(); } }
+            protected abstract void Write();
+        }
+        class BufferingWrapper : Target
+        {
+            private readonly object _buffer = new object();
+            public Target Wrapped = null!;
+            protected override void Write() { lock (_buffer) { Wrapped.WriteThreadSafe(); } }
+        }
+        """);
+
+    [Fact]
+    public Task A_method_that_recurses_into_the_next_node_under_its_lock() => Verify("""
+        class Node
+        {
+            private readonly object _lock = new object();
+            private readonly object _count = new object();
+            private Node? _next;
+            public void Visit() { lock (_lock) { _next?.Visit(); lock (_count) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Sibling_wrappers_of_one_base_type_wrapping_each_other_are_no_cycle() => Verify("""
+        abstract class Target { public abstract void Write(); }
+        class Buffering : Target
+        {
+            private readonly object _buffer = new object();
+            public Target Wrapped = null!;
+            public override void Write() { lock (_buffer) { Wrapped.Write(); } }
+        }
+        class Retrying : Target
+        {
+            private readonly object _retry = new object();
+            public Target Wrapped = null!;
+            public override void Write() { lock (_retry) { Wrapped.Write(); } }
+        }
+        """);
+
+    [Fact]
+    public Task A_chain_through_another_type_back_to_another_object_of_the_first_is_no_cycle() => Verify("""
+        class Outer
+        {
+            private readonly object _gate = new object();
+            private readonly object _log = new object();
+            private readonly Middle _middle = new Middle();
+            public void Write() { lock (_gate) { _middle.Forward(); } }
+            public void Log() { lock (_log) { } }
+            public void Flush() { lock (_log) { lock (_gate) { } } }
+        }
+        class Middle
+        {
+            public Outer Next = null!;
+            public void Forward() => Next.Log();
+        }
+        """);
+
+    [Fact]
+    public Task The_same_wrapper_taking_its_own_locks_both_ways_is_still_an_inversion() => Verify("""
+        abstract class Target
+        {
+            protected object SyncRoot { get; } = new object();
+            public void WriteThreadSafe() { lock (SyncRoot) { [|Write()|]; } }
+            protected abstract void Write();
+        }
+        class BufferingWrapper : Target
+        {
+            private readonly object _buffer = new object();
+            public Target Wrapped = null!;
+            protected override void Write() { lock (_buffer) { Wrapped.WriteThreadSafe(); } }
+            public void Flush() { lock (_buffer) { lock ([|SyncRoot|]) { } } }
+        }
+        """);
+
+    [Fact]
+    public Task Objects_of_two_types_that_point_at_each_other_are_still_an_inversion() => Verify("""
+        class Parent
+        {
+            private readonly object _children = new object();
+            private readonly Child _child = new Child();
+            public void Add() { lock (_children) { [|_child.Attach()|]; } }
+            public void Changed() { lock (_children) { } }
+        }
+        class Child
+        {
+            private readonly object _state = new object();
+            public Parent Owner = null!;
+            public void Attach() { lock (_state) { } }
+            public void Rename() { lock (_state) { [|Owner.Changed()|]; } }
+        }
+        """);
+
+    [Fact]
+    public Task A_call_on_a_derived_receiver_does_not_run_a_sibling_types_override() => Verify("""
+        static class Locks { public static readonly object Log = new object(); public static readonly object Net = new object(); public static readonly object Disk = new object(); }
+        abstract class Sink { public virtual void Write() { } }
+        class FileSink : Sink { }
+        class BufferedFileSink : FileSink { public override void Write() { lock (Locks.Disk) { } } }
+        class NetSink : Sink { public override void Write() { lock (Locks.Net) { } } }
+        class Logger
+        {
+            private readonly FileSink _file = new BufferedFileSink();
+            void Log() { lock (Locks.Log) { _file.Write(); } }
+        }
+        class Network { void Send() { lock (Locks.Net) { lock (Locks.Log) { } } } }
+        """);
+
+    [Fact]
+    public Task A_call_on_a_base_receiver_runs_every_override() => Verify("""
+        static class Locks { public static readonly object Log = new object(); public static readonly object Net = new object(); public static readonly object Disk = new object(); }
+        abstract class Sink { public virtual void Write() { } }
+        class FileSink : Sink { }
+        class BufferedFileSink : FileSink { public override void Write() { lock (Locks.Disk) { } } }
+        class NetSink : Sink { public override void Write() { lock (Locks.Net) { } } }
+        class Logger
+        {
+            private readonly Sink _sink = new NetSink();
+            void Log() { lock (Locks.Log) { [|_sink.Write()|]; } }
+        }
+        class Network { void Send() { lock (Locks.Net) { lock ([|Locks.Log|]) { } } } }
+        """);
+
+    // ---- stable messages (issue 12, pattern 9) ----
+
+    /// <summary>
+    /// One call takes two locks of one name (<c>A.Lock</c>, <c>B.Lock</c>), each closing a cycle:
+    /// the site is reported once, for the lock declared first, whatever the order of the files and
+    /// whatever the hash codes of the symbols (new in every compilation, so the runs differ).
+    /// </summary>
+    [Fact]
+    public async Task A_site_names_the_same_lock_pair_whatever_the_order_of_files_and_hashes()
+    {
+        var files = new[]
+        {
+            ("A.cs", Usings + "static class A { public static readonly object Lock = new object(); public static void Enter() { lock (Lock) { } }\n public static void Back() { lock (Lock) { lock ({|#1:Registry.Gate|}) { } } } }"),
+            ("B.cs", Usings + "static class B { public static readonly object Lock = new object(); public static void Enter() { lock (Lock) { } }\n public static void Back() { lock (Lock) { lock ({|#2:Registry.Gate|}) { } } } }"),
+            ("Registry.cs", Usings + "static class Registry { public static readonly object Gate = new object(); static void Both() { lock (Gate) { {|#0:Touch()|}; } } static void Touch() { B.Enter(); A.Enter(); } }"),
+        };
+        foreach (var order in new[] { new[] { 0, 1, 2 }, new[] { 2, 1, 0 }, new[] { 1, 2, 0 }, new[] { 1, 0, 2 }, new[] { 2, 0, 1 }, new[] { 0, 2, 1 } })
+        {
+            for (var run = 0; run < 2; run++)
+            {
+                var test = NewTest();
+                foreach (var i in order)
+                {
+                    test.TestState.Sources.Add(files[i]);
+                }
+
+                test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("A.Lock", "Gate", "A.Back (A.cs:3)"));
+                test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("Registry.Gate", "Lock", "Registry.Both (Registry.cs:2)"));
+                test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(2).WithLocation(0).WithArguments("Registry.Gate", "Lock", "Registry.Both (Registry.cs:2)"));
+                await test.RunAsync();
+            }
+        }
+    }
 }

@@ -349,6 +349,19 @@ public class SelfDeadlockTests
         """);
 
     [Fact]
+    public Task A_wrapper_calling_the_node_it_wraps_under_its_lock_takes_another_lock() => Verify("""
+        class Node
+        {
+            private readonly Concurrency.Runtime.Threading.Lock _gate = new();
+            private readonly Node _inner = null!;
+            public Node Inner => _inner;
+            public void M(Node other) { using (_gate.Hold()) { _inner.N(); Inner.N(); other.N(); new Node().N(); Forward(); } }
+            public void N() { using (_gate.Hold()) { } }
+            private void Forward() => _inner.N();
+        }
+        """);
+
+    [Fact]
     public Task A_lambda_created_under_the_lock_runs_later() => Verify("""
         class C
         {

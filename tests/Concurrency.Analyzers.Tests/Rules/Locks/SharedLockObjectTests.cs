@@ -12,6 +12,21 @@ public class SharedLockObjectTests
 
     private static Task Verify(string source) => VerifyCS.VerifyAnalyzerAsync(Usings + source);
 
+    private const string ReportVisible = """
+        root = true
+
+        [*.cs]
+        dotnet_diagnostic.CONC104.report_visible_lock_objects = true
+        """;
+
+    // With report_visible_lock_objects on (or, given, set to another value).
+    private static Task VerifyWithOption(string source, string option = ReportVisible)
+    {
+        var test = new VerifyCS.Test { TestCode = Usings + source };
+        test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", option));
+        return test.RunAsync();
+    }
+
     // C# 12, so the gate is an object under every Roslyn and framework the tests run with.
     private static Task VerifyFix(string source, string fixedSource) => new VerifyCS.Test
     {
@@ -54,7 +69,7 @@ public class SharedLockObjectTests
         """);
 
     [Fact]
-    public Task Lock_on_a_public_field_or_property() => Verify("""
+    public Task Lock_on_a_public_field_or_property_with_report_visible_lock_objects() => VerifyWithOption("""
         public class C
         {
             public readonly object SyncRoot = new object();
@@ -65,7 +80,7 @@ public class SharedLockObjectTests
         """);
 
     [Fact]
-    public Task Lock_on_a_protected_field() => Verify("""
+    public Task Lock_on_a_protected_field_with_report_visible_lock_objects() => VerifyWithOption("""
         class Base { protected readonly object Sync = new object(); }
         class C : Base { int _n; void M() { lock ([|Sync|]) { _n++; } } }
         """);
@@ -156,7 +171,7 @@ public class SharedLockObjectTests
         """);
 
     [Fact]
-    public Task Lock_on_public_members_of_another_class() => Verify("""
+    public Task Lock_on_public_members_of_another_class_with_report_visible_lock_objects() => VerifyWithOption("""
         public class Shared { public static readonly object Gate = new object(); public object Sync { get; } = new object(); }
         class Worker
         {
@@ -210,7 +225,69 @@ public class SharedLockObjectTests
         }
         """);
 
+    [Fact]
+    public Task Lock_on_this_used_as_a_condition_with_report_visible_lock_objects() => VerifyWithOption("""
+        class ResultBox
+        {
+            private object? _value;
+            public void Set(object value) { lock ([|this|]) { _value = value; Monitor.PulseAll(this); } }
+            public object Get() { lock ([|this|]) { while (_value is null) { Monitor.Wait(this); } return _value; } }
+        }
+        """);
+
+    [Fact]
+    public Task A_SyncRoot_for_derived_types_and_ICollection_SyncRoot_with_report_visible_lock_objects() => VerifyWithOption("""
+        using System.Collections;
+        abstract class Target
+        {
+            protected object SyncRoot { get; } = new object();
+            int _n;
+            void M(IList list) { lock ([|SyncRoot|]) { _n++; } lock ([|list.SyncRoot|]) { _n++; } }
+        }
+        """);
+
+    [Fact]
+    public Task A_field_reassigned_or_this_is_reported_whatever_the_option_says() => VerifyWithOption("""
+        public class C
+        {
+            public object Gate = new object();
+            int _n;
+            void M() { lock ([|this|]) { _n++; } lock ([|Gate|]) { _n++; } }
+            void Reset() { Gate = new object(); }
+        }
+        """, """
+        root = true
+
+        [*.cs]
+        dotnet_diagnostic.CONC104.report_visible_lock_objects = false
+        """);
+
     // ---- negatives ----
+
+    [Fact]
+    public Task Public_and_protected_lock_objects_are_left_alone_by_default() => Verify("""
+        using System.Collections;
+        public class Shared { public static readonly object Gate = new object(); public object Sync { get; } = new object(); }
+        public class C
+        {
+            public readonly object SyncRoot = new object();
+            public object Gate { get; } = new object();
+            int _n;
+            void M(Shared shared, IList list) { lock (SyncRoot) { _n++; } lock (Gate) { _n++; } lock (Shared.Gate) { _n++; } lock (shared.Sync) { _n++; } lock (list.SyncRoot) { _n++; } }
+        }
+        class Base { protected readonly object Sync = new object(); protected object Root { get; } = new object(); }
+        class D : Base { int _n; void M() { lock (Sync) { _n++; } lock (Root) { _n++; } } }
+        """);
+
+    [Fact]
+    public Task This_used_as_a_condition_is_left_alone_by_default() => Verify("""
+        class ResultBox
+        {
+            private object? _value;
+            public void Set(object value) { lock (this) { _value = value; Monitor.PulseAll(this); } }
+            public object Get() { lock (this) { while (_value is null) { Monitor.Wait(this); } return _value; } }
+        }
+        """);
 
     [Fact]
     public Task Private_readonly_field() => Verify("""
@@ -435,6 +512,34 @@ public class SharedLockObjectTests
             void Reset() { _sync = new object(); }
         }
         """);
+
+    [Fact]
+    public Task With_report_visible_lock_objects_a_public_gate_moves_to_a_private_one()
+    {
+        var test = new VerifyCS.Test
+        {
+            TestCode = Usings + """
+                public class C
+                {
+                    public readonly object SyncRoot = new object();
+                    private int _n;
+                    public void M() { lock ([|SyncRoot|]) { _n++; } }
+                }
+                """,
+            FixedCode = Usings + """
+                public class C
+                {
+                    private readonly object _gate = new object();
+                    public readonly object SyncRoot = new object();
+                    private int _n;
+                    public void M() { lock (_gate) { _n++; } }
+                }
+                """,
+            LanguageVersion = LanguageVersion.CSharp12,
+        };
+        test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", ReportVisible));
+        return test.RunAsync();
+    }
 
     [Fact]
     public Task No_fix_for_a_boxed_value_or_a_partial_type() => VerifyFix("""

@@ -187,6 +187,50 @@ public class UnreleasedLockTests
         }
         """);
 
+    [Fact]
+    public Task Lock_coupling_without_the_marker() => Verify("""
+        class Node { public readonly object Gate = new object(); public Node? Next; public int Value; }
+        class Chain
+        {
+            private readonly Node _head = new Node();
+            int Sum()
+            {
+                var current = _head;
+                [|Monitor.Enter(current.Gate)|];
+                var sum = 0;
+                while (current.Next is { } next) { [|Monitor.Enter(next.Gate)|]; Monitor.Exit(current.Gate); sum += next.Value; current = next; }
+                Monitor.Exit(current.Gate);
+                return sum;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_marker_whose_partner_does_not_release_the_lock() => Verify("""
+        [AttributeUsage(AttributeTargets.Method)] sealed class HandsOverLockAttribute : Attribute { public HandsOverLockAttribute(string partner = "") { } }
+        class Gate
+        {
+            private readonly object _gate = new object();
+            private readonly object _other = new object();
+            private bool _open;
+            [HandsOverLock(nameof(Unlock))]
+            public bool TryLock() { [|Monitor.Enter(_gate)|]; if (!_open) { Monitor.Exit(_gate); return false; } return true; }
+            public void Unlock() => Monitor.Exit(_other);
+        }
+        """);
+
+    [Fact]
+    public Task Taken_at_the_end_of_a_lock_body_but_not_released_in_the_finally_that_follows() => Verify("""
+        class Connector
+        {
+            private readonly object _sync = new object();
+            private readonly object _cancel = new object();
+            void Cancel() { lock (_sync) { [|Monitor.Enter(_cancel)|]; } Work(); Monitor.Exit(_cancel); }
+            void Break() { Monitor.Enter(_sync); try { [|Monitor.Enter(_cancel)|]; } finally { Work(); Monitor.Exit(_sync); } try { Work(); } finally { Monitor.Exit(_cancel); } }
+            void Work() { }
+        }
+        """);
+
     // ---- negatives ----
 
     [Fact]
@@ -258,6 +302,66 @@ public class UnreleasedLockTests
             private readonly Concurrency.Runtime.Threading.Lock _l = new();
             private int _n;
             void M() { lock (_gate) { _n++; } using (Concurrency.Runtime.Threading.AcquirableExtensions.Hold(_l)) { _n++; } }
+        }
+        """);
+
+    [Fact]
+    public Task Hand_over_hand_from_a_lock_body_or_a_try_block_to_the_try_that_follows() => Verify("""
+        class Connector
+        {
+            private readonly object _sync = new object();
+            private readonly object _cancel = new object();
+            private readonly object _cleanup = new object();
+            private bool _open;
+            void Cancel()
+            {
+                lock (_sync) { if (!_open) return; Monitor.Enter(_cancel); }
+                try { Work(); } finally { Monitor.Exit(_cancel); }
+            }
+            void Break()
+            {
+                Monitor.Enter(_sync);
+                try { _open = false; Monitor.Enter(_cleanup); } finally { Monitor.Exit(_sync); }
+                try { Work(); } finally { Monitor.Exit(_cleanup); }
+            }
+            void Work() { }
+        }
+        """);
+
+    [Fact]
+    public Task Lock_coupling_in_a_method_marked_HandsOverLock() => Verify("""
+        [AttributeUsage(AttributeTargets.Method)] sealed class HandsOverLockAttribute : Attribute { public HandsOverLockAttribute(string partner = "") { } }
+        class Node { public readonly object Gate = new object(); public Node? Next; public int Value; }
+        class Chain
+        {
+            private readonly Node _head = new Node();
+            [HandsOverLock]
+            int Sum()
+            {
+                var current = _head;
+                Monitor.Enter(current.Gate);
+                var sum = 0;
+                while (current.Next is { } next) { Monitor.Enter(next.Gate); Monitor.Exit(current.Gate); sum += next.Value; current = next; }
+                Monitor.Exit(current.Gate);
+                return sum;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Released_on_failure_and_by_the_partner_the_marker_names() => Verify("""
+        namespace App { [AttributeUsage(AttributeTargets.Method)] sealed class HandsOverLock : Attribute { public HandsOverLock(string partner) { } } }
+        class Gate
+        {
+            private readonly object _gate = new object();
+            private readonly SemaphoreSlim _slots = new(4, 4);
+            private bool _open;
+            [App.HandsOverLock(nameof(Unlock))]
+            public bool TryLock() { Monitor.Enter(_gate); if (!_open) { Monitor.Exit(_gate); return false; } return true; }
+            public void Unlock() => Monitor.Exit(_gate);
+            [App.HandsOverLock(nameof(Return))]
+            public async Task<bool> RentAsync() { await _slots.WaitAsync(); if (!_open) { _slots.Release(); return false; } return true; }
+            public void Return() { _slots.Release(); }
         }
         """);
 

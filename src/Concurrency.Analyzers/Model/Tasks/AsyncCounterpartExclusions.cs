@@ -106,6 +106,31 @@ internal sealed class AsyncCounterpartExclusions
     }
 
     /// <summary>
+    /// Whether <paramref name="method"/> (of this compilation) reads a column of a data reader's
+    /// current row — it overrides a <c>DbDataReader</c> <c>Get…</c> method or <c>IsDBNull</c>. ADO.NET
+    /// buffers the row that <c>ReadAsync</c> moved to, so these reads do not wait on the connection
+    /// (the same reason <c>GetFieldValue</c> is not CONC403's); CONC407 does not follow them into a
+    /// provider's own reader (Npgsql's converters read from the buffered row).
+    /// </summary>
+    public static bool IsBufferedRowRead(IMethodSymbol method, INamedTypeSymbol? dbDataReader)
+    {
+        if (dbDataReader is null)
+        {
+            return false;
+        }
+
+        for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+        {
+            if (TaskSymbols.Is(overridden.ContainingType.OriginalDefinition, dbDataReader))
+            {
+                return overridden.Name.StartsWith("Get", StringComparison.Ordinal) || overridden.Name == "IsDBNull";
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Whether the call says it does not wait for its work: it passes an enum member named
     /// <c>FireAndForget</c> (StackExchange.Redis's <c>CommandFlags.FireAndForget</c>, also or-ed with
     /// other flags), so it queues the work and returns.

@@ -50,6 +50,7 @@ internal sealed class BlockingSummaries
     private readonly AsyncCounterparts _counterparts;
     private readonly SynchronousCallbacks _callbacks;
     private readonly INamedTypeSymbol? _thread;
+    private readonly INamedTypeSymbol? _dbDataReader;
     private readonly CallGraphSummaries<bool> _summaries;
 
     private BlockingSummaries(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options)
@@ -59,6 +60,7 @@ internal sealed class BlockingSummaries
         _counterparts = AsyncCounterparts.For(compilation, symbols, options);
         _callbacks = SynchronousCallbacks.For(compilation);
         _thread = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Thread);
+        _dbDataReader = compilation.GetTypeByMetadataName(KnownTypes.Bcl.DbDataReader);
         // The one key is "blocks"; the call named is the one run, not an override of it.
         _summaries = new CallGraphSummaries<bool>(Read, (method, _) => new[] { method }, EqualityComparer<bool>.Default, Display);
     }
@@ -66,13 +68,17 @@ internal sealed class BlockingSummaries
     public static BlockingSummaries For(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options) =>
         PerCompilation.GetValue(compilation, c => new BlockingSummaries(c, symbols, options));
 
-    /// <summary>Whether CONC407 follows calls into <paramref name="method"/>: a synchronous method with a body in this compilation.</summary>
+    /// <summary>
+    /// Whether CONC407 follows calls into <paramref name="method"/>: a synchronous method with a body
+    /// in this compilation, other than a data reader's read of its buffered row.
+    /// </summary>
     public bool IsSummarized(IMethodSymbol method) =>
         !method.IsAsync
         && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction
         && !method.IsAbstract
         && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
-        && method.DeclaringSyntaxReferences.Length > 0;
+        && method.DeclaringSyntaxReferences.Length > 0
+        && !AsyncCounterpartExclusions.IsBufferedRowRead(method, _dbDataReader);
 
     /// <summary>Why <paramref name="method"/> blocks, or null when it does not (as far as the summaries see).</summary>
     public BlockingChain? Of(IMethodSymbol method, CancellationToken cancellationToken) =>

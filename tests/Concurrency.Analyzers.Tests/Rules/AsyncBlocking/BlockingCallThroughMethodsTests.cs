@@ -592,4 +592,52 @@ public class BlockingCallThroughMethodsTests
             async Task M(IServer s, StreamWriter file, TextWriter output) { await Task.Yield(); [|Notify(s)|]; [|Save(file, "x")|]; [|Emit(output, "x")|]; }
         }
         """);
+
+    // A provider's own data reader (Npgsql): its column getters read the row ReadAsync buffered.
+    private const string Reader = """
+        class Converter { public T Read<T>(System.IO.Stream s) { var b = new byte[4]; s.Read(b, 0, 4); return default!; } }
+        class ProviderReader : System.Data.Common.DbDataReader
+        {
+            private readonly Converter _converter = new();
+            private readonly System.IO.Stream _buffer = new System.IO.MemoryStream();
+            public override bool GetBoolean(int ordinal) => _converter.Read<bool>(_buffer);
+            public override string GetString(int ordinal) => _converter.Read<string>(_buffer);
+            public override object GetValue(int ordinal) => _converter.Read<object>(_buffer);
+            public override bool Read() { var b = new byte[1]; return _buffer.Read(b, 0, 1) > 0; }
+            public override int Depth => 0; public override int FieldCount => 0; public override bool HasRows => true; public override bool IsClosed => false;
+            public override int RecordsAffected => 0; public override object this[int ordinal] => GetValue(ordinal); public override object this[string name] => GetValue(0);
+            public override byte GetByte(int ordinal) => 0; public override long GetBytes(int o, long f, byte[]? b, int bo, int l) => 0; public override char GetChar(int ordinal) => ' ';
+            public override long GetChars(int o, long f, char[]? b, int bo, int l) => 0; public override string GetDataTypeName(int ordinal) => ""; public override DateTime GetDateTime(int ordinal) => default;
+            public override decimal GetDecimal(int ordinal) => 0; public override double GetDouble(int ordinal) => 0; public override Type GetFieldType(int ordinal) => typeof(object);
+            public override float GetFloat(int ordinal) => 0; public override Guid GetGuid(int ordinal) => default; public override short GetInt16(int ordinal) => 0;
+            public override int GetInt32(int ordinal) => 0; public override long GetInt64(int ordinal) => 0; public override string GetName(int ordinal) => "";
+            public override int GetOrdinal(string name) => 0; public override int GetValues(object[] values) => 0; public override bool IsDBNull(int ordinal) => false;
+            public override bool NextResult() => false; public override System.Collections.IEnumerator GetEnumerator() => null!;
+        }
+
+        """;
+
+    [Fact]
+    public Task Column_reads_of_a_provider_s_own_data_reader_are_not_followed() => Verify(Reader + """
+        class Loader
+        {
+            bool LoadFlag(ProviderReader r) => r.GetBoolean(0);
+            async Task M(ProviderReader r)
+            {
+                await r.ReadAsync();
+                var a = r.GetBoolean(0);
+                var b = r.GetString(1);
+                var c = LoadFlag(r);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Moving_a_provider_s_own_data_reader_to_the_next_row_still_blocks() => Verify(Reader + """
+        class Loader
+        {
+            bool Next(ProviderReader r) => r.Read();
+            async Task M(ProviderReader r) { await Task.Yield(); [|Next(r)|]; }
+        }
+        """);
 }

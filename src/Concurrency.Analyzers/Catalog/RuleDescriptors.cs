@@ -39,6 +39,14 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor ConditionWaitOutsideLoop =
         Create(RuleIds.ConditionWaitOutsideLoop, RuleCategories.Locks, DiagnosticSeverity.Warning);
 
+    /// <summary>CONC202: a worker started and joined in the same loop iteration.</summary>
+    public static readonly DiagnosticDescriptor SerialStartJoin =
+        Create(RuleIds.SerialStartJoin, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC208: an async function where a worker API expects a <c>void</c> delegate.</summary>
+    public static readonly DiagnosticDescriptor AsyncLambdaAsVoidDelegate =
+        Create(RuleIds.AsyncLambdaAsVoidDelegate, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);
+
     /// <summary>CONC401: blocking wait on a task in async code.</summary>
     public static readonly DiagnosticDescriptor BlockingTaskWait =
         Create(RuleIds.BlockingTaskWait, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);

@@ -45,7 +45,7 @@ public sealed class AsyncLambdaAsVoidDelegateCodeFixProvider : RewriteCodeFixPro
         }
 
         var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
-        var taken = new Dictionary<SyntaxNode, HashSet<string>>();
+        var names = new FreshNames();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
             var kind = KindOf(diagnostic);
@@ -54,7 +54,7 @@ public sealed class AsyncLambdaAsVoidDelegateCodeFixProvider : RewriteCodeFixPro
                 continue;
             }
 
-            var token = FreshName(call, taken);
+            var token = names.Take(call, "ct");
             var configureAwait = AwaitSyntax.UsesConfigureAwaitFalse(call);
             var name = kind == AsyncLambdaAsVoidDelegateFixKind.ForEachAsync ? "ForEachAsync" : "ForAsync";
             editor.ReplaceNode(call, (current, _) => current is InvocationExpressionSyntax invocation && index < invocation.ArgumentList.Arguments.Count
@@ -140,25 +140,5 @@ public sealed class AsyncLambdaAsVoidDelegateCodeFixProvider : RewriteCodeFixPro
 
         items.Add(parameter);
         return SeparatedList<ParameterSyntax>(items);
-    }
-
-    // 'ct', else 'ct1', 'ct2'…: a name no identifier of the enclosing member spells, nor an earlier rewrite of this pass took.
-    private static string FreshName(SyntaxNode node, Dictionary<SyntaxNode, HashSet<string>> taken)
-    {
-        var scope = node.FirstAncestorOrSelf<MemberDeclarationSyntax>(m => m is not GlobalStatementSyntax) ?? node.SyntaxTree.GetRoot();
-        if (!taken.TryGetValue(scope, out var names))
-        {
-            names = new HashSet<string>(scope.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText), StringComparer.Ordinal);
-            taken.Add(scope, names);
-        }
-
-        var name = "ct";
-        for (var i = 1; names.Contains(name); i++)
-        {
-            name = "ct" + i;
-        }
-
-        names.Add(name);
-        return name;
     }
 }

@@ -70,7 +70,7 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : DiagnosticAnalyzer
             _ => null,
         };
         if (name is null || argument.Parent?.Parent is not (InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax)
-            || !(context.Compilation.ContainsSymbolsWithName(name, SymbolFilter.Member, context.CancellationToken) || HasAsyncLocalFunction(argument, name)))
+            || !(targets.IsAsyncVoidMethodName(name, context.CancellationToken) || HasAsyncLocalFunction(argument, name)))
         {
             return;
         }
@@ -140,6 +140,8 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : DiagnosticAnalyzer
     /// <summary>The APIs of one compilation that run a void delegate on a worker, and their async counterparts.</summary>
     private sealed class Targets
     {
+        private readonly Compilation _compilation;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _asyncVoidNames = new(StringComparer.Ordinal);
         private readonly EntryPoints _entryPoints;
         private readonly INamedTypeSymbol? _list;
         private readonly INamedTypeSymbol? _array;
@@ -149,6 +151,7 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : DiagnosticAnalyzer
 
         public Targets(Compilation compilation)
         {
+            _compilation = compilation;
             _entryPoints = EntryPoints.For(compilation);
             _list = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ListOfT);
             _array = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Array);
@@ -156,6 +159,13 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : DiagnosticAnalyzer
             _hasForEachAsync = _parallel?.GetMembers("ForEachAsync").Any() == true;
             _hasForAsync = _parallel?.GetMembers("ForAsync").Any() == true;
         }
+
+        /// <summary>Whether a source member named <paramref name="name"/> is an <c>async void</c> method (once per name and compilation).</summary>
+        public bool IsAsyncVoidMethodName(string name, System.Threading.CancellationToken cancellationToken) =>
+            _asyncVoidNames.TryGetValue(name, out var known)
+                ? known
+                : _asyncVoidNames.GetOrAdd(name, _compilation.ContainsSymbolsWithName(name, SymbolFilter.Member, cancellationToken)
+                    && _compilation.GetSymbolsWithName(name, SymbolFilter.Member, cancellationToken).Any(symbol => symbol is IMethodSymbol { IsAsync: true, ReturnsVoid: true }));
 
         /// <summary>The creation, call or event subscription that runs <paramref name="function"/> on a worker (or once per element), or null.</summary>
         public IOperation? HandedTo(IOperation function)

@@ -523,6 +523,51 @@ public class SerialStartJoinTests
     }.RunAsync();
 
     [Fact]
+    public Task A_for_counter_copied_into_the_body_is_safe_to_fix_in_a_generic_local_function() => VerifyFix("""
+        class C
+        {
+            void M<T>(IList<T> items, Action<T> work)
+            {
+                void RunAll()
+                {
+                    for (var i = 0; i < items.Count; i++)
+                    {
+                        var item = items[i];
+                        var worker = new Thread(() => work(item)) { IsBackground = true };
+                        worker.Start();
+                        worker.[|Join()|];
+                    }
+                }
+                RunAll();
+            }
+        }
+        """, """
+        class C
+        {
+            void M<T>(IList<T> items, Action<T> work)
+            {
+                void RunAll()
+                {
+                    var threads = new List<Thread>();
+                    for (var i = 0; i < items.Count; i++)
+                    {
+                        var item = items[i];
+                        var worker = new Thread(() => work(item)) { IsBackground = true };
+                        worker.Start();
+                        threads.Add(worker);
+                    }
+
+                    foreach (var thread in threads)
+                    {
+                        thread.Join();
+                    }
+                }
+                RunAll();
+            }
+        }
+        """);
+
+    [Fact]
     public Task No_fix_when_the_iteration_uses_the_worker_or_shares_a_changing_variable() => VerifyFix("""
         class C
         {

@@ -50,6 +50,13 @@ public static class RuleDescriptors
     /// <summary>CONC209: a task discarded on purpose whose exceptions nobody will see (a suggestion).</summary>
     public static readonly DiagnosticDescriptor DiscardedTask =
         Create(RuleIds.DiscardedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Info);
+    /// <summary>CONC202: a worker started and joined in the same loop iteration.</summary>
+    public static readonly DiagnosticDescriptor SerialStartJoin =
+        Create(RuleIds.SerialStartJoin, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC208: an async function where a worker API expects a <c>void</c> delegate.</summary>
+    public static readonly DiagnosticDescriptor AsyncLambdaAsVoidDelegate =
+        Create(RuleIds.AsyncLambdaAsVoidDelegate, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);
 
     /// <summary>CONC401: blocking wait on a task in async code.</summary>
     public static readonly DiagnosticDescriptor BlockingTaskWait =

@@ -28,6 +28,10 @@ public class FixContractTests
         [nameof(ThreadSleepInAsyncCodeFix)] = d => ThreadSleepInAsyncCodeFix.TryRead(d, out _),
         [nameof(SyncCallWithAsyncCounterpartFix)] = d => SyncCallWithAsyncCounterpartFix.TryRead(d, out _),
         [nameof(LockHeldAcrossAwaitFix)] = d => LockHeldAcrossAwaitFix.TryRead(d, out _),
+        [nameof(SerialStartJoinFix)] = d => SerialStartJoinFix.TryRead(d, out _),
+        [nameof(AsyncLambdaAsVoidDelegateFix)] = d => AsyncLambdaAsVoidDelegateFix.TryRead(d, out _),
+        [nameof(UnobservedTaskFix)] = d => UnobservedTaskFix.TryRead(d, out _),
+        [nameof(DiscardedTaskFix)] = d => DiscardedTaskFix.TryRead(d, out _),
     };
 
     public static TheoryData<string> Contracts()
@@ -93,6 +97,12 @@ public class FixContractTests
         foreach (var kind in All<DiscardedTaskFixKind>())
         {
             Assert.True(DiscardedTaskFix.TryRead(With(new DiscardedTaskFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+        }
+
+        foreach (var kind in All<AsyncLambdaAsVoidDelegateFixKind>())
+        {
+            Assert.True(AsyncLambdaAsVoidDelegateFix.TryRead(With(new AsyncLambdaAsVoidDelegateFix(kind).ToProperties()), out var read));
             Assert.Equal(kind, read.Kind);
         }
     }
@@ -166,6 +176,25 @@ public class FixContractTests
         Assert.True(ThreadSleepInAsyncCodeFix.TryRead(With(new ThreadSleepInAsyncCodeFix(kind, token).ToProperties()), out var read));
         Assert.Equal(kind, read.Kind);
         Assert.Equal(token, read.Token);
+    }
+
+    [Theory]
+    [InlineData("JoinEach", "global::System.Threading.Thread")]
+    [InlineData("WaitAll", "global::System.Threading.Tasks.Task")]
+    [InlineData("None", null)]
+    public void A_serial_start_join_fix_reads_back_with_its_element_type(string kindName, string? elementType)
+    {
+        var kind = Enum.Parse<SerialStartJoinFixKind>(kindName);
+        Assert.True(SerialStartJoinFix.TryRead(With(new SerialStartJoinFix(kind, elementType).ToProperties()), out var read));
+        Assert.Equal(kind, read.Kind);
+        Assert.Equal(elementType, read.ElementType);
+    }
+
+    [Fact]
+    public void A_serial_start_join_fix_without_its_element_type_is_rejected()
+    {
+        Assert.False(SerialStartJoinFix.TryRead(With((KindKey, "JoinEach")), out _));
+        Assert.False(SerialStartJoinFix.TryRead(With((KindKey, "WaitAll"), ("ElementType", " ")), out _));
     }
 
     [Theory]

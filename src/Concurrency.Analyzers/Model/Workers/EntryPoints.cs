@@ -118,9 +118,12 @@ internal sealed class EntryPoints
             return null;
         }
 
-        // The delegate, through its creation and conversions, up to what it is handed to.
+        // The delegate, through its creation and conversions (and the implicit array of a params
+        // parameter: Parallel.Invoke), up to what it is handed to.
         var current = function.Parent;
-        while (current is IDelegateCreationOperation or IConversionOperation)
+        while (current is IDelegateCreationOperation or IConversionOperation
+            || current is IArrayInitializerOperation { Parent: IArrayCreationOperation { IsImplicit: true } }
+            || current is IArrayCreationOperation { IsImplicit: true })
         {
             current = current.Parent;
         }

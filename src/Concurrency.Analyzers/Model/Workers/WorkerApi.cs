@@ -27,7 +27,7 @@ internal static class WorkerApi
         /// <summary>Stops it, or stops it from running again: <c>Terminate</c>, <c>Kill</c>, <c>Cancel</c>, a timer's <c>Dispose</c>.</summary>
         Shutdown,
 
-        /// <summary>Waits for its result: <c>Task&lt;T&gt;.Result</c>.</summary>
+        /// <summary>Waits for its result: <c>Task&lt;T&gt;.Result</c>, <c>GetAwaiter().GetResult()</c> (on the awaiter: the worker is the receiver of <c>GetAwaiter</c>).</summary>
         Result,
     }
 
@@ -69,6 +69,8 @@ internal static class WorkerApi
         new Entry(KnownTypes.Bcl.Task, "WaitAll", Role.Join),
         new Entry(KnownTypes.Bcl.Task, "WaitAny", Role.Join),
         new Entry(KnownTypes.Bcl.TaskOfT, "Result", Role.Result),
+        new Entry(KnownTypes.Bcl.TaskAwaiter, "GetResult", Role.Result),
+        new Entry(KnownTypes.Bcl.TaskAwaiterOfT, "GetResult", Role.Result),
         new Entry(KnownTypes.Bcl.TaskFactory, "StartNew", Role.Submit),
         new Entry(KnownTypes.Bcl.TaskFactoryOfT, "StartNew", Role.Submit),
         new Entry(KnownTypes.Bcl.ThreadPool, "QueueUserWorkItem", Role.Submit),

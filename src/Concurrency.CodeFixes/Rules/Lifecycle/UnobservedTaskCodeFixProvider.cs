@@ -40,8 +40,7 @@ public sealed class UnobservedTaskCodeFixProvider : RewriteCodeFixProvider
     protected override async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (root is null)
         {
             return document;
         }
@@ -49,7 +48,7 @@ public sealed class UnobservedTaskCodeFixProvider : RewriteCodeFixProvider
         var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
         var waits = new Dictionary<BlockSyntax, List<StatementSyntax>>();
         var replacements = new List<(SyntaxNode Old, SyntaxNode New)>();
-        var taken = new Dictionary<BlockSyntax, HashSet<string>>();
+        var names = new FreshNames();
         foreach (var site in diagnostics.Select(d => Site(root, d)).OfType<FixSite>().OrderBy(s => s.Node.SpanStart))
         {
             switch (site.Kind)
@@ -60,7 +59,7 @@ public sealed class UnobservedTaskCodeFixProvider : RewriteCodeFixProvider
                         .WithTrailingTrivia(startNew.GetTrailingTrivia())));
                     break;
                 case UnobservedTaskFixKind.WaitAtEnd when site.Node is ExpressionStatementSyntax dropped && dropped.Parent is BlockSyntax block:
-                    var name = FreshName(model, block, taken);
+                    var name = names.Take(dropped, "task");
                     replacements.Add((dropped, LocalDeclarationStatement(VariableDeclaration(IdentifierName("var"), SingletonSeparatedList(
                             VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(dropped.Expression.WithoutTrivia())))))
                         .WithTriviaFrom(dropped)));
@@ -109,29 +108,6 @@ public sealed class UnobservedTaskCodeFixProvider : RewriteCodeFixProvider
                 InvocationExpression(MemberBindingExpression(IdentifierName("GetAwaiter"))), IdentifierName("GetResult"))))
             : InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, getAwaiter, IdentifierName("GetResult")));
         return ExpressionStatement(getResult);
-    }
-
-    // 'task', 'task2', …: not a name in scope at the end of the block, nor one given to another task of it.
-    private static string FreshName(SemanticModel model, BlockSyntax block, Dictionary<BlockSyntax, HashSet<string>> taken)
-    {
-        if (!taken.TryGetValue(block, out var names))
-        {
-            names = new HashSet<string>(model.LookupSymbols(block.CloseBraceToken.SpanStart).Select(s => s.Name), StringComparer.Ordinal);
-            var function = block.Parent ?? block;
-            names.UnionWith(function.DescendantNodes().OfType<VariableDeclaratorSyntax>().Select(v => v.Identifier.ValueText));
-            names.UnionWith(function.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Select(v => v.Identifier.ValueText));
-            names.UnionWith(function.DescendantNodes().OfType<ParameterSyntax>().Select(p => p.Identifier.ValueText));
-            taken[block] = names;
-        }
-
-        var name = "task";
-        for (var i = 2; names.Contains(name); i++)
-        {
-            name = "task" + i;
-        }
-
-        names.Add(name);
-        return name;
     }
 
     private static FixSite? Site(SyntaxNode root, Diagnostic diagnostic)

@@ -315,10 +315,10 @@ public class UnobservedTaskTests
             int M()
             {
                 var task = 1;
+                var task1 = Task.Run(Work);
                 var task2 = Task.Run(Work);
-                var task3 = Task.Run(Work);
+                task1.GetAwaiter().GetResult();
                 task2.GetAwaiter().GetResult();
-                task3.GetAwaiter().GetResult();
                 return task;
             }
         }

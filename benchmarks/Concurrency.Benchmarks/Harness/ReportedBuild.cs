@@ -81,8 +81,8 @@ public static partial class ReportedBuild
     [GeneratedRegex(@"^\s*(?<seconds>[\d.]+)\s+\S+\s+Concurrency\.Analyzers, Version=", RegexOptions.Multiline)]
     private static partial Regex OurAssemblyLine();
 
-    // "            0.215   19      Concurrency.Analyzers.Rules.AsyncBlocking.BlockingCallThroughMethodsAnalyzer (CONC407)"
-    [GeneratedRegex(@"^\s*(?<seconds>[\d.]+)\s+\S+\s+Concurrency\.Analyzers\.Rules\.\w+\.\w+ \((?<id>CONC\d+)\)", RegexOptions.Multiline)]
+    // "            0.215   19      Concurrency.Analyzers.Rules.AsyncBlocking.BlockingCallThroughMethodsAnalyzer (CONC407)" (any namespace of ours: older builds had others)
+    [GeneratedRegex(@"^\s*(?<seconds>[\d.]+)\s+\S+\s+Concurrency\.Analyzers\.(?:\w+\.)+\w+ \((?<id>CONC\d+)\)", RegexOptions.Multiline)]
     private static partial Regex RuleLine();
 
     // "         Total analyzer execution time: 1.104 seconds."

@@ -13,7 +13,7 @@ namespace Concurrency.Benchmarks.RealCode;
 /// <code>
 /// dotnet run -c Release --project benchmarks/Concurrency.Benchmarks -- realcode &lt;checkout&gt;
 ///     [--project &lt;path in the checkout&gt;]… [--framework &lt;tfm&gt;] [--property &lt;Name=Value&gt;]…
-///     [--name &lt;label&gt;] [--out &lt;folder&gt;]
+///     [--name &lt;label&gt;] [--out &lt;folder&gt;] [--analyzers &lt;folder with another Concurrency.Analyzers.dll&gt;]
 /// </code>
 /// </summary>
 public static class RealCodeSuite
@@ -22,7 +22,8 @@ public static class RealCodeSuite
     {
         var options = RealCodeOptions.Parse(args);
         var injection = FindInjectionTargets();
-        var analyzers = AppContext.BaseDirectory; // the Concurrency.Analyzers.dll this suite was built with
+        // The Concurrency.Analyzers.dll this suite was built with, or another build's (--analyzers), to compare two.
+        var analyzers = options.Analyzers ?? AppContext.BaseDirectory;
         var sarifFolder = Path.Combine(options.Out, options.Name + ".sarif");
         if (Directory.Exists(sarifFolder))
         {
@@ -168,8 +169,9 @@ public static class RealCodeSuite
 /// <summary>The command line of suite <c>realcode</c>.</summary>
 public sealed class RealCodeOptions
 {
-    private RealCodeOptions(string checkout, IReadOnlyList<string> projects, string? framework, IReadOnlyList<string> properties, string name, string @out)
+    private RealCodeOptions(string checkout, IReadOnlyList<string> projects, string? framework, IReadOnlyList<string> properties, string name, string @out, string? analyzers)
     {
+        Analyzers = analyzers;
         Properties = properties;
         Checkout = checkout;
         Projects = projects;
@@ -191,9 +193,12 @@ public sealed class RealCodeOptions
 
     public string Out { get; }
 
+    /// <summary>The folder of the <c>Concurrency.Analyzers.dll</c> to run, when not this build's.</summary>
+    public string? Analyzers { get; }
+
     public static RealCodeOptions Parse(IReadOnlyList<string> args)
     {
-        string? checkout = null, framework = null, name = null, @out = null;
+        string? checkout = null, framework = null, name = null, @out = null, analyzers = null;
         var projects = new List<string>();
         var properties = new List<string>();
         for (var i = 0; i < args.Count; i++)
@@ -209,11 +214,12 @@ public sealed class RealCodeOptions
                     break;
                 case "--name": name = Value(); break;
                 case "--out": @out = Value(); break;
+                case "--analyzers": analyzers = Value(); break;
                 case "--json": i++; break; // the harness's own option
                 case var positional when !positional.StartsWith("--", StringComparison.Ordinal):
                     checkout = checkout is null ? positional : throw new ArgumentException($"One checkout is expected; '{checkout}' and '{positional}' were given.");
                     break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}'. Expected --project, --framework, --property, --name, --out.");
+                default: throw new ArgumentException($"Unknown option '{args[i]}'. Expected --project, --framework, --property, --name, --out, --analyzers.");
             }
         }
 
@@ -236,9 +242,15 @@ public sealed class RealCodeOptions
             throw new ArgumentException($"--project '{project}' is not a file in '{checkout}'.");
         }
 
+        if (analyzers is not null && !File.Exists(Path.Combine(analyzers, "Concurrency.Analyzers.dll")))
+        {
+            throw new ArgumentException($"--analyzers '{analyzers}' has no Concurrency.Analyzers.dll.");
+        }
+
+        analyzers = analyzers is null ? null : Path.GetFullPath(analyzers);
         name ??= Path.GetFileName(checkout.TrimEnd(Path.DirectorySeparatorChar));
         @out = Path.GetFullPath(@out ?? Path.Combine(Path.GetTempPath(), "concurrency-realcode"));
         Directory.CreateDirectory(@out);
-        return new RealCodeOptions(checkout, projects, framework, properties, name, @out);
+        return new RealCodeOptions(checkout, projects, framework, properties, name, @out, analyzers);
     }
 }

@@ -60,8 +60,8 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeMethodGroup(SyntaxNodeAnalysisContext context, Targets targets)
     {
-        // Only source methods are known to be async: a name no source member or local function of
-        // this member has costs no binding.
+        // Only source methods are known to be async: a name no async void method or local function
+        // of the compilation has costs no binding.
         var argument = (ArgumentSyntax)context.Node;
         var name = argument.Expression switch
         {
@@ -70,7 +70,7 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : DiagnosticAnalyzer
             _ => null,
         };
         if (name is null || argument.Parent?.Parent is not (InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax)
-            || !(targets.IsAsyncVoidMethodName(name, context.CancellationToken) || HasAsyncLocalFunction(argument, name)))
+            || !targets.AsyncVoidNames(context.CancellationToken).Contains(name))
         {
             return;
         }
@@ -119,10 +119,24 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : DiagnosticAnalyzer
         return current is ArgumentSyntax || current is AssignmentExpressionSyntax assignment && assignment.IsKind(SyntaxKind.AddAssignmentExpression);
     }
 
-    private static bool HasAsyncLocalFunction(SyntaxNode node, string name) =>
-        node.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } member
-        && member.DescendantNodes().OfType<LocalFunctionStatementSyntax>().Any(
-            local => local.Identifier.ValueText == name && local.Modifiers.Any(SyntaxKind.AsyncKeyword));
+    // Where a method or local function is declared 'async void': what a method group argument can name.
+    private static readonly SyntaxNameIndex AsyncDeclarations = new(new[] { "async" }, AsyncVoidDeclaration);
+
+    private static SyntaxNode? AsyncVoidDeclaration(SyntaxToken token)
+    {
+        if (!token.IsKind(SyntaxKind.AsyncKeyword))
+        {
+            return null;
+        }
+
+        var returnType = token.Parent switch
+        {
+            MethodDeclarationSyntax method => method.ReturnType,
+            LocalFunctionStatementSyntax local => local.ReturnType,
+            _ => null,
+        };
+        return returnType is PredefinedTypeSyntax predefined && predefined.Keyword.IsKind(SyntaxKind.VoidKeyword) ? token.Parent : null;
+    }
 
     private static INamedTypeSymbol? DelegateTypeOf(IOperation function)
     {
@@ -141,7 +155,7 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : DiagnosticAnalyzer
     private sealed class Targets
     {
         private readonly Compilation _compilation;
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _asyncVoidNames = new(StringComparer.Ordinal);
+        private ImmutableHashSet<string>? _asyncVoidNames;
         private readonly EntryPoints _entryPoints;
         private readonly INamedTypeSymbol? _list;
         private readonly INamedTypeSymbol? _array;
@@ -160,12 +174,46 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : DiagnosticAnalyzer
             _hasForAsync = _parallel?.GetMembers("ForAsync").Any() == true;
         }
 
-        /// <summary>Whether a source member named <paramref name="name"/> is an <c>async void</c> method (once per name and compilation).</summary>
-        public bool IsAsyncVoidMethodName(string name, System.Threading.CancellationToken cancellationToken) =>
-            _asyncVoidNames.TryGetValue(name, out var known)
-                ? known
-                : _asyncVoidNames.GetOrAdd(name, _compilation.ContainsSymbolsWithName(name, SymbolFilter.Member, cancellationToken)
-                    && _compilation.GetSymbolsWithName(name, SymbolFilter.Member, cancellationToken).Any(symbol => symbol is IMethodSymbol { IsAsync: true, ReturnsVoid: true }));
+        /// <summary>
+        /// The names of the compilation's <c>async void</c> methods and local functions, found once from
+        /// the text (the word <c>async</c>) of every tree: a method group of any other name needs no
+        /// binding, and most compilations have a handful of them or none.
+        /// </summary>
+        public ImmutableHashSet<string> AsyncVoidNames(System.Threading.CancellationToken cancellationToken)
+        {
+            if (System.Threading.Volatile.Read(ref _asyncVoidNames) is { } known)
+            {
+                return known;
+            }
+
+            var names = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+            var sites = AsyncDeclarations.For(_compilation);
+            foreach (var tree in _compilation.SyntaxTrees)
+            {
+                var starts = sites.Of(tree, cancellationToken);
+                if (starts.Length == 0)
+                {
+                    continue;
+                }
+
+                var root = tree.GetRoot(cancellationToken);
+                foreach (var start in starts)
+                {
+                    switch (root.FindToken(start).Parent?.FirstAncestorOrSelf<SyntaxNode>(n => n is MethodDeclarationSyntax or LocalFunctionStatementSyntax))
+                    {
+                        case MethodDeclarationSyntax method:
+                            names.Add(method.Identifier.ValueText);
+                            break;
+                        case LocalFunctionStatementSyntax local:
+                            names.Add(local.Identifier.ValueText);
+                            break;
+                    }
+                }
+            }
+
+            System.Threading.Interlocked.CompareExchange(ref _asyncVoidNames, names.ToImmutable(), null);
+            return _asyncVoidNames!;
+        }
 
         /// <summary>The creation, call or event subscription that runs <paramref name="function"/> on a worker (or once per element), or null.</summary>
         public IOperation? HandedTo(IOperation function)

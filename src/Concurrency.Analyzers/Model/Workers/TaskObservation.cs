@@ -157,6 +157,17 @@ internal sealed class TaskObservation
         return CatchesEverything(call.TargetMethod, cancellationToken);
     }
 
+    /// <summary>
+    /// Whether a function handed to a worker observes its own failures: a lambda or a method (group)
+    /// whose body is one <c>try</c> that catches every exception, or a lambda that only calls such a method.
+    /// </summary>
+    public static bool CatchesEverything(IOperation function, CancellationToken cancellationToken) => function switch
+    {
+        IAnonymousFunctionOperation lambda => CatchesEverything(lambda.Body) || CallsOneMethodThatCatchesEverything(lambda.Body, cancellationToken),
+        IMethodReferenceOperation reference => CatchesEverything(reference.Method, cancellationToken),
+        _ => false,
+    };
+
     // () => Work(x), () => { await WorkAsync(); }: the lambda is the method it calls.
     private static bool CallsOneMethodThatCatchesEverything(IBlockOperation body, CancellationToken cancellationToken)
     {

@@ -98,6 +98,13 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // Nothing waits for a timer callback or a queued work item: there the danger is only the
+        // crash, and a body that catches every exception (the safe async void) has none.
+        if (targets.IsFireAndForget(function) && TaskObservation.CatchesEverything(function, context.CancellationToken))
+        {
+            return;
+        }
+
         var fix = function is IAnonymousFunctionOperation ? targets.FixFor(handedTo, context.ContainingSymbol) : AsyncLambdaAsVoidDelegateFixKind.None;
         context.ReportDiagnostic(Diagnostic.Create(
             RuleDescriptors.AsyncLambdaAsVoidDelegate,
@@ -216,6 +223,10 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>The creation, call or event subscription that runs <paramref name="function"/> on a worker (or once per element), or null.</summary>
+        /// <summary>Whether the function goes to an API that never waits for it: a timer or the thread pool.</summary>
+        public bool IsFireAndForget(IOperation function) =>
+            _entryPoints.Of(function) is { Kind: EntryPointKind.Timer or EntryPointKind.ThreadPool };
+
         public IOperation? HandedTo(IOperation function)
         {
             if (_entryPoints.Of(function) is { } entry)

@@ -283,6 +283,35 @@ public class AsyncLambdaAsVoidDelegateTests
         CompilerDiagnostics = CompilerDiagnostics.None,
     }.RunAsync();
 
+    [Fact]
+    public Task Timer_and_thread_pool_callbacks_that_catch_every_exception() => Verify("""
+        class Feedback
+        {
+            private System.Threading.Timer? _timer;
+            async Task SendAsync() => await Task.Delay(1);
+            async void OnTimer(object? state)
+            {
+                try { await SendAsync(); }
+                catch { }
+            }
+            void Start()
+            {
+                _timer = new System.Threading.Timer(OnTimer, null, 0, 1000);
+                ThreadPool.QueueUserWorkItem(async _ => { try { await SendAsync(); } catch (Exception e) { Console.Error.WriteLine(e); } });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_parallel_body_that_catches_every_exception_still_ends_before_its_work() => VerifyCS.VerifyAnalyzerAsync(Usings + """
+        class Import
+        {
+            async Task LoadAsync(int i) => await Task.Delay(i);
+            void M(int[] items) => Parallel.ForEach(items, {|#0:async|} i => { try { await LoadAsync(i); } catch { } });
+        }
+        """,
+        Diagnostic(0, "Parallel.ForEach"));
+
     // ---- fixes ----
 
     [Fact]

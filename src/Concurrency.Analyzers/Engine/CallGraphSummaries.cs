@@ -205,6 +205,7 @@ internal sealed class CallGraphSummaries<TKey>
     private readonly IEqualityComparer<TKey> _comparer;
     private readonly Func<IMethodSymbol, string> _step;
     private readonly ConcurrentDictionary<IMethodSymbol, MethodSummary<TKey>> _final = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, BodyFacts<TKey>?> _facts = new(SymbolEqualityComparer.Default);
 
     /// <param name="read">The facts of a method's body; null when the method is not followed (no body here).</param>
     /// <param name="resolve">The methods a call may run (the callee, its overrides below the receiver's static type): see <see cref="CallTargets"/>.</param>
@@ -232,30 +233,32 @@ internal sealed class CallGraphSummaries<TKey>
     [MethodImpl(HotPath.Optimized)]
     private MethodSummary<TKey> Solve(IMethodSymbol? root, BodyFacts<TKey>? rootFacts, CancellationToken cancellationToken)
     {
-        // The part of the call graph below the root whose summaries are not final yet.
+        // The part of the call graph below the root whose summaries are not final yet, breadth first
+        // and no deeper than MaxDepth: a method further down adds nothing to the root's summary, and
+        // reading (binding) the whole reachable graph of a large compilation was most of the cost.
         var nodes = new Dictionary<IMethodSymbol, Node>(SymbolEqualityComparer.Default);
         var order = new List<Node>();
-        var pending = new Stack<Node>();
-        Node? Add(IMethodSymbol? method, BodyFacts<TKey>? facts)
+        var pending = new Queue<Node>();
+        Node? Add(IMethodSymbol? method, BodyFacts<TKey>? facts, int depth)
         {
-            facts ??= _read(method!, cancellationToken);
+            facts ??= Read(method!, cancellationToken);
             if (facts is null)
             {
                 return null;
             }
 
-            var node = new Node(method, facts, new MethodSummary<TKey>(_comparer, _step));
+            var node = new Node(method, facts, new MethodSummary<TKey>(_comparer, _step), depth);
             if (method is not null)
             {
                 nodes.Add(method, node);
             }
 
             order.Add(node);
-            pending.Push(node);
+            pending.Enqueue(node);
             return node;
         }
 
-        var first = Add(root, rootFacts);
+        var first = Add(root, rootFacts, 0);
         if (first is null)
         {
             return root is not null ? _final.GetOrAdd(root, new MethodSummary<TKey>(_comparer, _step)) : new MethodSummary<TKey>(_comparer, _step);
@@ -264,7 +267,14 @@ internal sealed class CallGraphSummaries<TKey>
         while (pending.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var node = pending.Pop();
+            var node = pending.Dequeue();
+            if (node.Depth == MaxDepth)
+            {
+                // Its own keys are in reach of the root, its callees' are not: its summary stays partial.
+                node.Truncated = node.Facts.Calls.Count > 0;
+                continue;
+            }
+
             foreach (var call in node.Facts.Calls)
             {
                 foreach (var target in _resolve(call.Callee, call.Receiver))
@@ -274,7 +284,7 @@ internal sealed class CallGraphSummaries<TKey>
                     {
                         node.Callees.Add(new Callee(done, callee, call.Position, node.Callees.Count, call.Translate));
                     }
-                    else if (nodes.TryGetValue(callee, out var known) || (known = Add(callee, null)) is not null)
+                    else if (nodes.TryGetValue(callee, out var known) || (known = Add(callee, null, node.Depth + 1)) is not null)
                     {
                         node.Callees.Add(new Callee(known.Summary, callee, call.Position, node.Callees.Count, call.Translate));
                         known.Callers.Add(node);
@@ -336,9 +346,24 @@ internal sealed class CallGraphSummaries<TKey>
             }
         }
 
+        // The root's summary is whole (everything within MaxDepth of it was read); so is that of any
+        // method below it that reaches no truncated method. The others are read again as roots.
+        var partial = new HashSet<Node>(order.Where(n => n.Truncated));
+        var spread = new Stack<Node>(partial);
+        while (spread.Count > 0)
+        {
+            foreach (var caller in spread.Pop().Callers)
+            {
+                if (partial.Add(caller))
+                {
+                    spread.Push(caller);
+                }
+            }
+        }
+
         foreach (var node in order)
         {
-            if (node.Method is { } method)
+            if (node.Method is { } method && (node == first || !partial.Contains(node)))
             {
                 _final.TryAdd(method, node.Summary);
             }
@@ -347,14 +372,33 @@ internal sealed class CallGraphSummaries<TKey>
         return first.Summary;
     }
 
+    // A method's facts are read once (a partial summary is solved again, its reading is not).
+    private BodyFacts<TKey>? Read(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        if (_facts.TryGetValue(method, out var known))
+        {
+            return known;
+        }
+
+        var facts = _read(method, cancellationToken);
+        return _facts.GetOrAdd(method, facts);
+    }
+
     private sealed class Node
     {
-        public Node(IMethodSymbol? method, BodyFacts<TKey> facts, MethodSummary<TKey> summary)
+        public Node(IMethodSymbol? method, BodyFacts<TKey> facts, MethodSummary<TKey> summary, int depth)
         {
             Method = method;
             Facts = facts;
             Summary = summary;
+            Depth = depth;
         }
+
+        /// <summary>How many calls below the root it was first found (breadth first: the fewest).</summary>
+        public int Depth { get; }
+
+        /// <summary>At <see cref="MaxDepth"/>, with calls not followed: its own summary is partial.</summary>
+        public bool Truncated { get; set; }
 
         public IMethodSymbol? Method { get; }
 

@@ -13,7 +13,8 @@ namespace Concurrency.Analyzers.Model.Locks;
 /// trees' text, then bound. Arguments are the same object when they name the same local, parameter
 /// or field (of the same receiver). Two arguments of one type that name no such thing
 /// (<c>accounts[i]</c>, <c>t.From</c>) are reported when copies of the calling body run at once — a
-/// <c>Parallel</c> body or a timer callback (the dining philosophers: each copy may hold what the next waits for).
+/// <c>Parallel</c> body, a timer callback, or a thread, task or work item started in a loop (the
+/// dining philosophers: each copy may hold what the next waits for).
 /// </summary>
 internal static class ArgumentOrderInversions
 {
@@ -111,8 +112,8 @@ internal static class ArgumentOrderInversions
                         else if (ConcurrentCopies(invocation, entryPoints) is { } body && SymbolEqualityComparer.Default.Equals(held.Type, taken.Type))
                         {
                             // Two objects of one type chosen at run time, by copies of one body running at
-                            // once (Parallel, a timer): one copy may pass (a, b) while another passes (b, a).
-                            result.Add(new Inversion(invocation.Syntax.GetLocation(), held.Text, taken.Text, body.HandedTo.Syntax.GetLocation(), $"another run of this {body.Kind} body"));
+                            // once (Parallel, a timer, workers started in a loop): one copy may pass (a, b) while another passes (b, a).
+                            result.Add(new Inversion(invocation.Syntax.GetLocation(), held.Text, taken.Text, body.HandedTo.Syntax.GetLocation(), body.IsStartedInALoop && body.Kind is not (Workers.EntryPointKind.Parallel or Workers.EntryPointKind.Timer) ? $"another {body.Kind.ToString().ToLowerInvariant()} started by the same loop" : $"another run of this {body.Kind} body"));
                         }
                     }
                 }

@@ -48,8 +48,28 @@ internal sealed class EntryPoint
     /// <summary>The creation or call that hands the delegate over (<c>new Thread(…)</c>, <c>Task.Run(…)</c>).</summary>
     public IOperation HandedTo { get; }
 
-    /// <summary>Whether copies of it run at the same time as each other (a <c>Parallel</c> body, a timer that fires again).</summary>
-    public bool RunsConcurrentlyWithItself => Kind is EntryPointKind.Parallel or EntryPointKind.Timer;
+    /// <summary>
+    /// Whether copies of it run at the same time as each other: a <c>Parallel</c> body, a timer that
+    /// fires again, or a thread, process, task or work item started inside a loop (one worker per turn).
+    /// </summary>
+    public bool RunsConcurrentlyWithItself => Kind is EntryPointKind.Parallel or EntryPointKind.Timer || IsStartedInALoop;
+
+    /// <summary>The call or creation that hands the delegate over is inside a loop of the function that makes it.</summary>
+    public bool IsStartedInALoop
+    {
+        get
+        {
+            for (var current = HandedTo.Parent; current is not null and not IAnonymousFunctionOperation and not ILocalFunctionOperation; current = current.Parent)
+            {
+                if (current is ILoopOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 }
 
 /// <summary>

@@ -1111,6 +1111,32 @@ public class LockOrderInversionTests
             .WithArguments("accounts[(i + 1) % accounts.Length]", "accounts[i]", "another run of this Parallel body (Test0.cs:6)"));
 
     [Fact]
+    public Task Transfers_by_threads_and_tasks_started_in_a_loop_are_reported() => Verify("""
+        class Account { public readonly object Gate = new object(); }
+        class Bank
+        {
+            static void Transfer(Account from, Account to) { lock (from.Gate) { lock (to.Gate) { } } }
+            void Run(Account[] accounts)
+            {
+                for (var i = 0; i < accounts.Length; i++)
+                {
+                    var from = i;
+                    {|#1:new Thread(() => {|#0:Transfer(accounts[from], accounts[(from + 1) % accounts.Length])|})|}.Start();
+                }
+
+                foreach (var account in accounts)
+                {
+                    {|#3:Task.Run(() => {|#2:Transfer(account, accounts[0])|})|};
+                }
+            }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1)
+            .WithArguments("accounts[(from + 1) % accounts.Length]", "accounts[from]", "another thread started by the same loop (Test0.cs:11)"),
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(2).WithLocation(3)
+            .WithArguments("accounts[0]", "account", "another task started by the same loop (Test0.cs:16)"));
+
+    [Fact]
     public Task Transfers_between_accounts_chosen_at_run_time_by_code_that_runs_once_are_not_reported() => Verify("""
         class Account { public readonly object Gate = new object(); }
         class Bank

@@ -30,7 +30,6 @@ internal sealed class LockFactsCollector
     private readonly ConcurrentDictionary<INamedTypeSymbol, ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockFacts>>> _types = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<IMethodSymbol, MethodLockFacts> _readLater = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<SyntaxTree, Lazy<IReadOnlyList<ImmutableArray<MethodLockFacts>>>> _trees = new();
-    private SyntacticReach? _reach;
 
     private LockFactsCollector(Compilation compilation)
     {
@@ -77,36 +76,20 @@ internal sealed class LockFactsCollector
     /// Calls resolved over the facts collected; a method without lock syntax (not collected) gets
     /// facts read on demand, its calls only. Over the whole compilation (<paramref name="type"/> null)
     /// virtual calls reach the overrides and implementations below the receiver's type in the
-    /// compilation, and a method whose name cannot lead to lock syntax (<see cref="SyntacticReach"/>)
-    /// is not read at all; inside one type, only that type's methods are followed.
+    /// compilation; inside one type, only that type's methods are followed.
     /// </summary>
-    public LockOrderGraph.ICallTargets Targets(IEnumerable<MethodLockFacts> collected, CancellationToken cancellationToken, INamedTypeSymbol? type = null) =>
-        new FactsTargets(this, collected, type, type is null ? Reach(cancellationToken) : null);
-
-    // Built once, by the first summary over the whole compilation.
-    private SyntacticReach Reach(CancellationToken cancellationToken)
-    {
-        if (Volatile.Read(ref _reach) is { } built)
-        {
-            return built;
-        }
-
-        Interlocked.CompareExchange(ref _reach, SyntacticReach.Build(_compilation, _index.SitesOf, cancellationToken), null);
-        return _reach!;
-    }
+    public LockOrderGraph.ICallTargets Targets(IEnumerable<MethodLockFacts> collected, INamedTypeSymbol? type = null) => new FactsTargets(this, collected, type);
 
     private sealed class FactsTargets : LockOrderGraph.ICallTargets
     {
         private readonly LockFactsCollector _collector;
         private readonly INamedTypeSymbol? _type;
-        private readonly SyntacticReach? _reach;
         private readonly Dictionary<ISymbol, MethodLockFacts> _facts = new(SymbolEqualityComparer.Default);
 
-        public FactsTargets(LockFactsCollector collector, IEnumerable<MethodLockFacts> collected, INamedTypeSymbol? type, SyntacticReach? reach)
+        public FactsTargets(LockFactsCollector collector, IEnumerable<MethodLockFacts> collected, INamedTypeSymbol? type)
         {
             _collector = collector;
             _type = type;
-            _reach = reach;
             foreach (var fact in collected)
             {
                 if (!_facts.ContainsKey(fact.Owner))
@@ -125,8 +108,7 @@ internal sealed class LockFactsCollector
             }
 
             if (!_collector._targets.IsInSource(method)
-                || (_type is not null && !SymbolEqualityComparer.Default.Equals(method.ContainingType, _type))
-                || _reach?.MayReach(method) == false)
+                || (_type is not null && !SymbolEqualityComparer.Default.Equals(method.ContainingType, _type)))
             {
                 return null;
             }

@@ -22,7 +22,7 @@ internal static class LockOrderAnalysis
             return new List<LockOrderGraph.Inversion>(); // a cycle needs two edges at least
         }
 
-        var edges = LockOrderGraph.Edges(list, collector.Targets(list, cancellationToken, type), cancellationToken);
+        var edges = LockOrderGraph.Edges(list, collector.Targets(list, type), cancellationToken);
         return edges.Count == 0 ? new List<LockOrderGraph.Inversion>() : LockOrderGraph.Inversions(edges, MonitorLocks(list), cancellationToken);
     }
 
@@ -32,7 +32,7 @@ internal static class LockOrderAnalysis
     /// </summary>
     public static IEnumerable<LockOrderGraph.Inversion> AcrossTypes(LockFactsCollector collector, List<MethodLockFacts> all, CancellationToken cancellationToken)
     {
-        var edges = LockOrderGraph.Edges(all, collector.Targets(all, cancellationToken), cancellationToken);
+        var edges = LockOrderGraph.Edges(all, collector.Targets(all), cancellationToken);
         if (edges.Count == 0)
         {
             return Enumerable.Empty<LockOrderGraph.Inversion>();

@@ -58,7 +58,8 @@ internal static class LockOrderAnalysis
             LockOrderInversionFix.None.ToProperties(),
             inversion.Taken,
             inversion.Held,
-            $"{inversion.OtherMember} ({OperationHelpers.Place(inversion.Other)})");
+            $"{inversion.OtherMember} ({OperationHelpers.Place(inversion.Other)})",
+            "");
 
     /// <summary>The diagnostic of an inversion: the site, the way back as additional locations, the fix.</summary>
     public static Diagnostic Diagnose(DiagnosticDescriptor descriptor, LockOrderGraph.Inversion inversion)
@@ -78,8 +79,12 @@ internal static class LockOrderAnalysis
             fix.ToProperties(),
             edge.Taken.DisplayFrom(edge.Site.Type),
             edge.Held.DisplayFrom(edge.Site.Type),
-            string.Join(" → ", inversion.Back.Select(e => $"{e.Site.Member} ({OperationHelpers.Place(e.Location)})")));
+            string.Join(" → ", inversion.Back.Select(e => $"{e.Site.Member} ({OperationHelpers.Place(e.Location)})")),
+            Through(edge));
     }
+
+    // " (Audit() → Write())" after the lock a site takes through calls; nothing for one it takes itself.
+    private static string Through(LockEdge edge) => edge.Through is { Length: > 0 } through ? $" ({through})" : "";
 
     // Locks taken with lock statements somewhere: reentrant, so a fix may take them around another.
     private static HashSet<LockId> MonitorLocks(IEnumerable<MethodLockFacts> facts)

@@ -92,22 +92,25 @@ internal static class LockOrderGraph
             foreach (var call in fact.HeldCalls)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var taken = new HashSet<LockId>(comparer);
+                // Each lock taken, with the first target (in dispatch order) and key that take it: its chain.
+                var taken = new Dictionary<LockId, (IMethodSymbol Target, MethodSummary<LockId> Summary, LockId Key)>(comparer);
                 foreach (var target in Resolve(call.Callee, call.Receiver))
                 {
-                    foreach (var key in summaries.Of(target, cancellationToken).Keys)
+                    var summary = summaries.Of(target, cancellationToken);
+                    foreach (var key in summary.Keys)
                     {
                         var lockTaken = call.CallOnThis ? key : key.OnOtherInstance();
-                        if (!(lockTaken.IsOnOtherInstance && IsOwnKind(lockTaken, fact.Type)))
+                        if (!(lockTaken.IsOnOtherInstance && IsOwnKind(lockTaken, fact.Type)) && !taken.ContainsKey(lockTaken.AnyInstance()))
                         {
-                            taken.Add(lockTaken.AnyInstance());
+                            taken.Add(lockTaken.AnyInstance(), (target, summary, key));
                         }
                     }
                 }
 
-                foreach (var field in taken.Where(f => !call.AllHeld.Contains(f, comparer)).OrderBy(f => f, LockOrder))
+                foreach (var pair in taken.Where(t => !call.AllHeld.Contains(t.Key, comparer)).OrderBy(t => t.Key, LockOrder))
                 {
-                    edges.Add(new LockEdge(call.Held, field, call.Location, fact, call.Outer, call.AllHeld, directlyNested: false));
+                    var (target, summary, key) = pair.Value;
+                    edges.Add(new LockEdge(call.Held, pair.Key, call.Location, fact, call.Outer, call.AllHeld, directlyNested: false, () => Through(target, summary, key)));
                 }
             }
         }
@@ -116,6 +119,14 @@ internal static class LockOrderGraph
     }
 
     private static readonly Func<LockId, LockId> OnOtherInstance = id => id.OnOtherInstance();
+
+    // The called method, then the calls below it; the lock itself is named by the message.
+    private static string Through(IMethodSymbol target, MethodSummary<LockId> summary, LockId key)
+    {
+        var path = summary.Path(key);
+        var steps = new[] { InstanceCalls.Step(target) }.Concat(path.IsDefault ? Enumerable.Empty<string>() : path.Take(path.Length - 1));
+        return string.Join(" → ", steps);
+    }
 
     /// <summary>
     /// Whether a lock belongs to the code's own kind of object: its type, a base or a derived type, or a

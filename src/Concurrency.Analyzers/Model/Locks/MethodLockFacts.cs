@@ -128,8 +128,9 @@ internal sealed class MethodLockFacts
 /// <summary>"<see cref="Taken"/> is acquired while <see cref="Held"/> is held", at <see cref="Location"/>.</summary>
 internal sealed class LockEdge
 {
-    public LockEdge(LockId held, LockId taken, Location location, MethodLockFacts site, SyntaxNode outer, ImmutableArray<LockId> allHeld, bool directlyNested)
+    public LockEdge(LockId held, LockId taken, Location location, MethodLockFacts site, SyntaxNode outer, ImmutableArray<LockId> allHeld, bool directlyNested, Func<string?>? through = null)
     {
+        _through = through;
         Held = held;
         Taken = taken;
         Location = location;
@@ -159,6 +160,14 @@ internal sealed class LockEdge
 
     /// <summary>The acquisition is a <c>lock</c> statement that is the whole body of the <c>lock</c> holding the other lock.</summary>
     public bool DirectlyNested { get; }
+
+    private readonly Func<string?>? _through;
+
+    /// <summary>
+    /// For a lock taken through calls, the calls from the site down to it (<c>Audit() → Write()</c>),
+    /// named only when a message needs them; null for an acquisition in the site's own body.
+    /// </summary>
+    public string? Through => _through?.Invoke();
 }
 
 /// <summary>

@@ -40,8 +40,8 @@ public class LockOrderInversionTests
             void Check() { lock (_audit) { lock ({|#1:_accounts|}) { } } }
         }
         """,
-        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("_audit", "_accounts", "Ledger.Check (Test0.cs:7)"),
-        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("_accounts", "_audit", "Ledger.Post (Test0.cs:6)"));
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("_audit", "_accounts", "Ledger.Check (Test0.cs:7)", ""),
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("_accounts", "_audit", "Ledger.Post (Test0.cs:6)", ""));
 
     [Fact]
     public Task Inversion_through_calls() => Verify("""
@@ -376,8 +376,8 @@ public class LockOrderInversionTests
         var test = new VerifyCS.Test { ExtraAnalyzers = { new LockOrderInversionAcrossTypesAnalyzer() } };
         test.TestState.Sources.Add(("Orders.cs", Usings + "class Orders { public static readonly object Book = new object(); void Place() { lock (Book) { {|#0:Stock.Reserve()|}; } } }"));
         test.TestState.Sources.Add(("Stock.cs", Usings + "static class Stock { public static readonly object Shelf = new object(); public static void Reserve() { lock (Shelf) { } }\n static void Recount() { lock (Shelf) { lock ({|#1:Orders.Book|}) { } } } }"));
-        test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("Stock.Shelf", "Book", "Stock.Recount (Stock.cs:3)"));
-        test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("Orders.Book", "Shelf", "Orders.Place (Orders.cs:2)"));
+        test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("Stock.Shelf", "Book", "Stock.Recount (Stock.cs:3)", " (Reserve())"));
+        test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("Orders.Book", "Shelf", "Orders.Place (Orders.cs:2)", ""));
         return test.RunAsync();
     }
 
@@ -992,8 +992,8 @@ public class LockOrderInversionTests
             void Check() { lock (_audit) { lock ({|#1:this|}) { } } }
         }
         """,
-        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("_audit", "this", "Ledger.Check (Test0.cs:6)"),
-        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("this", "_audit", "Ledger.Post (Test0.cs:5)"));
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("_audit", "this", "Ledger.Check (Test0.cs:6)", ""),
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("this", "_audit", "Ledger.Post (Test0.cs:5)", ""));
 
     [Fact]
     public Task Lock_on_a_type_object_takes_part_in_an_inversion() => Verify("""
@@ -1004,8 +1004,8 @@ public class LockOrderInversionTests
             static void Drop() { lock (Entries) { lock ({|#1:typeof(Registry)|}) { } } }
         }
         """,
-        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("Entries", "typeof(Registry)", "Registry.Drop (Test0.cs:6)"),
-        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("typeof(Registry)", "Entries", "Registry.Add (Test0.cs:5)"));
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("Entries", "typeof(Registry)", "Registry.Drop (Test0.cs:6)", ""),
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("typeof(Registry)", "Entries", "Registry.Add (Test0.cs:5)", ""));
 
     [Fact]
     public Task A_property_lock_object_takes_part_in_an_inversion() => Verify("""
@@ -1056,8 +1056,8 @@ public class LockOrderInversionTests
             }
         }
         """,
-        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("b", "a", "Bank.Run (Test0.cs:9)"),
-        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("a", "b", "Bank.Run (Test0.cs:8)"));
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("b", "a", "Bank.Run (Test0.cs:9)", ""),
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("a", "b", "Bank.Run (Test0.cs:8)", ""));
 
     [Fact]
     public Task Locks_on_the_parameters_themselves_passed_as_fields_in_two_methods() => Verify("""
@@ -1070,8 +1070,8 @@ public class LockOrderInversionTests
             void Spend() => {|#1:Move(_savings, _checking)|};
         }
         """,
-        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("_savings", "_checking", "Ledger.Spend (Test0.cs:8)"),
-        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("_checking", "_savings", "Ledger.Save (Test0.cs:7)"));
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("_savings", "_checking", "Ledger.Spend (Test0.cs:8)", ""),
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("_checking", "_savings", "Ledger.Save (Test0.cs:7)", ""));
 
     [Fact]
     public Task Transfers_that_order_the_accounts_by_id_first_are_not_reported() => Verify("""
@@ -1108,7 +1108,7 @@ public class LockOrderInversionTests
         }
         """,
         VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1)
-            .WithArguments("accounts[(i + 1) % accounts.Length]", "accounts[i]", "another run of this Parallel body (Test0.cs:6)"));
+            .WithArguments("accounts[(i + 1) % accounts.Length]", "accounts[i]", "another run of this Parallel body (Test0.cs:6)", ""));
 
     [Fact]
     public Task Transfers_by_threads_and_tasks_started_in_a_loop_are_reported() => Verify("""
@@ -1132,9 +1132,9 @@ public class LockOrderInversionTests
         }
         """,
         VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1)
-            .WithArguments("accounts[(from + 1) % accounts.Length]", "accounts[from]", "another thread started by the same loop (Test0.cs:11)"),
+            .WithArguments("accounts[(from + 1) % accounts.Length]", "accounts[from]", "another thread started by the same loop (Test0.cs:11)", ""),
         VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(2).WithLocation(3)
-            .WithArguments("accounts[0]", "account", "another task started by the same loop (Test0.cs:16)"));
+            .WithArguments("accounts[0]", "account", "another task started by the same loop (Test0.cs:16)", ""));
 
     [Fact]
     public Task Transfers_between_accounts_chosen_at_run_time_by_code_that_runs_once_are_not_reported() => Verify("""
@@ -1329,6 +1329,21 @@ public class LockOrderInversionTests
         class Network { void Send() { lock (Locks.Net) { lock ([|Locks.Log|]) { } } } }
         """);
 
+    [Fact]
+    public Task The_message_names_the_calls_through_which_the_site_takes_the_lock() => Verify("""
+        class Ledger
+        {
+            private readonly object _accounts = new object();
+            private readonly object _audit = new object();
+            void Post() { lock (_accounts) { {|#0:Record()|}; } }
+            void Record() => Write();
+            void Write() { lock (_audit) { } }
+            void Check() { lock (_audit) { lock ({|#1:_accounts|}) { } } }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("_audit", "_accounts", "Ledger.Check (Test0.cs:9)", " (Record() → Write())"),
+        VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("_accounts", "_audit", "Ledger.Post (Test0.cs:6)", ""));
+
     // ---- stable messages (issue 12, pattern 9) ----
 
     /// <summary>
@@ -1355,9 +1370,9 @@ public class LockOrderInversionTests
                     test.TestState.Sources.Add(files[i]);
                 }
 
-                test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("A.Lock", "Gate", "A.Back (A.cs:3)"));
-                test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("Registry.Gate", "Lock", "Registry.Both (Registry.cs:2)"));
-                test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(2).WithLocation(0).WithArguments("Registry.Gate", "Lock", "Registry.Both (Registry.cs:2)"));
+                test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(0).WithLocation(1).WithArguments("A.Lock", "Gate", "A.Back (A.cs:3)", " (Touch() → Enter())"));
+                test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(1).WithLocation(0).WithArguments("Registry.Gate", "Lock", "Registry.Both (Registry.cs:2)", ""));
+                test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(RuleIds.LockOrderInversion).WithLocation(2).WithLocation(0).WithArguments("Registry.Gate", "Lock", "Registry.Both (Registry.cs:2)", ""));
                 await test.RunAsync();
             }
         }

@@ -40,6 +40,7 @@ internal static class KnownTypes
         public const string DiagnosticsProcess = "System.Diagnostics.Process";
         public const string TaskFactory = "System.Threading.Tasks.TaskFactory";
         public const string TaskFactoryOfT = "System.Threading.Tasks.TaskFactory`1";
+        public const string TaskContinuationOptions = "System.Threading.Tasks.TaskContinuationOptions";
 
         public const string Parallel = "System.Threading.Tasks.Parallel";
         public const string Task = "System.Threading.Tasks.Task";

@@ -12,16 +12,32 @@ namespace Concurrency.Analyzers.Model.Workers;
 /// </summary>
 internal sealed class TaskObservation
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, TaskObservation?> PerCompilation = new();
+
     private readonly TaskSymbols _tasks;
     private readonly INamedTypeSymbol? _taskFactory;
     private readonly INamedTypeSymbol? _taskFactoryOfT;
+    private readonly INamedTypeSymbol? _continuationOptions;
 
-    public TaskObservation(Compilation compilation, TaskSymbols tasks)
+    private TaskObservation(Compilation compilation, TaskSymbols tasks)
     {
         _tasks = tasks;
         _taskFactory = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskFactory);
         _taskFactoryOfT = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskFactoryOfT);
+        _continuationOptions = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskContinuationOptions);
     }
+
+    /// <summary>The one per compilation (CONC204 and CONC209 share it); null without <c>System.Threading.Tasks.Task</c>.</summary>
+    public static TaskObservation? For(Compilation compilation) =>
+        PerCompilation.GetValue(compilation, c => TaskSymbols.Create(c) is { } tasks ? new TaskObservation(c, tasks) : null);
+
+    /// <summary>The call as people name it: <c>Task.Run</c>, <c>Task.Factory.StartNew</c>, <c>SaveAsync</c>.</summary>
+    public static string Name(IInvocationOperation call) => call.TargetMethod switch
+    {
+        { ContainingType.Name: "TaskFactory" } method => "Task.Factory." + method.Name,
+        { IsStatic: true } method => $"{method.ContainingType?.Name}.{method.Name}",
+        var method => method.Name,
+    };
 
     public TaskSymbols Tasks => _tasks;
 
@@ -59,7 +75,7 @@ internal sealed class TaskObservation
     /// or it hands back a task it was given (<c>task.ObserveErrors()</c> returning <c>task</c>: the task
     /// existed before the call, which observed it).
     /// </summary>
-    private static bool ObservesItself(IInvocationOperation call) =>
+    private bool ObservesItself(IInvocationOperation call) =>
         AsyncCounterpartExclusions.IsFireAndForget(call)
         || (call.TargetMethod.Name == "ContinueWith" && call.Arguments.Any(a => IsOnlyOnFaulted(a.Value)))
         || ReturnsAParameter(call.TargetMethod);
@@ -209,8 +225,8 @@ internal sealed class TaskObservation
         && declaration.Declaration.Variables.All(v => v.Initializer is null || v.Initializer.Value is LiteralExpressionSyntax);
 
     // TaskContinuationOptions.OnlyOnFaulted (NotOnRanToCompletion | NotOnCanceled), alone or with other flags.
-    private static bool IsOnlyOnFaulted(IOperation value) =>
-        value.Type is { Name: "TaskContinuationOptions" }
+    private bool IsOnlyOnFaulted(IOperation value) =>
+        TaskSymbols.Is(value.Type, _continuationOptions)
         && value.ConstantValue is { HasValue: true, Value: int flags }
         && (flags & OnlyOnFaulted) == OnlyOnFaulted;
 

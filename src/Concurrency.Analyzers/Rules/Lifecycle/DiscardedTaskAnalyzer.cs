@@ -26,12 +26,11 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            if (TaskSymbols.Create(start.Compilation) is not { } tasks)
+            if (TaskObservation.For(start.Compilation) is not { } observation)
             {
                 return;
             }
 
-            var observation = new TaskObservation(start.Compilation, tasks);
             start.RegisterOperationAction(c => AnalyzeDiscard(c, observation), OperationKind.SimpleAssignment);
             start.RegisterOperationAction(c => AnalyzeDiscardLocal(c, observation), OperationKind.VariableDeclarator);
         });
@@ -71,6 +70,6 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
             RuleDescriptors.DiscardedTask,
             reported.GetLocation(),
             new DiscardedTaskFix(fix).ToProperties(),
-            UnobservedTaskAnalyzer.Name(call)));
+            TaskObservation.Name(call)));
     }
 }

@@ -29,12 +29,11 @@ public sealed class UnobservedTaskAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            if (TaskSymbols.Create(start.Compilation) is not { } tasks)
+            if (TaskObservation.For(start.Compilation) is not { } observation)
             {
                 return;
             }
 
-            var observation = new TaskObservation(start.Compilation, tasks);
             start.RegisterOperationAction(c => AnalyzeStatement(c, observation), OperationKind.ExpressionStatement);
             start.RegisterOperationAction(c => AnalyzeLocal(c, observation), OperationKind.VariableDeclarator);
             start.RegisterOperationAction(c => AnalyzeStartNew(c, observation), OperationKind.Invocation);
@@ -65,7 +64,7 @@ public sealed class UnobservedTaskAnalyzer : DiagnosticAnalyzer
                 ? UnobservedTaskFixKind.WaitAtEnd
                 : UnobservedTaskFixKind.None;
         // x?.SaveAsync() is reported whole: the call alone is the part after '?'.
-        Report(context, statement.Operation is IConditionalAccessOperation access ? access.Syntax : call.Syntax, fix, Name(call));
+        Report(context, statement.Operation is IConditionalAccessOperation access ? access.Syntax : call.Syntax, fix, TaskObservation.Name(call));
     }
 
     private static void AnalyzeLocal(OperationAnalysisContext context, TaskObservation observation)
@@ -77,7 +76,7 @@ public sealed class UnobservedTaskAnalyzer : DiagnosticAnalyzer
             return; // 'var _ = …' says "discard": CONC209's
         }
 
-        var started = observation.WorkCall(value) is { } call ? Name(call)
+        var started = observation.WorkCall(value) is { } call ? TaskObservation.Name(call)
             : value is IObjectCreationOperation created && observation.Tasks.IsTask(created.Type) ? "new " + created.Type!.Name + "(…)"
             : null;
         if (started is null || TaskObservation.IsObserved(local, OperationHelpers.Root(declarator)))
@@ -109,17 +108,10 @@ public sealed class UnobservedTaskAnalyzer : DiagnosticAnalyzer
             RuleDescriptors.UnobservedTaskOfAsyncStartNew,
             call.Syntax.GetLocation(),
             new UnobservedTaskFix(UnobservedTaskFixKind.Unwrap).ToProperties(),
-            Name(call)));
+            TaskObservation.Name(call)));
     }
 
     private static void Report(OperationAnalysisContext context, SyntaxNode node, UnobservedTaskFixKind fix, string name) =>
         context.ReportDiagnostic(Diagnostic.Create(RuleDescriptors.UnobservedTask, node.GetLocation(), new UnobservedTaskFix(fix).ToProperties(), name));
 
-    /// <summary>The call as people name it: <c>Task.Run</c>, <c>Task.Factory.StartNew</c>, <c>SaveAsync</c>.</summary>
-    internal static string Name(IInvocationOperation call) => call.TargetMethod switch
-    {
-        { ContainingType.Name: "TaskFactory" } method => "Task.Factory." + method.Name,
-        { IsStatic: true } method => $"{method.ContainingType?.Name}.{method.Name}",
-        var method => method.Name,
-    };
 }

@@ -97,17 +97,13 @@ public sealed class UnobservedTaskCodeFixProvider : RewriteCodeFixProvider
         return document.WithSyntaxRoot(editor.GetChangedRoot());
     }
 
+    // task.GetAwaiter().GetResult(); — or task?.GetAwaiter().GetResult(); for a task that may not have run.
     private static StatementSyntax Wait(string name, bool conditional)
     {
         ExpressionSyntax task = IdentifierName(name);
-        var getAwaiter = conditional
-            ? (ExpressionSyntax)ConditionalAccessExpression(task, InvocationExpression(MemberBindingExpression(IdentifierName("GetAwaiter"))))
-            : InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, task, IdentifierName("GetAwaiter")));
-        ExpressionSyntax getResult = conditional
-            ? ConditionalAccessExpression(task, InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression,
-                InvocationExpression(MemberBindingExpression(IdentifierName("GetAwaiter"))), IdentifierName("GetResult"))))
-            : InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, getAwaiter, IdentifierName("GetResult")));
-        return ExpressionStatement(getResult);
+        ExpressionSyntax getAwaiter = conditional ? MemberBindingExpression(IdentifierName("GetAwaiter")) : MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, task, IdentifierName("GetAwaiter"));
+        ExpressionSyntax getResult = InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, InvocationExpression(getAwaiter), IdentifierName("GetResult")));
+        return ExpressionStatement(conditional ? ConditionalAccessExpression(task, getResult) : getResult);
     }
 
     private static FixSite? Site(SyntaxNode root, Diagnostic diagnostic)

@@ -39,6 +39,14 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor ConditionWaitOutsideLoop =
         Create(RuleIds.ConditionWaitOutsideLoop, RuleCategories.Locks, DiagnosticSeverity.Warning);
 
+    /// <summary>CONC201: a thread or process started and, on some path, neither joined nor handed on.</summary>
+    public static readonly DiagnosticDescriptor StartedNeverJoined =
+        Create(RuleIds.StartedNeverJoined, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC202: a worker started and joined in the same loop iteration.</summary>
+    public static readonly DiagnosticDescriptor SerialStartJoin =
+        Create(RuleIds.SerialStartJoin, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);
+
     /// <summary>CONC204: a task whose completion nobody observes.</summary>
     public static readonly DiagnosticDescriptor UnobservedTask =
         Create(RuleIds.UnobservedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);
@@ -47,16 +55,13 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor UnobservedTaskOfAsyncStartNew =
         CreateWithMessage(RuleIds.UnobservedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Warning, RuleIds.UnobservedTask + "_StartNewMessage");
 
-    /// <summary>CONC209: a task discarded on purpose whose exceptions nobody will see (a suggestion).</summary>
-    public static readonly DiagnosticDescriptor DiscardedTask =
-        Create(RuleIds.DiscardedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Info);
-    /// <summary>CONC202: a worker started and joined in the same loop iteration.</summary>
-    public static readonly DiagnosticDescriptor SerialStartJoin =
-        Create(RuleIds.SerialStartJoin, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);
-
     /// <summary>CONC208: an async function where a worker API expects a <c>void</c> delegate.</summary>
     public static readonly DiagnosticDescriptor AsyncLambdaAsVoidDelegate =
         Create(RuleIds.AsyncLambdaAsVoidDelegate, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC209: a task discarded on purpose whose exceptions nobody will see (a suggestion).</summary>
+    public static readonly DiagnosticDescriptor DiscardedTask =
+        Create(RuleIds.DiscardedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Info);
 
     /// <summary>CONC401: blocking wait on a task in async code.</summary>
     public static readonly DiagnosticDescriptor BlockingTaskWait =

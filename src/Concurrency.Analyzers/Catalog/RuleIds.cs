@@ -21,16 +21,20 @@ public static class RuleIds
     /// <summary>A condition wait outside a loop that re-checks its predicate.</summary>
     public const string ConditionWaitOutsideLoop = "CONC105";
 
-    /// <summary>A task whose completion nobody observes: dropped, or kept in a local nothing awaits, waits for or hands on.</summary>
-    public const string UnobservedTask = "CONC204";
+    /// <summary>A thread or process started and, on some path, neither joined nor handed on.</summary>
+    public const string StartedNeverJoined = "CONC201";
 
-    /// <summary>A task discarded on purpose (<c>_ = …</c>) whose exceptions nobody will see.</summary>
-    public const string DiscardedTask = "CONC209";
     /// <summary>A worker started and joined in the same loop iteration: the loop runs its workers one at a time.</summary>
     public const string SerialStartJoin = "CONC202";
 
+    /// <summary>A task whose completion nobody observes: dropped, or kept in a local nothing awaits, waits for or hands on.</summary>
+    public const string UnobservedTask = "CONC204";
+
     /// <summary>An async lambda, anonymous method or <c>async void</c> method group where a worker API expects a <c>void</c> delegate.</summary>
     public const string AsyncLambdaAsVoidDelegate = "CONC208";
+
+    /// <summary>A task discarded on purpose (<c>_ = …</c>) whose exceptions nobody will see.</summary>
+    public const string DiscardedTask = "CONC209";
 
     /// <summary>Blocking wait on a task in async code (<c>.Result</c>, <c>.Wait()</c>, <c>GetResult()</c>, <c>WaitAll</c>, <c>WaitAny</c>).</summary>
     public const string BlockingTaskWait = "CONC401";

@@ -69,6 +69,43 @@ internal static class ExceptionPaths
         return false;
     }
 
+    /// <summary>
+    /// The first part of <paramref name="operation"/> that may throw in practice — a call of a method
+    /// or a constructor, an await, a throw — or null. <paramref name="ignored"/> calls do not count,
+    /// nor do calls that only write to the console or a trace, format text, do arithmetic or sleep
+    /// (an exception from those is too rare to ask code to guard against it).
+    /// </summary>
+    public static IOperation? Thrower(IOperation operation, Func<IOperation, bool> ignored)
+    {
+        foreach (var inner in operation.DescendantsAndSelf())
+        {
+            switch (inner)
+            {
+                case IInvocationOperation call when !IsHarmless(call.TargetMethod.ContainingType) && !ignored(call):
+                case IObjectCreationOperation creation when !IsHarmless(creation.Type) && !IsCollection(creation.Type) && !ignored(creation):
+                case IAwaitOperation or IThrowOperation or IDynamicInvocationOperation:
+                    return inner;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsHarmless(ITypeSymbol? type) =>
+        type is null
+        || type.SpecialType is SpecialType.System_Object or SpecialType.System_String or SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Double
+        || type.ContainingNamespace?.ToDisplayString() switch
+        {
+            "System" => type.Name is "Console" or "Math" or "MathF" or "TimeSpan" or "Environment" or "Convert" or "Guid" or "DateTime" or "DateTimeOffset" or "Random",
+            "System.Diagnostics" => type.Name is "Debug" or "Trace" or "Stopwatch",
+            "System.Text" => type.Name is "StringBuilder",
+            "System.Threading" => type.Name is "Interlocked" or "Volatile" or "Thread" or "CancellationTokenSource" or "CancellationToken",
+            _ => false,
+        };
+
+    private static bool IsCollection(ITypeSymbol? type) =>
+        type?.ContainingNamespace?.ToDisplayString() is "System.Collections.Generic" or "System.Collections.Concurrent";
+
     // The statements from 'current' on end in a throw, and none of them leaves the list another way.
     private static bool GoesOnToThrow(ImmutableArray<IOperation> statements, IOperation current)
     {

@@ -32,6 +32,7 @@ public class FixContractTests
         [nameof(AsyncLambdaAsVoidDelegateFix)] = d => AsyncLambdaAsVoidDelegateFix.TryRead(d, out _),
         [nameof(UnobservedTaskFix)] = d => UnobservedTaskFix.TryRead(d, out _),
         [nameof(DiscardedTaskFix)] = d => DiscardedTaskFix.TryRead(d, out _),
+        [nameof(FinallyCallFix)] = d => FinallyCallFix.TryRead(d, out _),
     };
 
     public static TheoryData<string> Contracts()
@@ -91,6 +92,12 @@ public class FixContractTests
         foreach (var kind in All<UnobservedTaskFixKind>())
         {
             Assert.True(UnobservedTaskFix.TryRead(With(new UnobservedTaskFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+        }
+
+        foreach (var kind in All<FinallyCallFixKind>())
+        {
+            Assert.True(FinallyCallFix.TryRead(With(new FinallyCallFix(kind).ToProperties()), out var read));
             Assert.Equal(kind, read.Kind);
         }
 

@@ -100,7 +100,7 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
         var fix = UnreleasedLockFixKind.None;
         if (acquisition.Parent is BlockSyntax block
             && releases.FirstOrDefault(r => r.Parent == block && block.Statements.IndexOf(r) > block.Statements.IndexOf(acquisition)) is { } release
-            && !DeclaresWhatFollows(block, acquisition, release))
+            && !StatementScopes.DeclaresWhatFollows(block, acquisition, release))
         {
             var isRuntimePrimitive = invocation.Instance?.Type is { } type
                 && locks.IsAcquirable(type)
@@ -240,24 +240,4 @@ public sealed class UnreleasedLockAnalyzer : DiagnosticAnalyzer
                 && locks.Releases(release, key))
             .Select(call => (ExpressionStatementSyntax)call.Parent!)
             .ToList();
-
-    // Moving the statements between acquisition and release into a try block would hide a local
-    // that code after the release still uses.
-    private static bool DeclaresWhatFollows(BlockSyntax block, StatementSyntax acquisition, StatementSyntax release)
-    {
-        var start = block.Statements.IndexOf(acquisition);
-        var end = block.Statements.IndexOf(release);
-        var declared = new HashSet<string>(block.Statements.Skip(start + 1).Take(end - start - 1)
-            .SelectMany(s => s.DescendantNodesAndSelf())
-            .Select(n => n switch
-            {
-                VariableDeclaratorSyntax v => v.Identifier.ValueText,
-                SingleVariableDesignationSyntax d => d.Identifier.ValueText,
-                _ => null,
-            })
-            .OfType<string>());
-        return declared.Count > 0 && block.Statements.Skip(end + 1)
-            .SelectMany(s => s.DescendantNodes().OfType<IdentifierNameSyntax>())
-            .Any(i => declared.Contains(i.Identifier.ValueText));
-    }
 }

@@ -55,6 +55,14 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor UnobservedTaskOfAsyncStartNew =
         CreateWithMessage(RuleIds.UnobservedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Warning, RuleIds.UnobservedTask + "_StartNewMessage");
 
+    /// <summary>CONC207: an item taken from a joinable queue and, on some path, not marked done.</summary>
+    public static readonly DiagnosticDescriptor JoinWithoutTaskDone =
+        Create(RuleIds.JoinWithoutTaskDone, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC207 at the <c>Join</c> of a queue nothing in the compilation marks items of done: the same rule, its own message.</summary>
+    public static readonly DiagnosticDescriptor JoinWithoutAnyTaskDone =
+        CreateWithMessage(RuleIds.JoinWithoutTaskDone, RuleCategories.Lifecycle, DiagnosticSeverity.Warning, RuleIds.JoinWithoutTaskDone + "_JoinMessage");
+
     /// <summary>CONC208: an async function where a worker API expects a <c>void</c> delegate.</summary>
     public static readonly DiagnosticDescriptor AsyncLambdaAsVoidDelegate =
         Create(RuleIds.AsyncLambdaAsVoidDelegate, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);

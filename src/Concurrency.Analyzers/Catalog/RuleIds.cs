@@ -30,6 +30,9 @@ public static class RuleIds
     /// <summary>A task whose completion nobody observes: dropped, or kept in a local nothing awaits, waits for or hands on.</summary>
     public const string UnobservedTask = "CONC204";
 
+    /// <summary>A joinable queue's <c>Join</c> that can never return: an item taken and not marked done on some path, or no <c>TaskDone</c> at all.</summary>
+    public const string JoinWithoutTaskDone = "CONC207";
+
     /// <summary>An async lambda, anonymous method or <c>async void</c> method group where a worker API expects a <c>void</c> delegate.</summary>
     public const string AsyncLambdaAsVoidDelegate = "CONC208";
 

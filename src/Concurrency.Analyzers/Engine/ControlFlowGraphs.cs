@@ -20,6 +20,14 @@ internal static class ControlFlowGraphs
         _ => null,
     };
 
+    /// <summary>The graph of the function <paramref name="operation"/> belongs to: its lambda or local function, or its member.</summary>
+    public static ControlFlowGraph? OfEnclosingFunction(IOperation operation, CancellationToken cancellationToken)
+    {
+        var function = OperationHelpers.EnclosingFunction(operation);
+        var rootGraph = Create(OperationHelpers.Root(operation), cancellationToken);
+        return function is null || rootGraph is null ? rootGraph : FindNested(rootGraph, function.Syntax, cancellationToken);
+    }
+
     /// <summary>The graph of the lambda or local function written at <paramref name="functionSyntax"/>, found inside <paramref name="graph"/>.</summary>
     public static ControlFlowGraph? FindNested(ControlFlowGraph graph, SyntaxNode functionSyntax, CancellationToken cancellationToken)
     {

@@ -67,7 +67,7 @@ internal static class PathsWithout
         }
 
         var search = new Search(graph, meets, thrower);
-        return search.Run(start.Block, start.Index + 1, cancellationToken);
+        return search.Run(start.Block, start.Index, start.Operation, cancellationToken);
     }
 
     private sealed class Search
@@ -87,9 +87,21 @@ internal static class PathsWithout
             _thrower = thrower;
         }
 
-        public PathWithout? Run(BasicBlock first, int from, CancellationToken cancellationToken)
+        public PathWithout? Run(BasicBlock first, int startIndex, IOperation from, CancellationToken cancellationToken)
         {
-            _pending.Enqueue((first, from, 0));
+            // What encloses the operation in its statement runs after it: 'Handle(q.Get())' may throw in Handle.
+            var awaited = true; // 'await q.GetAsync()': the await is the call's own, not what runs after it
+            for (var enclosing = from.Parent; enclosing is not null; enclosing = enclosing.Parent)
+            {
+                awaited &= enclosing is IAwaitOperation or IConversionOperation;
+                if (!awaited && enclosing is IInvocationOperation or IObjectCreationOperation or IAwaitOperation && _thrower(enclosing) is not null)
+                {
+                    Throw(first, enclosing);
+                    break;
+                }
+            }
+
+            _pending.Enqueue((first, startIndex + 1, 0));
             while (_pending.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();

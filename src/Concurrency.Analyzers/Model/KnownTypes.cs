@@ -92,6 +92,10 @@ internal static class KnownTypes
         public const string Process = "Concurrency.Runtime.Multiprocessing.Process";
         public const string ProcessLock = "Concurrency.Runtime.Multiprocessing.Lock";
         public const string ProcessSemaphore = "Concurrency.Runtime.Multiprocessing.Semaphore";
+
+        /// <summary>The thread queue (course topic 3.8), joinable like Python's <c>queue.Queue</c>; <c>LifoQueue</c> and <c>PriorityQueue</c> derive from it.</summary>
+        public const string ThreadQueue = "Concurrency.Runtime.Queues.Queue`1";
+        public const string JoinableQueue = "Concurrency.Runtime.Multiprocessing.JoinableQueue`1";
     }
 
     /// <summary>

@@ -62,11 +62,11 @@ public sealed class UnjoinedWorkerAnalyzer : DiagnosticAnalyzer
         switch (OperationHelpers.WalkDownConversion(instance))
         {
             case IObjectCreationOperation creation when !joins.MayBeDaemon(creation):
-                Report(context, call, kind, "new " + creation.Type!.Name + "(…)", Localized("CONC201_Never"), FinallyCallFixKind.None);
+                Report(context, call, kind, "new " + creation.Type!.Name + "(…)", PathReasons.Localized("CONC201_Never"), FinallyCallFixKind.None);
                 break;
             case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field
                 when !joins.IsJoinedByItsType(field.Field, cancellationToken) && !MayBeDaemon(field.Field, joins, cancellationToken):
-                Report(context, call, kind, field.Field.Name, Localized("CONC201_NeverByType", field.Field.ContainingType.Name), FinallyCallFixKind.None);
+                Report(context, call, kind, field.Field.Name, PathReasons.Localized("CONC201_NeverByType", field.Field.ContainingType.Name), FinallyCallFixKind.None);
                 break;
             case ILocalReferenceOperation local:
                 AnalyzeLocal(context, call, local.Local, kind, joins);
@@ -85,9 +85,7 @@ public sealed class UnjoinedWorkerAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var rootGraph = ControlFlowGraphs.Create(root, cancellationToken);
-        var graph = function is null || rootGraph is null ? rootGraph : ControlFlowGraphs.FindNested(rootGraph, function.Syntax, cancellationToken);
-        if (graph is null)
+        if (ControlFlowGraphs.OfEnclosingFunction(start, cancellationToken) is not { } graph)
         {
             return;
         }
@@ -110,13 +108,7 @@ public sealed class UnjoinedWorkerAnalyzer : DiagnosticAnalyzer
         }
 
         var joinedSomewhere = WorkerJoins.Mentions(scope, local.Name).Any(n => n.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Join" } or ConditionalAccessExpressionSyntax);
-        var reason = !joinedSomewhere ? Localized("CONC201_Never")
-            : path.Exit switch
-            {
-                PathExit.Return => Localized("CONC201_Return", (path.At!.GetLocation().GetLineSpan().StartLinePosition.Line + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                PathExit.Exception => Localized("CONC201_Exception", Shorten(path.At?.ToString() ?? "throw")),
-                _ => Localized("CONC201_End"),
-            };
+        var reason = PathReasons.For(RuleIds.StartedNeverJoined, path, joinedSomewhere);
         Report(context, start, kind, local.Name, reason, FixFor(start, local));
     }
 
@@ -216,14 +208,6 @@ public sealed class UnjoinedWorkerAnalyzer : DiagnosticAnalyzer
             ? FinallyCallFix.For(statement, local.Name, "Join", inLoop: SerialStartJoinAnalyzer.InnermostLoop(start) is not null, callAfterWhenLast: true)
             : FinallyCallFixKind.None;
 
-    private static string Shorten(string text)
-    {
-        text = string.Join(" ", text.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
-        return text.Length <= 60 ? text : text.Substring(0, 57) + "...";
-    }
-
-    private static LocalizableResourceString Localized(string name, params string[] arguments) =>
-        new(name, AnalyzerResources.ResourceManager, typeof(AnalyzerResources), arguments);
 
     private static void Report(SyntaxNodeAnalysisContext context, IInvocationOperation start, string kind, string name, LocalizableString reason, FinallyCallFixKind fix) =>
         context.ReportDiagnostic(Diagnostic.Create(

@@ -29,6 +29,9 @@ public static class RuleIds
     /// <summary>A worker started and joined in the same loop iteration: the loop runs its workers one at a time.</summary>
     public const string SerialStartJoin = "CONC202";
 
+    /// <summary>A runtime child process started in a program whose entry point does not call <c>Process.EnterChildIfRequested()</c> first.</summary>
+    public const string MissingEntryGuard = "CONC206";
+
     /// <summary>An async lambda, anonymous method or <c>async void</c> method group where a worker API expects a <c>void</c> delegate.</summary>
     public const string AsyncLambdaAsVoidDelegate = "CONC208";
 

@@ -248,7 +248,7 @@ public class MissingEntryGuardTests
             }
         }
         """,
-        NotFirst("worker.Start()", 13));
+        NotFirst("worker.Start()", 12));
 
     [Fact]
     public Task Top_level_guard_after_a_statement() => Verify("""

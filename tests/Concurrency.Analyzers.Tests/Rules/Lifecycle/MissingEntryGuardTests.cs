@@ -770,6 +770,103 @@ public class MissingEntryGuardTests
         Missing("worker.Start()", 3));
 
     [Fact]
+    public Task Fix_moves_a_late_top_level_guard_below_the_header() => VerifyFixExactly("""
+        // Copyright (c) the course.
+
+        using Concurrency.Runtime.Multiprocessing;
+
+        var name = args.Length > 0 ? args[0] : "worker";
+        System.Console.WriteLine("starting " + name);
+
+        // Every child is this program again.
+        {|#0:Process.EnterChildIfRequested()|};
+        var worker = new Process(Jobs.Work, name: name);
+        {|#1:worker.Start()|};
+        worker.Join();
+
+        static class Jobs
+        {
+            public static void Work() { }
+        }
+        """, """
+        // Copyright (c) the course.
+
+        using Concurrency.Runtime.Multiprocessing;
+
+        // Every child is this program again.
+        Process.EnterChildIfRequested();
+        var name = args.Length > 0 ? args[0] : "worker";
+        System.Console.WriteLine("starting " + name);
+        var worker = new Process(Jobs.Work, name: name);
+        worker.Start();
+        worker.Join();
+
+        static class Jobs
+        {
+            public static void Work() { }
+        }
+        """,
+        NotFirst("worker.Start()", 11));
+
+    [Fact]
+    public Task Fix_fills_an_empty_main() => VerifyFix("""
+        class Program
+        {
+            static void {|#0:Main|}()
+            {
+            }
+
+            static void Later() => {|#1:new Process(Work).Start()|};
+
+            static void Work() { }
+        }
+        """, """
+        class Program
+        {
+            static void Main()
+            {
+                Process.EnterChildIfRequested();
+            }
+
+            static void Later() => new Process(Work).Start();
+
+            static void Work() { }
+        }
+        """,
+        Missing("new Process(…).Start()", 8));
+
+    [Fact]
+    public Task Fix_puts_the_guard_above_a_conditional_block_not_inside_it() => VerifyFix("""
+        class Program
+        {
+            static void Work() { }
+
+            static void {|#0:Main|}()
+            {
+        #if TRACE_CHILDREN
+                Console.WriteLine("tracing");
+        #endif
+                {|#1:new Process(Work).Start()|};
+            }
+        }
+        """, """
+        class Program
+        {
+            static void Work() { }
+
+            static void Main()
+            {
+                Process.EnterChildIfRequested();
+        #if TRACE_CHILDREN
+                Console.WriteLine("tracing");
+        #endif
+                new Process(Work).Start();
+            }
+        }
+        """,
+        Missing("new Process(…).Start()", 11));
+
+    [Fact]
     public Task Fix_keeps_the_guard_qualified_where_System_Diagnostics_makes_Process_ambiguous() => VerifyFixExactly("""
         using System.Diagnostics;
         using Concurrency.Runtime.Multiprocessing;

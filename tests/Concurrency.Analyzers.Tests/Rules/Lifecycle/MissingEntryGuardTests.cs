@@ -380,47 +380,30 @@ public class MissingEntryGuardTests
         """);
 
     [Fact]
-    public Task Guard_first_in_async_main_after_a_local_function_and_written_through_an_alias() => VerifyFixExactly("""
-        using System.Threading.Tasks;
-        using Mp = Concurrency.Runtime.Multiprocessing;
+    public Task Guard_first_in_async_main_after_a_local_function_and_written_through_an_alias() => new VerifyCS.Test
+    {
+        TestCode = """
+            using System.Threading.Tasks;
+            using Mp = Concurrency.Runtime.Multiprocessing;
 
-        class Program
-        {
-            static void Work() { }
-
-            static async Task<int> Main()
+            class Program
             {
-                static Mp.Process Make() => new Mp.Process(Work);
+                static void Work() { }
 
-                Mp.Process.EnterChildIfRequested();
-                var worker = Make();
-                worker.Start();
-                await Task.Yield();
-                worker.Join();
-                return 0;
+                static async Task<int> Main()
+                {
+                    static Mp.Process Make() => new Mp.Process(Work);
+
+                    Mp.Process.EnterChildIfRequested();
+                    var worker = Make();
+                    worker.Start();
+                    await Task.Yield();
+                    worker.Join();
+                    return 0;
+                }
             }
-        }
-        """, """
-        using System.Threading.Tasks;
-        using Mp = Concurrency.Runtime.Multiprocessing;
-
-        class Program
-        {
-            static void Work() { }
-
-            static async Task<int> Main()
-            {
-                static Mp.Process Make() => new Mp.Process(Work);
-
-                Mp.Process.EnterChildIfRequested();
-                var worker = Make();
-                worker.Start();
-                await Task.Yield();
-                worker.Join();
-                return 0;
-            }
-        }
-        """);
+            """,
+    }.AsConsoleApplication().RunAsync();
 
     [Fact]
     public Task A_library_has_no_entry_point_and_is_not_reported() => VerifyCS.VerifyAnalyzerAsync(Usings + """

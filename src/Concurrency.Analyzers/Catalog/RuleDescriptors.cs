@@ -55,6 +55,17 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor UnobservedTaskOfAsyncStartNew =
         CreateWithMessage(RuleIds.UnobservedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Warning, RuleIds.UnobservedTask + "_StartNewMessage");
 
+    /// <summary>
+    /// CONC206: a runtime <c>Process</c> started in a program whose entry point has no child-entry
+    /// guard; reported at compilation end (the entry point and the starts may be in different files).
+    /// </summary>
+    public static readonly DiagnosticDescriptor MissingEntryGuard =
+        Create(RuleIds.MissingEntryGuard, RuleCategories.Lifecycle, DiagnosticSeverity.Warning, WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>CONC206 when the guard is there but not the first statement: its own message (the code before it runs again in every child).</summary>
+    public static readonly DiagnosticDescriptor MisplacedEntryGuard =
+        CreateWithMessage(RuleIds.MissingEntryGuard, RuleCategories.Lifecycle, DiagnosticSeverity.Warning, RuleIds.MissingEntryGuard + "_NotFirstMessage", WellKnownDiagnosticTags.CompilationEnd);
+
     /// <summary>CONC207: an item taken from a joinable queue and, on some path, not marked done.</summary>
     public static readonly DiagnosticDescriptor JoinWithoutTaskDone =
         Create(RuleIds.JoinWithoutTaskDone, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);

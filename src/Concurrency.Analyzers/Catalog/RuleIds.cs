@@ -30,6 +30,9 @@ public static class RuleIds
     /// <summary>A task whose completion nobody observes: dropped, or kept in a local nothing awaits, waits for or hands on.</summary>
     public const string UnobservedTask = "CONC204";
 
+    /// <summary>A runtime child process started in a program whose entry point does not call <c>Process.EnterChildIfRequested()</c> first.</summary>
+    public const string MissingEntryGuard = "CONC206";
+
     /// <summary>A joinable queue's <c>Join</c> that can never return: an item taken and not marked done on some path, or no <c>TaskDone</c> at all.</summary>
     public const string JoinWithoutTaskDone = "CONC207";
 

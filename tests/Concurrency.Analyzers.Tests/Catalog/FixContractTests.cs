@@ -33,6 +33,7 @@ public class FixContractTests
         [nameof(UnobservedTaskFix)] = d => UnobservedTaskFix.TryRead(d, out _),
         [nameof(DiscardedTaskFix)] = d => DiscardedTaskFix.TryRead(d, out _),
         [nameof(FinallyCallFix)] = d => FinallyCallFix.TryRead(d, out _),
+        [nameof(MissingEntryGuardFix)] = d => MissingEntryGuardFix.TryRead(d, out _),
     };
 
     public static TheoryData<string> Contracts()
@@ -110,6 +111,12 @@ public class FixContractTests
         foreach (var kind in All<AsyncLambdaAsVoidDelegateFixKind>())
         {
             Assert.True(AsyncLambdaAsVoidDelegateFix.TryRead(With(new AsyncLambdaAsVoidDelegateFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+        }
+
+        foreach (var kind in All<MissingEntryGuardFixKind>())
+        {
+            Assert.True(MissingEntryGuardFix.TryRead(With(new MissingEntryGuardFix(kind).ToProperties()), out var read));
             Assert.Equal(kind, read.Kind);
         }
     }

@@ -54,6 +54,14 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
 
         public LanguageVersion LanguageVersion { get; set; } = LanguageVersion.Latest;
 
+        /// <summary>Makes the compilations before and after the fix a console application: a program with an entry point, for the rules that read it.</summary>
+        public Test AsConsoleApplication()
+        {
+            TestState.OutputKind = OutputKind.ConsoleApplication;
+            FixedState.OutputKind = OutputKind.ConsoleApplication;
+            return this;
+        }
+
         /// <summary>Analyzers that run beside <typeparamref name="TAnalyzer"/> (another part of the same rule).</summary>
         public List<DiagnosticAnalyzer> ExtraAnalyzers { get; } = new();
 

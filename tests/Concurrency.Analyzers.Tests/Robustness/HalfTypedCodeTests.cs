@@ -17,10 +17,7 @@ namespace Concurrency.Analyzers.Tests.Robustness;
 /// </summary>
 public class HalfTypedCodeTests
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = typeof(RuleIds).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
-        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-        .ToImmutableArray();
+    private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = SampleProjects.Analyzers;
 
     private static readonly ImmutableArray<CodeFixProvider> Fixers = typeof(CodeFixes.Rules.AsyncBlocking.BlockingTaskWaitCodeFixProvider).Assembly.GetTypes()
         .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
@@ -68,58 +65,14 @@ public class HalfTypedCodeTests
         }
     }
 
-    public static TheoryData<string> SampleProjects()
-    {
-        var data = new TheoryData<string>();
-        foreach (var project in Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "samples"), "*.csproj", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal))
-        {
-            data.Add(Path.GetRelativePath(RepositoryPaths.Root, Path.GetDirectoryName(project)!));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> SampleFolders() => SampleProjects.Folders();
 
     [Theory]
-    [MemberData(nameof(SampleProjects))]
+    [MemberData(nameof(SampleFolders))]
     public async Task Every_offered_fix_applies_and_leaves_code_that_compiles(string relativeFolder)
     {
         using var workspace = new AdhocWorkspace();
-        var project = workspace.AddProject(ProjectInfo.Create(
-            ProjectId.CreateNewId(),
-            VersionStamp.Create(),
-            "Sample",
-            "Sample",
-            LanguageNames.CSharp,
-            compilationOptions: new CSharpCompilationOptions(OutputKind.ConsoleApplication),
-            parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
-            metadataReferences: TestReferences.Framework));
-
-        // The sample's sources, plus the implicit usings its SDK project would generate.
-        project = project.AddDocument("GlobalUsings.g.cs", "global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; global using System.Net.Http; global using System.Threading; global using System.Threading.Tasks;").Project;
-        var folder = Path.Combine(RepositoryPaths.Root, relativeFolder);
-        foreach (var file in Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !Path.GetRelativePath(folder, f).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj")))
-        {
-            project = project.AddDocument(Path.GetRelativePath(folder, file), SourceText.From(await File.ReadAllTextAsync(file)), filePath: file).Project;
-        }
-
-        // Samples of the runtime's chapters use Concurrency.Runtime: a project of its sources, referenced.
-        if (File.ReadAllText(Directory.GetFiles(folder, "*.csproj").Single()).Contains("Concurrency.Runtime.csproj", StringComparison.Ordinal))
-        {
-            var runtimeProject = project.Solution.AddProject("Concurrency.Runtime", "Concurrency.Runtime", LanguageNames.CSharp)
-                .WithCompilationOptions(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable))
-                .WithParseOptions(new CSharpParseOptions(LanguageVersion.Latest))
-                .WithMetadataReferences(TestReferences.Framework);
-            var runtime = Path.Combine(RepositoryPaths.Root, "src", "Concurrency.Runtime");
-            foreach (var file in Directory.GetFiles(runtime, "*.cs", SearchOption.AllDirectories)
-                .Where(f => !Path.GetRelativePath(runtime, f).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj")))
-            {
-                runtimeProject = runtimeProject.AddDocument(Path.GetRelativePath(runtime, file), SourceText.From(await File.ReadAllTextAsync(file)), filePath: file).Project;
-            }
-
-            project = runtimeProject.Solution.GetProject(project.Id)!.AddProjectReference(new ProjectReference(runtimeProject.Id));
-        }
-
+        var project = await SampleProjects.LoadAsync(workspace, relativeFolder);
         var compilation = (await project.GetCompilationAsync())!;
         var compileErrors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(compileErrors.Count == 0, string.Join("\n", compileErrors.Take(5)));

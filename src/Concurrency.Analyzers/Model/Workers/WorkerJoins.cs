@@ -140,7 +140,9 @@ internal sealed class WorkerJoins
     /// </summary>
     public bool MayBeDaemon(IObjectCreationOperation creation)
     {
+        // A subclass of our own (not the runtime's type itself, which may be in source too) that sets a daemon flag.
         if (creation.Type is INamedTypeSymbol { DeclaringSyntaxReferences.Length: > 0 } subclass
+            && !TaskSymbols.Is(subclass, _runtimeThread) && !TaskSymbols.Is(subclass, _runtimeProcess)
             && subclass.DeclaringSyntaxReferences.Any(r => r.GetSyntax().ToString().IndexOf("aemon", StringComparison.Ordinal) >= 0 || r.GetSyntax().ToString().Contains("IsBackground")))
         {
             return true;

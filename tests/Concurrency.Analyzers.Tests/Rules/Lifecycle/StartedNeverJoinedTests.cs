@@ -299,6 +299,11 @@ public class StartedNeverJoinedTests
     [Fact]
     public Task Background_and_daemon_workers() => Verify("""
         using Concurrency.Runtime.Multiprocessing;
+        class Ticker : Concurrency.Runtime.Threading.Thread
+        {
+            public Ticker() : base(daemon: true) { }
+            protected override void Run() { }
+        }
         class C
         {
             static void Work() { }
@@ -316,6 +321,8 @@ public class StartedNeverJoinedTests
                 var p = new Process(Work, daemon: true);
                 p.Start();
                 new Thread(Work) { IsBackground = true }.Start();
+                var ticker = new Ticker();
+                ticker.Start();
             }
         }
         """);

@@ -50,7 +50,9 @@ public static class Daemons
     {
         try
         {
+#pragma warning disable CONC201 // on purpose: a daemon may not have children, so this Start throws
             new Process(Tick).Start();
+#pragma warning restore CONC201
         }
         catch (InvalidOperationException e)
         {

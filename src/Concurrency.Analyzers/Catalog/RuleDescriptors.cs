@@ -82,6 +82,14 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor DiscardedTask =
         Create(RuleIds.DiscardedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Info);
 
+    /// <summary>CONC305: a <c>[GuardedBy]</c> member accessed without holding its lock.</summary>
+    public static readonly DiagnosticDescriptor GuardedAccess =
+        Create(RuleIds.GuardedAccess, RuleCategories.SharedState, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC305 at a call of a <c>[RequiresLock]</c> method without the lock: the same rule, its own message.</summary>
+    public static readonly DiagnosticDescriptor RequiresLockCall =
+        CreateWithMessage(RuleIds.GuardedAccess, RuleCategories.SharedState, DiagnosticSeverity.Warning, RuleIds.GuardedAccess + "_CallMessage");
+
     /// <summary>CONC401: blocking wait on a task in async code.</summary>
     public static readonly DiagnosticDescriptor BlockingTaskWait =
         Create(RuleIds.BlockingTaskWait, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);

@@ -42,6 +42,9 @@ public static class RuleIds
     /// <summary>A task discarded on purpose (<c>_ = …</c>) whose exceptions nobody will see.</summary>
     public const string DiscardedTask = "CONC209";
 
+    /// <summary>A member marked <c>[GuardedBy]</c> accessed, or a method marked <c>[RequiresLock]</c> called, without holding the lock it names.</summary>
+    public const string GuardedAccess = "CONC305";
+
     /// <summary>Blocking wait on a task in async code (<c>.Result</c>, <c>.Wait()</c>, <c>GetResult()</c>, <c>WaitAll</c>, <c>WaitAny</c>).</summary>
     public const string BlockingTaskWait = "CONC401";
 

@@ -72,8 +72,10 @@ internal static class ExceptionPaths
     /// <summary>
     /// The first part of <paramref name="operation"/> that may throw in practice — a call of a method
     /// or a constructor, an await, a throw — or null. <paramref name="ignored"/> calls do not count,
-    /// nor do calls that only write to the console or a trace, format text, do arithmetic or sleep
-    /// (an exception from those is too rare to ask code to guard against it).
+    /// nor do the calls of code whose failures are too rare to ask code to guard against them: the
+    /// console, traces and formatting, arithmetic, collections and LINQ, the synchronization and
+    /// thread types (<c>System.Threading</c>, not its tasks, whose waits rethrow the work's failure),
+    /// and the course runtime's primitives and their subclasses (threads, processes, queues, locks).
     /// </summary>
     public static IOperation? Thrower(IOperation operation, Func<IOperation, bool> ignored)
     {
@@ -82,7 +84,7 @@ internal static class ExceptionPaths
             switch (inner)
             {
                 case IInvocationOperation call when !IsHarmless(call.TargetMethod.ContainingType) && !ignored(call):
-                case IObjectCreationOperation creation when !IsHarmless(creation.Type) && !IsCollection(creation.Type) && !ignored(creation):
+                case IObjectCreationOperation creation when !IsHarmless(creation.Type) && !ignored(creation):
                 case IAwaitOperation or IThrowOperation or IDynamicInvocationOperation:
                     return inner;
             }
@@ -91,20 +93,32 @@ internal static class ExceptionPaths
         return null;
     }
 
-    private static bool IsHarmless(ITypeSymbol? type) =>
-        type is null
-        || type.SpecialType is SpecialType.System_Object or SpecialType.System_String or SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Double
-        || type.ContainingNamespace?.ToDisplayString() switch
+    private static bool IsHarmless(ITypeSymbol? type)
+    {
+        if (type is null || type.SpecialType is SpecialType.System_Object or SpecialType.System_String or SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Double)
         {
-            "System" => type.Name is "Console" or "Math" or "MathF" or "TimeSpan" or "Environment" or "Convert" or "Guid" or "DateTime" or "DateTimeOffset" or "Random",
-            "System.Diagnostics" => type.Name is "Debug" or "Trace" or "Stopwatch",
-            "System.Text" => type.Name is "StringBuilder",
-            "System.Threading" => type.Name is "Interlocked" or "Volatile" or "Thread" or "CancellationTokenSource" or "CancellationToken",
-            _ => false,
-        };
+            return true;
+        }
 
-    private static bool IsCollection(ITypeSymbol? type) =>
-        type?.ContainingNamespace?.ToDisplayString() is "System.Collections.Generic" or "System.Collections.Concurrent";
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            var space = current.ContainingNamespace?.ToDisplayString();
+            var harmless = space switch
+            {
+                "System" => current.Name is "Console" or "Math" or "MathF" or "TimeSpan" or "Environment" or "Convert" or "Guid" or "DateTime" or "DateTimeOffset" or "Random" or "Array" or "Nullable",
+                "System.Diagnostics" => current.Name is "Debug" or "Trace" or "Stopwatch",
+                "System.Text" => current.Name is "StringBuilder",
+                "System.Threading" or "System.Linq" or "System.Collections" or "System.Collections.Generic" or "System.Collections.Concurrent" or "System.Collections.Immutable" => true,
+                _ => space is not null && space.StartsWith("Concurrency.Runtime", StringComparison.Ordinal),
+            };
+            if (harmless)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     // The statements from 'current' on end in a throw, and none of them leaves the list another way.
     private static bool GoesOnToThrow(ImmutableArray<IOperation> statements, IOperation current)

@@ -33,6 +33,7 @@ public class FixContractTests
         [nameof(UnobservedTaskFix)] = d => UnobservedTaskFix.TryRead(d, out _),
         [nameof(DiscardedTaskFix)] = d => DiscardedTaskFix.TryRead(d, out _),
         [nameof(FinallyCallFix)] = d => FinallyCallFix.TryRead(d, out _),
+        [nameof(GuardedAccessFix)] = d => GuardedAccessFix.TryRead(d, out _),
         [nameof(MissingEntryGuardFix)] = d => MissingEntryGuardFix.TryRead(d, out _),
     };
 
@@ -94,6 +95,13 @@ public class FixContractTests
         {
             Assert.True(UnobservedTaskFix.TryRead(With(new UnobservedTaskFix(kind).ToProperties()), out var read));
             Assert.Equal(kind, read.Kind);
+        }
+
+        foreach (var kind in All<GuardedAccessFixKind>())
+        {
+            Assert.True(GuardedAccessFix.TryRead(With(new GuardedAccessFix(kind, "other._gate").ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+            Assert.Equal(kind == GuardedAccessFixKind.None ? string.Empty : "other._gate", read.Gate);
         }
 
         foreach (var kind in All<FinallyCallFixKind>())

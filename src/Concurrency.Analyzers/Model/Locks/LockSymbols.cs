@@ -252,6 +252,9 @@ internal sealed class LockSymbols
         return symbol is not null ? SymbolKey(symbol.OriginalDefinition) : operation.Syntax.ToString();
     }
 
+    /// <summary>The key of a lock held in <paramref name="symbol"/> (a field, property, local or parameter): what <see cref="KeyOf"/> gives a read of it.</summary>
+    public static string KeyOfSymbol(ISymbol symbol) => SymbolKey(symbol.OriginalDefinition);
+
     // A symbol of source by where it is declared; one of metadata by its type and name. (Its display
     // string would do too, at many times the cost, for every acquisition and release of a build.)
     private static string SymbolKey(ISymbol symbol) =>

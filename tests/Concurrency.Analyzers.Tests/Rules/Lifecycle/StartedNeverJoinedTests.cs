@@ -297,6 +297,34 @@ public class StartedNeverJoinedTests
         """);
 
     [Fact]
+    public Task Two_workers_started_then_joined_with_queue_and_collection_calls_between() => Verify("""
+        class Greeter : Concurrency.Runtime.Threading.Thread
+        {
+            protected override void Run() { }
+        }
+        class C
+        {
+            static void Work() { }
+            void M(Concurrency.Runtime.Queues.Queue<string> jobs)
+            {
+                var first = new Thread(Work);
+                first.Start();
+                var second = new Greeter();
+                second.Start();
+                foreach (var job in new[] { "a", "b" })
+                {
+                    jobs.Put(job);
+                }
+
+                var names = System.Linq.Enumerable.ToList(System.Linq.Enumerable.Select(new List<string> { "x" }, n => n.ToUpperInvariant()));
+                jobs.Join();
+                first.Join();
+                second.Join();
+            }
+        }
+        """);
+
+    [Fact]
     public Task Background_and_daemon_workers() => Verify("""
         using Concurrency.Runtime.Multiprocessing;
         class Ticker : Concurrency.Runtime.Threading.Thread

@@ -82,6 +82,10 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor DiscardedTask =
         Create(RuleIds.DiscardedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Info);
 
+    /// <summary>CONC302: a field written under a lock and accessed elsewhere without one.</summary>
+    public static readonly DiagnosticDescriptor InconsistentLocking =
+        Create(RuleIds.InconsistentLocking, RuleCategories.SharedState, DiagnosticSeverity.Warning);
+
     /// <summary>CONC305: a <c>[GuardedBy]</c> member accessed without holding its lock.</summary>
     public static readonly DiagnosticDescriptor GuardedAccess =
         Create(RuleIds.GuardedAccess, RuleCategories.SharedState, DiagnosticSeverity.Warning);

@@ -42,6 +42,9 @@ public static class RuleIds
     /// <summary>A task discarded on purpose (<c>_ = …</c>) whose exceptions nobody will see.</summary>
     public const string DiscardedTask = "CONC209";
 
+    /// <summary>A field written under a lock somewhere and accessed elsewhere without one, in a type that takes locks.</summary>
+    public const string InconsistentLocking = "CONC302";
+
     /// <summary>A member marked <c>[GuardedBy]</c> accessed, or a method marked <c>[RequiresLock]</c> called, without holding the lock it names.</summary>
     public const string GuardedAccess = "CONC305";
 

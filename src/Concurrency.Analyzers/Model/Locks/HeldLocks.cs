@@ -102,6 +102,24 @@ internal sealed class HeldLocks
     public bool IsHeld(IOperation operation, string key, CancellationToken cancellationToken) =>
         InFunction(operation).Contains(key) || Function(operation) is IMethodSymbol method && ByCallers(method, cancellationToken).Contains(key);
 
+    /// <summary>Every lock certainly held at <paramref name="operation"/>: its function's and, for a private method, its callers'.</summary>
+    public HashSet<string> HeldAt(IOperation operation, CancellationToken cancellationToken)
+    {
+        var held = InFunction(operation);
+        if (Function(operation) is IMethodSymbol method)
+        {
+            held.UnionWith(ByCallers(method, cancellationToken));
+        }
+
+        return held;
+    }
+
+    /// <summary>The lock a key names, as people read it: <c>_gate</c>, <c>this</c>.</summary>
+    public static string NameOf(string key) => key.Substring(0, key.IndexOf('@') is var at and >= 0 ? at : key.Length);
+
+    /// <summary>The object a key's lock is read from: <c>this</c>, or the expression as written.</summary>
+    public static string ObjectOf(string key) => key.Substring(key.LastIndexOf('@') + 1);
+
     /// <summary>The locks held at <paramref name="operation"/> by its own function, its <c>[RequiresLock]</c> included.</summary>
     public HashSet<string> InFunction(IOperation operation)
     {

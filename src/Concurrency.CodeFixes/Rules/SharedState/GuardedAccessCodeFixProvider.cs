@@ -10,7 +10,8 @@ using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 namespace Concurrency.CodeFixes.Rules.SharedState;
 
 /// <summary>
-/// CONC305's fix: the statement of the access is wrapped in the lock the member is guarded by —
+/// CONC305's and CONC302's fix: the statement of the access is wrapped in the lock the member is
+/// guarded by (CONC302: the lock its locked writes hold) —
 /// <c>lock (_gate) { … }</c>, or <c>using (_gate.Hold()) { … }</c> for a runtime primitive. Consecutive
 /// statements of one block that need the same lock (Fix All) share one scope.
 /// </summary>
@@ -18,7 +19,7 @@ namespace Concurrency.CodeFixes.Rules.SharedState;
 public sealed class GuardedAccessCodeFixProvider : RewriteCodeFixProvider
 {
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.GuardedAccess);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.GuardedAccess, RuleIds.InconsistentLocking);
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -28,7 +29,7 @@ public sealed class GuardedAccessCodeFixProvider : RewriteCodeFixProvider
         {
             if (root is not null && Site(root, diagnostic) is { } site)
             {
-                Register(context, diagnostic, string.Format(CultureInfo.InvariantCulture, CodeFixResources.Get("CONC305_Fix_Lock"), site.Fix.Gate), RuleIds.GuardedAccess);
+                Register(context, diagnostic, string.Format(CultureInfo.InvariantCulture, CodeFixResources.Get("CONC305_Fix_Lock"), site.Fix.Gate), diagnostic.Id);
             }
         }
     }

@@ -67,7 +67,7 @@ public class InconsistentLockingTests
     public Task A_runtime_lock_held_with_Hold() => Verify("""
         class Account
         {
-            private readonly Lock _gate = new Lock();
+            private readonly Concurrency.Runtime.Threading.Lock _gate = new Concurrency.Runtime.Threading.Lock();
             private decimal _balance;
             public void Deposit(decimal amount) { using (_gate.Hold()) { {|#1:_balance|} += amount; } }
             public bool IsEmpty() => {|#0:_balance|} == 0;
@@ -353,7 +353,7 @@ public class InconsistentLockingTests
     public Task Fix_uses_Hold_for_a_runtime_lock() => VerifyFix("""
         class Account
         {
-            private readonly Lock _gate = new Lock();
+            private readonly Concurrency.Runtime.Threading.Lock _gate = new Concurrency.Runtime.Threading.Lock();
             private decimal _balance;
             public void Deposit(decimal amount) { using (_gate.Hold()) { _balance += amount; } }
             public void Clear()
@@ -364,7 +364,7 @@ public class InconsistentLockingTests
         """, """
         class Account
         {
-            private readonly Lock _gate = new Lock();
+            private readonly Concurrency.Runtime.Threading.Lock _gate = new Concurrency.Runtime.Threading.Lock();
             private decimal _balance;
             public void Deposit(decimal amount) { using (_gate.Hold()) { _balance += amount; } }
             public void Clear()

@@ -37,7 +37,7 @@ public static class LockScaleBenchmark
         var sources = Enumerable.Range(0, files)
             .Select(i => new KeyValuePair<string, string>($"Service{i}.cs", Source(i, files, dense)))
             .ToList();
-        var build = GeneratedProject.Build($"locks-{files}", sources);
+        var build = GeneratedProject.Build($"locks-{files}{(dense ? "-dense" : "")}", sources);
         return (build.FamilyMilliseconds("CONC1", "lock"), build.AllRulesMilliseconds, build.CompileMilliseconds);
     }
 

@@ -13,8 +13,8 @@ namespace Concurrency.Benchmarks.Analyzers;
 /// Suite <c>analyzers</c>: our analyzers' own execution time (Roslyn's analyzer telemetry, as
 /// <c>-p:ReportAnalyzer=true</c> reports it) on generated code of 200 and 2,000 files, beside the
 /// driver's cost for the same registrations, the cost of binding every body, and the compiler's
-/// own time to produce the compilation's diagnostics for the 2,000 files; then the lock rules at
-/// scale in real builds (<see cref="LockScaleBenchmark"/>).
+/// own time to produce the compilation's diagnostics for the 2,000 files; then the lock and lifecycle
+/// rules at scale in real builds (<see cref="LockScaleBenchmark"/>, <see cref="LifecycleScaleBenchmark"/>).
 /// </summary>
 public static class AnalyzersSuite
 {
@@ -51,6 +51,7 @@ public static class AnalyzersSuite
         sink.Add("analyzers.inproc_compile.ms.2000", stopwatch.Elapsed.TotalMilliseconds);
 
         LockScaleBenchmark.Run(sink);
+        LifecycleScaleBenchmark.Run(sink);
     }
 
     /// <summary>

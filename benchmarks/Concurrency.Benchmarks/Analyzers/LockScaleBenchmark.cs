@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using Concurrency.Analyzers.Catalog;
 using Concurrency.Benchmarks.Harness;
 
 namespace Concurrency.Benchmarks.Analyzers;
@@ -36,49 +34,11 @@ public static class LockScaleBenchmark
 
     private static (double AnalyzersMs, double AllRulesMs, double CompileMs) Measure(int files, bool dense)
     {
-        var folder = Path.Combine(Path.GetTempPath(), $"conc-locks-{files}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
-        try
-        {
-            File.WriteAllText(Path.Combine(folder, "Generated.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>disable</Nullable>
-                    <ImplicitUsings>disable</ImplicitUsings>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <Analyzer Include="{typeof(RuleIds).Assembly.Location}" />
-                  </ItemGroup>
-                </Project>
-                """);
-            for (var i = 0; i < files; i++)
-            {
-                File.WriteAllText(Path.Combine(folder, $"Service{i}.cs"), Source(i, files, dense));
-            }
-
-            var output = ReportedBuild.Run(folder, Array.Empty<string>(), TimeSpan.FromMinutes(10), "The generated project");
-            var rules = ReportedBuild.RuleSeconds(output);
-            var lockRules = rules.Where(r => r.Key.StartsWith("CONC1", StringComparison.Ordinal)).ToList();
-            if (lockRules.Count == 0)
-            {
-                // A renamed analyzer namespace would otherwise read as "the lock rules cost nothing".
-                throw new InvalidOperationException("The analyzer report names none of our lock analyzers:\n" + output);
-            }
-
-            var analyzers = lockRules.Sum(r => r.Value) * 1000;
-            var allRules = rules.Values.Sum() * 1000;
-            var compile = ReportedBuild.CscMilliseconds(output);
-            return (analyzers, allRules, compile);
-        }
-        finally
-        {
-            // CONC_BENCH_KEEP=1 keeps the generated project, to build it again by hand or under a profiler.
-            if (Environment.GetEnvironmentVariable("CONC_BENCH_KEEP") != "1")
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
+        var sources = Enumerable.Range(0, files)
+            .Select(i => new KeyValuePair<string, string>($"Service{i}.cs", Source(i, files, dense)))
+            .ToList();
+        var build = GeneratedProject.Build($"locks-{files}{(dense ? "-dense" : "")}", sources);
+        return (build.FamilyMilliseconds("CONC1", "lock"), build.AllRulesMilliseconds, build.CompileMilliseconds);
     }
 
     /// <summary>

@@ -74,6 +74,23 @@ public static partial class ReportedBuild
         ? Sum(CscLine(), output, "ms")
         : throw new InvalidOperationException("The build printed no Csc task time:\n" + output);
 
+    /// <summary>A warning of ours the build printed: where (the file as the compiler named it, 1-based line and column) and which rule.</summary>
+    public readonly record struct Warning(string File, int Line, int Column, string Id);
+
+    /// <summary>
+    /// The warnings of our rules in the build's output, each site once (MSBuild prints a warning again
+    /// in its summary, and once per target framework). Info and hidden diagnostics are not printed:
+    /// raise them to warnings (a global config) to count them.
+    /// </summary>
+    public static IReadOnlyList<Warning> Warnings(string output) => WarningLine().Matches(output)
+        .Select(m => new Warning(
+            m.Groups["file"].Value,
+            int.Parse(m.Groups["line"].Value, CultureInfo.InvariantCulture),
+            int.Parse(m.Groups["column"].Value, CultureInfo.InvariantCulture),
+            m.Groups["id"].Value))
+        .Distinct()
+        .ToList();
+
     private static double Sum(Regex regex, string output, string group) =>
         regex.Matches(output).Sum(m => double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture));
 
@@ -88,6 +105,11 @@ public static partial class ReportedBuild
     // "         Total analyzer execution time: 1.104 seconds."
     [GeneratedRegex(@"Total analyzer execution time: (?<seconds>[\d.]+) seconds", RegexOptions.Multiline)]
     private static partial Regex TotalAnalyzerLine();
+
+    // "  1:7>/tmp/conc-lifecycle-200-…/Worker7.cs(41,13): warning CONC202: … [/tmp/…/Generated.csproj]", the node prefix not part of the
+    // path, which has no spaces: generated projects live in the temporary folder.
+    [GeneratedRegex(@"(?<file>[^\s(>]+\.cs)\((?<line>\d+),(?<column>\d+)(?:,\d+,\d+)?\): warning (?<id>CONC\d+)", RegexOptions.Multiline)]
+    private static partial Regex WarningLine();
 
     // "     1249 ms  Csc                                        1 calls"
     [GeneratedRegex(@"^\s*(?<ms>\d+) ms\s+Csc\s+\d+ calls", RegexOptions.Multiline)]

@@ -10,6 +10,7 @@ public static class Suites
     {
         ["analyzers"] = (sink, _) => Analyzers.AnalyzersSuite.Run(sink),
         ["locks"] = (sink, _) => Analyzers.LockScaleBenchmark.Run(sink), // the lock-rule part of 'analyzers' alone
+        ["lifecycle"] = (sink, _) => Analyzers.LifecycleScaleBenchmark.Run(sink), // the lifecycle-rule part of 'analyzers' alone
         ["runtime"] = (sink, _) => Runtime.RuntimeSuite.Run(sink),
         ["locks-inproc"] = (sink, _) => Analyzers.LockRulesInProcess.Run(sink), // the lock rules in process, to profile
         ["realcode"] = RealCode.RealCodeSuite.Run, // our rules on a checkout of someone else's code: realcode <folder> [--project P]...

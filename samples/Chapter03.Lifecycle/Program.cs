@@ -15,8 +15,8 @@ Console.WriteLine($"   unsafe: {ExportDemo(new Unsafe.Exporter(), e => e.Export(
 Console.WriteLine($"   fixed:  {ExportDemo(new Fixed.Exporter(), e => e.Export(missing, Compress), e => e.LastWorker)}");
 
 Console.WriteLine("2. CONC201 — a dry run returns before joining its child process:");
-Console.WriteLine($"   unsafe: {ChildDemo(() => Unsafe.Converter.Convert(dryRun: true), () => Unsafe.Converter.LastChild)}");
-Console.WriteLine($"   fixed:  {ChildDemo(() => Fixed.Converter.Convert(dryRun: true), () => Fixed.Converter.LastChild)}");
+Console.WriteLine($"   unsafe: {ChildDemo(() => Unsafe.Converter.Convert(dryRun: true), () => Unsafe.Converter.LastPid)}");
+Console.WriteLine($"   fixed:  {ChildDemo(() => Fixed.Converter.Convert(dryRun: true), () => Fixed.Converter.LastPid)}");
 
 Console.WriteLine("3. CONC202 — four workers of 100 ms each:");
 Console.WriteLine($"   unsafe: {Timed(() => Unsafe.Crunchers.CrunchAll(new[] { 1, 2, 3, 4 }, _ => Thread.Sleep(100)))} (one after another)");
@@ -56,12 +56,23 @@ static string ExportDemo<T>(T exporter, Action<T> export, Func<T, Thread?> worke
     }
 }
 
-static string ChildDemo(Func<bool> convert, Func<Process?> child)
+static string ChildDemo(Func<bool> convert, Func<int> pid)
 {
     convert();
-    return child()!.ExitCode is null
-        ? "returned with the child not joined: its exit code is never collected"
-        : $"returned after joining the child (exit code {child()!.ExitCode})";
+    bool running;
+    try
+    {
+        using var os = System.Diagnostics.Process.GetProcessById(pid());
+        running = !os.HasExited;
+    }
+    catch (ArgumentException)
+    {
+        running = false; // already gone
+    }
+
+    return running
+        ? "returned while the child still runs: nobody will collect its exit code"
+        : "returned after the child had ended and was joined";
 }
 
 static string Timed(Action run)

@@ -899,7 +899,7 @@ public static class LifecycleScaleBenchmark
         """
             public void ConsumeOne()
             {
-                var job = _jobs.Get(); // planted: no rule yet: Get without TaskDone
+                var job = _jobs.Get(); // planted: CONC207 Get without TaskDone
                 Add(Compute(job));
             }
         """,

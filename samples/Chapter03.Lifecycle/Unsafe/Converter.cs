@@ -8,13 +8,14 @@ using Concurrency.Runtime.Multiprocessing;
 /// </summary>
 public static class Converter
 {
-    public static Process? LastChild { get; private set; }
+    /// <summary>The OS process id of the last child started, for the demo to look it up.</summary>
+    public static int LastPid { get; private set; }
 
     public static bool Convert(bool dryRun)
     {
         var child = new Process(Work.Convert, name: "converter");
-        LastChild = child;
         child.Start();
+        LastPid = child.Pid!.Value;
         if (dryRun)
         {
             return false;

@@ -77,13 +77,13 @@ internal static class ExceptionPaths
     /// thread types (<c>System.Threading</c>, not its tasks, whose waits rethrow the work's failure),
     /// and the course runtime's primitives and their subclasses (threads, processes, queues, locks).
     /// </summary>
-    public static IOperation? Thrower(IOperation operation, Func<IOperation, bool> ignored)
+    public static IOperation? Thrower(IOperation operation, Func<IOperation, bool> ignored, Compilation compilation)
     {
         foreach (var inner in operation.DescendantsAndSelf())
         {
             switch (inner)
             {
-                case IInvocationOperation call when !IsHarmless(call.TargetMethod.ContainingType) && !ignored(call):
+                case IInvocationOperation call when !IsHarmless(call.TargetMethod.ContainingType) && !ignored(call) && !CannotThrow(call, compilation, depth: 0):
                 case IObjectCreationOperation creation when !IsHarmless(creation.Type) && !ignored(creation):
                 case IAwaitOperation or IThrowOperation or IDynamicInvocationOperation:
                     return inner;
@@ -91,6 +91,29 @@ internal static class ExceptionPaths
         }
 
         return null;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, bool>> NonThrowing = new();
+
+    // A method of this compilation, not virtual, whose body (and that of the methods it calls, two
+    // levels down) calls nothing that may throw: 'private void Add(int x) => Interlocked.Add(ref _total, x);'.
+    private static bool CannotThrow(IInvocationOperation call, Compilation compilation, int depth)
+    {
+        var method = call.TargetMethod.OriginalDefinition;
+        if (depth > 2 || method.IsVirtual || method.IsAbstract || method.IsOverride || method.DeclaringSyntaxReferences.IsEmpty)
+        {
+            return false;
+        }
+
+        var known = NonThrowing.GetValue(compilation, _ => new System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default));
+        return known.GetOrAdd(method, m => OperationHelpers.BodiesOf(m, compilation, System.Threading.CancellationToken.None).All(body =>
+            body.DescendantsAndSelf().All(inner => inner switch
+            {
+                IInvocationOperation nested => IsHarmless(nested.TargetMethod.ContainingType) || CannotThrow(nested, compilation, depth + 1),
+                IObjectCreationOperation creation => IsHarmless(creation.Type),
+                IAwaitOperation or IThrowOperation or IDynamicInvocationOperation => false,
+                _ => true,
+            })));
     }
 
     private static bool IsHarmless(ITypeSymbol? type)

@@ -18,8 +18,8 @@ namespace Concurrency.Analyzers.Rules.Lifecycle;
 /// in the compilation calls <c>TaskDone</c> at all. A <c>TaskDone</c> through a method that takes the
 /// queue, or a method of the type that marks the field's items done, counts. Left alone: queues
 /// nothing joins (most thread queues), a <c>Get</c> whose item the function returns (its caller marks
-/// it done), a field's <c>Get</c> in a method without <c>TaskDone</c> when another member of the type
-/// marks its items done.
+/// it done), a field's <c>Get</c> in a method without <c>TaskDone</c> whose item the method returns
+/// or stores in a field (a lease: another member of the type marks it done).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnfinishedQueueItemAnalyzer : DiagnosticAnalyzer
@@ -108,7 +108,7 @@ public sealed class UnfinishedQueueItemAnalyzer : DiagnosticAnalyzer
 
         bool Meets(IOperation operation) => operation.DescendantsAndSelf().OfType<IInvocationOperation>().Any(MarksDone);
 
-        IOperation? Thrower(IOperation operation) => ExceptionPaths.Thrower(operation, o => o is IInvocationOperation { Instance: { } instance } && IsQueue(instance));
+        IOperation? Thrower(IOperation operation) => ExceptionPaths.Thrower(operation, o => o is IInvocationOperation { Instance: { } instance } && IsQueue(instance), context.Compilation);
 
         if (PathsWithout.Find(graph, get.Syntax, OperationKind.Invocation, Meets, Thrower, cancellationToken) is not { } path)
         {
@@ -116,9 +116,9 @@ public sealed class UnfinishedQueueItemAnalyzer : DiagnosticAnalyzer
         }
 
         var marksDoneHere = (function ?? root).DescendantsAndSelf().OfType<IInvocationOperation>().Any(MarksDone);
-        if (!marksDoneHere && receiver is IFieldSymbol)
+        if (!marksDoneHere && receiver is IFieldSymbol && IsLeased(get, function ?? root))
         {
-            return; // another member of the type marks the field's items done (or the Join is reported)
+            return; // a lease: the item leaves the function, and another member of the type marks it done
         }
 
         var reason = PathReasons.For(RuleIds.JoinWithoutTaskDone, path, marksDoneHere);
@@ -145,6 +145,17 @@ public sealed class UnfinishedQueueItemAnalyzer : DiagnosticAnalyzer
         return statement is null
             ? FinallyCallFixKind.None
             : FinallyCallFix.For(statement, access.Expression.ToString(), "TaskDone", inLoop: false, callAfterWhenLast: false);
+    }
+
+    // 'var item = _work.Get(); …; return item;' or '_current = item;': the item leaves the function.
+    private static bool IsLeased(IOperation get, IOperation function)
+    {
+        var local = get.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } ? declarator.Symbol
+            : get.Parent is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } ? target.Local
+            : null;
+        return local is not null && function.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(reference =>
+            SymbolEqualityComparer.Default.Equals(reference.Local, local)
+            && reference.Parent is IReturnOperation or ISimpleAssignmentOperation { Target: IMemberReferenceOperation } or IConversionOperation { Parent: IReturnOperation });
     }
 
     // 'return q.Get();', 'Item Next() => q.Get();': the caller has the item, and marks it done.

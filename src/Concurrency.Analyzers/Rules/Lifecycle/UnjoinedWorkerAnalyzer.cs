@@ -90,6 +90,15 @@ public sealed class UnjoinedWorkerAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // Handed on before it was started ('_consumers.Add(consumer); consumer.Start();'): the new owner joins it.
+        if (WorkerJoins.Mentions(scope, local.Name).Any(name => name.SpanStart < start.Syntax.SpanStart
+                && context.SemanticModel.GetOperation(name, cancellationToken) is ILocalReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Local, local)
+                && joins.UseOf(reference, _ => false, cancellationToken) == WorkerUse.HandsOn))
+        {
+            return;
+        }
+
         var captures = Captures(graph, local);
         bool IsWorker(IOperation operation) => operation switch
         {
@@ -100,7 +109,7 @@ public sealed class UnjoinedWorkerAnalyzer : DiagnosticAnalyzer
 
         bool Meets(IOperation operation) => operation.DescendantsAndSelf().Any(o => IsWorker(o) && joins.UseOf(o, IsWorker, cancellationToken) != WorkerUse.Reads);
 
-        IOperation? Thrower(IOperation operation) => ExceptionPaths.Thrower(operation, o => o is IInvocationOperation { Instance: { } instance } && IsWorker(OperationHelpers.WalkDownConversion(instance)));
+        IOperation? Thrower(IOperation operation) => ExceptionPaths.Thrower(operation, o => o is IInvocationOperation { Instance: { } instance } && IsWorker(OperationHelpers.WalkDownConversion(instance)), context.Compilation);
 
         if (PathsWithout.Find(graph, start.Syntax, OperationKind.Invocation, Meets, Thrower, cancellationToken) is not { } path)
         {

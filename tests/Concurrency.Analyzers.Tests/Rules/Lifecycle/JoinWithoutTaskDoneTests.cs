@@ -253,6 +253,23 @@ public class JoinWithoutTaskDoneTests
         """,
         Item(0, "_jobs", "not marked done when the function returns at line 10"));
 
+    [Fact]
+    public Task A_field_queue_item_used_up_without_TaskDone() => Verify("""
+        class Worker
+        {
+            private readonly ThreadQueue _jobs = new ThreadQueue();
+            static int Compute(string job) => job.Length;
+            public int ConsumeOne()
+            {
+                var job = _jobs.{|#0:Get()|};
+                return Compute(job);
+            }
+            public void Consume() { var job = _jobs.Get(); try { Compute(job); } finally { _jobs.TaskDone(); } }
+            public void Wait() => _jobs.Join();
+        }
+        """,
+        Item(0, "_jobs", "never marked done by this function"));
+
     // ---- negatives ----
 
     [Fact]

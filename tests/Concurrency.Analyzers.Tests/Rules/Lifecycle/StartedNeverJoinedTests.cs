@@ -325,6 +325,42 @@ public class StartedNeverJoinedTests
         """);
 
     [Fact]
+    public Task Handed_on_before_the_start_and_a_helper_that_cannot_throw() => Verify("""
+        class C : IDisposable
+        {
+            private readonly List<Concurrency.Runtime.Threading.Thread> _consumers = new List<Concurrency.Runtime.Threading.Thread>();
+            private int _total;
+            static void Work() { }
+            private void Add(int x) => Interlocked.Add(ref _total, x);
+            private void AddTwice(int x) { Add(x); Add(x); }
+            public void StartConsumers(int n)
+            {
+                for (var k = 0; k < n; k++)
+                {
+                    var consumer = new Concurrency.Runtime.Threading.Thread(Work);
+                    _consumers.Add(consumer);
+                    consumer.Start();
+                }
+            }
+            public bool RunChecked(int x)
+            {
+                var t = new Thread(Work);
+                t.Start();
+                if (x < 0)
+                {
+                    t.Join();
+                    return false;
+                }
+
+                AddTwice(1);
+                t.Join();
+                return true;
+            }
+            public void Dispose() => _consumers.ForEach(c => c.Join());
+        }
+        """);
+
+    [Fact]
     public Task Background_and_daemon_workers() => Verify("""
         using Concurrency.Runtime.Multiprocessing;
         class Ticker : Concurrency.Runtime.Threading.Thread

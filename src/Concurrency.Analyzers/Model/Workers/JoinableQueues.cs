@@ -40,7 +40,7 @@ internal sealed class JoinableQueues
     private readonly Compilation _compilation;
     private readonly INamedTypeSymbol? _threadQueue;
     private readonly INamedTypeSymbol? _joinableQueue;
-    private readonly Lazy<(List<QueueIdentity> Joins, List<QueueIdentity> Dones)> _calls;
+    private readonly Lazy<(QueueSet Joins, QueueSet Dones)> _calls;
     private readonly ConcurrentDictionary<(IMethodSymbol Method, int Parameter), bool> _marksDone = new();
     private readonly ConcurrentDictionary<(IMethodSymbol Method, IFieldSymbol Field), bool> _marksDoneOnField = new();
 
@@ -49,7 +49,7 @@ internal sealed class JoinableQueues
         _compilation = compilation;
         _threadQueue = threadQueue;
         _joinableQueue = joinableQueue;
-        _calls = new Lazy<(List<QueueIdentity>, List<QueueIdentity>)>(FindCalls, LazyThreadSafetyMode.ExecutionAndPublication);
+        _calls = new Lazy<(QueueSet, QueueSet)>(FindCalls, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The queues of <paramref name="compilation"/>, or null when it cannot see the runtime's.</summary>
@@ -82,10 +82,10 @@ internal sealed class JoinableQueues
     }
 
     /// <summary>Whether something in the compilation joins the queue <paramref name="queue"/> may be.</summary>
-    public bool IsJoined(QueueIdentity queue) => _calls.Value.Joins.Any(queue.MayBe);
+    public bool IsJoined(QueueIdentity queue) => _calls.Value.Joins.MayContain(queue);
 
     /// <summary>Whether something in the compilation marks items of the queue <paramref name="queue"/> may be done.</summary>
-    public bool IsMarkedDoneAnywhere(QueueIdentity queue) => _calls.Value.Dones.Any(queue.MayBe);
+    public bool IsMarkedDoneAnywhere(QueueIdentity queue) => _calls.Value.Dones.MayContain(queue);
 
     /// <summary>
     /// Whether <paramref name="method"/>, given the queue as its <paramref name="parameter"/>-th
@@ -123,7 +123,7 @@ internal sealed class JoinableQueues
         return false;
     }
 
-    private (List<QueueIdentity>, List<QueueIdentity>) FindCalls()
+    private (QueueSet, QueueSet) FindCalls()
     {
         var joins = new List<QueueIdentity>();
         var dones = new List<QueueIdentity>();
@@ -151,7 +151,75 @@ internal sealed class JoinableQueues
             }
         }
 
-        return (joins, dones);
+        return (new QueueSet(joins), new QueueSet(dones));
+    }
+}
+
+/// <summary>
+/// The queues a compilation joins (or marks items of done), indexed so that "may this queue be one
+/// of them" costs a few lookups, not a scan: two queues may be the same when they are of one field
+/// (or either is not a field) and of one type (or either is generic code). Indexed by the queue
+/// type's definition, then the fields, the exact types, and whether any is generic code.
+/// </summary>
+internal sealed class QueueSet
+{
+    private readonly Dictionary<ITypeSymbol, Group> _byDefinition = new(SymbolEqualityComparer.Default);
+
+    public QueueSet(IEnumerable<QueueIdentity> queues)
+    {
+        foreach (var queue in queues)
+        {
+            if (queue.Type?.OriginalDefinition is not { } definition)
+            {
+                continue;
+            }
+
+            if (!_byDefinition.TryGetValue(definition, out var group))
+            {
+                _byDefinition[definition] = group = new Group();
+            }
+
+            group.Add(queue);
+        }
+    }
+
+    /// <summary>Whether <paramref name="queue"/> may be one of the set's queues.</summary>
+    public bool MayContain(QueueIdentity queue) =>
+        queue.Type?.OriginalDefinition is { } definition && _byDefinition.TryGetValue(definition, out var group) && group.MayContain(queue);
+
+    private sealed class Group
+    {
+        private readonly HashSet<IFieldSymbol> _fields = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<ITypeSymbol> _types = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<ITypeSymbol> _typesNotInFields = new(SymbolEqualityComparer.Default);
+        private bool _anyOpen;
+        private bool _anyOpenNotInField;
+
+        public void Add(QueueIdentity queue)
+        {
+            _types.Add(queue.Type!);
+            _anyOpen |= QueueIdentity.IsOpen(queue.Type);
+            if (queue.Field is { } field)
+            {
+                _fields.Add(field);
+            }
+            else
+            {
+                _typesNotInFields.Add(queue.Type!);
+                _anyOpenNotInField |= QueueIdentity.IsOpen(queue.Type);
+            }
+        }
+
+        public bool MayContain(QueueIdentity queue)
+        {
+            var open = QueueIdentity.IsOpen(queue.Type);
+            if (queue.Field is { } field)
+            {
+                return _fields.Contains(field) || _typesNotInFields.Contains(queue.Type!) || (_typesNotInFields.Count > 0 && (open || _anyOpenNotInField));
+            }
+
+            return _types.Contains(queue.Type!) || open || _anyOpen;
+        }
     }
 }
 
@@ -174,13 +242,7 @@ internal sealed class QueueIdentity
         return new QueueIdentity(operation.Type, (operation as IFieldReferenceOperation)?.Field.OriginalDefinition);
     }
 
-    /// <summary>Whether the two may be the same queue: of one type (generic code of any), and of one field unless either is not a field.</summary>
-    public bool MayBe(QueueIdentity other) =>
-        (Field is null || other.Field is null || SymbolEqualityComparer.Default.Equals(Field, other.Field))
-        && (SymbolEqualityComparer.Default.Equals(Type, other.Type)
-            || (IsOpen(Type) || IsOpen(other.Type))
-                && SymbolEqualityComparer.Default.Equals(Type?.OriginalDefinition, other.Type?.OriginalDefinition));
-
-    private static bool IsOpen(ITypeSymbol? type) =>
+    /// <summary>Whether <paramref name="type"/> is generic code's (a type parameter among its arguments).</summary>
+    public static bool IsOpen(ITypeSymbol? type) =>
         type is INamedTypeSymbol { IsGenericType: true } named && named.TypeArguments.Any(a => a is ITypeParameterSymbol);
 }

@@ -77,16 +77,7 @@ internal static class GuardedAccessFixes
             return GuardedAccessFixKind.Lock;
         }
 
-        ITypeSymbol? gateType = null;
-        for (var current = type; current is not null && gateType is null; current = current.BaseType)
-        {
-            gateType = current.GetMembers(lockName).Select(m => m switch
-            {
-                IFieldSymbol field => field.Type,
-                IPropertySymbol property => property.Type,
-                _ => null,
-            }).FirstOrDefault(t => t is not null);
-        }
+        var gateType = HeldLocks.LockMember(type, lockName)?.GetSymbolType();
 
         if (gateType is null || compilation is null)
         {

@@ -41,18 +41,17 @@ internal sealed class HeldLocks
     /// base type) holds — the argument of <c>[GuardedBy]</c>/<c>[RequiresLock]</c> — or null when the
     /// type has no such field or property. <c>"this"</c> is the object itself.
     /// </summary>
-    public static string? KeyOfMember(INamedTypeSymbol type, string name)
-    {
-        if (name == "this")
-        {
-            return "this";
-        }
+    public static string? KeyOfMember(INamedTypeSymbol type, string name) =>
+        name == "this" ? "this" : LockMember(type, name) is { } member ? LockSymbols.KeyOfSymbol(member) : null;
 
+    /// <summary>The field or property named <paramref name="name"/> of <paramref name="type"/> or a base type: where a named lock is kept.</summary>
+    public static ISymbol? LockMember(INamedTypeSymbol type, string name)
+    {
         for (var current = type; current is not null; current = current.BaseType)
         {
             if (current.GetMembers(name).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol) is { } member)
             {
-                return LockSymbols.KeyOfSymbol(member);
+                return member;
             }
         }
 
@@ -153,8 +152,11 @@ internal sealed class HeldLocks
 
         if (operation.SemanticModel?.GetEnclosingSymbol(operation.Syntax.SpanStart) is IMethodSymbol member)
         {
-            AddRequired(member.AssociatedSymbol ?? member, held);
             AddRequired(member, held);
+            if (member.AssociatedSymbol is { } property)
+            {
+                AddRequired(property, held); // [RequiresLock] on a property holds in its accessors
+            }
         }
 
         return held;

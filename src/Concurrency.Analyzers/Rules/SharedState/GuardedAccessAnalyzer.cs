@@ -63,8 +63,8 @@ public sealed class GuardedAccessAnalyzer : DiagnosticAnalyzer
                     && !IsExempt(access, context.OwningSymbol):
                     Check(context, protocol, access, access.Member, guard, RuleDescriptors.GuardedAccess, reported);
                     break;
-                case IInvocationOperation call when !call.TargetMethod.GetAttributes().IsEmpty:
-                    foreach (var name in HeldLocks.RequiredBy(call.TargetMethod.OriginalDefinition).Distinct())
+                case IInvocationOperation call:
+                    foreach (var name in protocol.RequiredBy(call.TargetMethod))
                     {
                         Check(context, protocol, call, call.TargetMethod, name, RuleDescriptors.RequiresLockCall, reported);
                     }
@@ -122,6 +122,7 @@ public sealed class GuardedAccessAnalyzer : DiagnosticAnalyzer
     private sealed class Protocol
     {
         private readonly ConcurrentDictionary<ISymbol, string?> _guards = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<string>> _required = new(SymbolEqualityComparer.Default);
 
         public Protocol(HeldLocks held)
         {
@@ -129,6 +130,10 @@ public sealed class GuardedAccessAnalyzer : DiagnosticAnalyzer
         }
 
         public HeldLocks Held { get; }
+
+        /// <summary>The lock names a method's <c>[RequiresLock]</c> give (none for nearly every method), read once per method.</summary>
+        public ImmutableArray<string> RequiredBy(IMethodSymbol method) =>
+            _required.GetOrAdd(method.OriginalDefinition, m => HeldLocks.RequiredBy(m).Distinct().ToImmutableArray());
 
         /// <summary>The lock name a member's <c>[GuardedBy]</c> gives, or null.</summary>
         public string? GuardOf(ISymbol member) => _guards.GetOrAdd(member.OriginalDefinition, m =>

@@ -33,10 +33,17 @@ public static class LifecycleScaleBenchmark
 
     private sealed record Measurement(GeneratedBuild Build, double LifecycleMs);
 
-    private static Measurement Measure(int files)
+    /// <summary>The generated program: its <c>Main</c> and <paramref name="files"/> worker files.</summary>
+    internal static List<KeyValuePair<string, string>> Sources(int files)
     {
         var sources = new List<KeyValuePair<string, string>> { new("Program.cs", ProgramSource) };
         sources.AddRange(Enumerable.Range(0, files).Select(i => new KeyValuePair<string, string>($"Worker{i}.cs", Source(i, files))));
+        return sources;
+    }
+
+    private static Measurement Measure(int files)
+    {
+        var sources = Sources(files);
         sources.Add(new("lifecycle.globalconfig", """
             is_global = true
             # CONC209 is Info, which the build does not print: at warning every site is counted (the cost is the same).

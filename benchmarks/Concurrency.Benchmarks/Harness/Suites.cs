@@ -13,6 +13,7 @@ public static class Suites
         ["lifecycle"] = (sink, _) => Analyzers.LifecycleScaleBenchmark.Run(sink), // the lifecycle-rule part of 'analyzers' alone
         ["runtime"] = (sink, _) => Runtime.RuntimeSuite.Run(sink),
         ["locks-inproc"] = (sink, _) => Analyzers.LockRulesInProcess.Run(sink), // the lock rules in process, to profile
+        ["lifecycle-inproc"] = (sink, _) => Analyzers.LifecycleRulesInProcess.Run(sink), // the lifecycle rules in process, to profile
         ["realcode"] = RealCode.RealCodeSuite.Run, // our rules on a checkout of someone else's code: realcode <folder> [--project P]...
     };
 }

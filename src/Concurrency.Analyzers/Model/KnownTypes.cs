@@ -43,6 +43,7 @@ internal static class KnownTypes
         public const string TaskContinuationOptions = "System.Threading.Tasks.TaskContinuationOptions";
 
         public const string Parallel = "System.Threading.Tasks.Parallel";
+        public const string ParallelEnumerable = "System.Linq.ParallelEnumerable";
         public const string Task = "System.Threading.Tasks.Task";
         public const string TaskOfT = "System.Threading.Tasks.Task`1";
         public const string TaskStatus = "System.Threading.Tasks.TaskStatus";

@@ -16,7 +16,7 @@ internal enum EntryPointKind
     /// <summary>Work handed to the task scheduler: <c>Task.Run</c>, <c>Task.Factory.StartNew</c>, <c>new Task(…)</c>.</summary>
     Task,
 
-    /// <summary>The body of <c>Parallel.For/ForEach/Invoke</c>: several copies at once; the caller waits for them.</summary>
+    /// <summary>The body of <c>Parallel.For/ForEach/Invoke</c> or PLINQ's <c>ForAll</c>: several copies at once; the caller waits for them.</summary>
     Parallel,
 
     /// <summary>Work queued to the thread pool: <c>ThreadPool.QueueUserWorkItem</c>.</summary>
@@ -90,6 +90,7 @@ internal sealed class EntryPoints
     private readonly INamedTypeSymbol? _taskFactory;
     private readonly INamedTypeSymbol? _taskFactoryOfT;
     private readonly INamedTypeSymbol? _parallel;
+    private readonly INamedTypeSymbol? _parallelEnumerable;
     private readonly INamedTypeSymbol? _threadPool;
     private readonly INamedTypeSymbol? _threadingTimer;
     private readonly INamedTypeSymbol? _timersTimer;
@@ -104,6 +105,7 @@ internal sealed class EntryPoints
         _taskFactory = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskFactory);
         _taskFactoryOfT = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskFactoryOfT);
         _parallel = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Parallel);
+        _parallelEnumerable = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ParallelEnumerable);
         _threadPool = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ThreadPool);
         _threadingTimer = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ThreadingTimer);
         _timersTimer = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TimersTimer);
@@ -213,6 +215,7 @@ internal sealed class EntryPoints
             "Run" when TaskSymbols.Is(owner, _task) => EntryPointKind.Task,
             "StartNew" when TaskSymbols.Is(owner, _taskFactory) || TaskSymbols.Is(owner, _taskFactoryOfT) => EntryPointKind.Task,
             "For" or "ForEach" or "ForEachAsync" or "Invoke" when TaskSymbols.Is(owner, _parallel) => EntryPointKind.Parallel,
+            "ForAll" when TaskSymbols.Is(owner, _parallelEnumerable) => EntryPointKind.Parallel,
             "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" when TaskSymbols.Is(owner, _threadPool) => EntryPointKind.ThreadPool,
             _ => null,
         };

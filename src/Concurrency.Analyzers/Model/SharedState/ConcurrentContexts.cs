@@ -1,0 +1,380 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Concurrency.Analyzers.Model.Workers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Concurrency.Analyzers.Model.SharedState;
+
+/// <summary>
+/// How a piece of code comes to run concurrently with other code: the entry point it runs in (or
+/// is reached from, through calls), and the chain of calls from there.
+/// </summary>
+internal sealed class ConcurrentContext
+{
+    public ConcurrentContext(EntryPoint? entry, EntryPointKind kind, string start, Location location, ImmutableArray<string> chain, bool withItself)
+    {
+        Entry = entry;
+        Kind = kind;
+        Start = start;
+        Location = location;
+        Chain = chain;
+        RunsConcurrentlyWithItself = withItself;
+    }
+
+    /// <summary>The delegate handed over, or null for the <c>Run</c> override of a runtime <c>Thread</c>/<c>Process</c> subclass.</summary>
+    public EntryPoint? Entry { get; }
+
+    public EntryPointKind Kind { get; }
+
+    /// <summary>How a message names the start: <c>Task.Run in Crawl</c>, <c>Worker.Run override</c>.</summary>
+    public string Start { get; }
+
+    /// <summary>Where it starts: the call or creation that hands the delegate over, or the override.</summary>
+    public Location Location { get; }
+
+    /// <summary>The calls from the entry point's body to the code asked about (empty: the code is in that body).</summary>
+    public ImmutableArray<string> Chain { get; }
+
+    /// <summary>Whether copies of this code run at the same time as each other (<see cref="EntryPoint.RunsConcurrentlyWithItself"/>).</summary>
+    public bool RunsConcurrentlyWithItself { get; }
+
+    /// <summary>The context as messages print it: <c>Task.Run in Crawl (Crawler.cs:12)</c>, <c>…, through Poll()</c>.</summary>
+    public string Describe() =>
+        $"{Start} ({OperationHelpers.Place(Location)})" + (Chain.IsEmpty ? string.Empty : ", through " + string.Join(" → ", Chain));
+}
+
+/// <summary>
+/// Which code of a compilation runs concurrently with other code, and how — the shared-state rules'
+/// (CONC3xx) "concurrent context": the bodies of the compilation's entry points
+/// (<see cref="EntryPoints"/>: thread, process, task, <c>Parallel</c>, PLINQ, thread-pool and timer
+/// delegates, and runtime <c>Thread</c>/<c>Process</c> <c>Run</c> overrides), the lambdas those bodies
+/// run at once (<see cref="SynchronousCallbacks"/>), and the source methods they call, through calls
+/// (and property accessors) up to <see cref="MaxDepth"/> deep, virtual calls to the overrides the
+/// receiver allows (<see cref="CallTargets"/>). A method reached from several entry points keeps the
+/// nearest (then the first in source order): the model answers "does this run concurrently, and one
+/// reason why", not every reason. A lambda that is neither an entry point nor run at once (stored,
+/// returned, run later) has no context: the model does not guess when it runs. Built on first
+/// demand, once per compilation: the trees are searched for the words that can name an entry
+/// point first (<see cref="SyntaxNameIndex"/>), and only the sites found are bound.
+/// </summary>
+internal sealed class ConcurrentContexts
+{
+    /// <summary>How many calls deep from an entry point's body code still counts as run there.</summary>
+    public const int MaxDepth = 5;
+
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentContexts> PerCompilation = new();
+
+    // The words an entry point's site is named by: the calls and creations that hand a delegate over, and Run overrides.
+    private static readonly SyntaxNameIndex Index = new(
+        new[] { "Thread", "Process", "Task", "Timer", "Run", "StartNew", "For", "ForEach", "ForEachAsync", "Invoke", "ForAll", "QueueUserWorkItem", "UnsafeQueueUserWorkItem", "Elapsed" },
+        Site);
+
+    private readonly Compilation _compilation;
+    private readonly EntryPoints _entryPoints;
+    private readonly CallTargets _targets;
+    private readonly SynchronousCallbacks _callbacks;
+    private readonly Lazy<Reach> _reach;
+
+    private ConcurrentContexts(Compilation compilation)
+    {
+        _compilation = compilation;
+        _entryPoints = EntryPoints.For(compilation);
+        _targets = CallTargets.For(compilation);
+        _callbacks = SynchronousCallbacks.For(compilation);
+        _reach = new Lazy<Reach>(() => Build(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public static ConcurrentContexts For(Compilation compilation) => PerCompilation.GetValue(compilation, c => new ConcurrentContexts(c));
+
+    /// <summary>Every entry point of the compilation, in source order (trees in the compilation's order).</summary>
+    public IReadOnlyList<EntryPoint> All => _reach.Value.EntryPoints;
+
+    /// <summary>
+    /// The context the code at <paramref name="operation"/> runs in, or null when nothing says it runs
+    /// concurrently: the innermost entry point around it, else (through lambdas run at once) the
+    /// context of the method or local function it is in. <paramref name="member"/> is the member whose
+    /// body holds the operation (an analysis context's <c>ContainingSymbol</c>); without it, it is
+    /// found from the operation's semantic model (which control-flow-graph operations do not have).
+    /// </summary>
+    public ConcurrentContext? Of(IOperation operation, ISymbol? member = null)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    if (_reach.Value.ByFunction.TryGetValue(lambda.Syntax, out var entry))
+                    {
+                        return entry;
+                    }
+
+                    if (!_callbacks.RunsNow(lambda))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case ILocalFunctionOperation local:
+                    return OfMethod(local.Symbol);
+            }
+        }
+
+        var owner = (member ?? operation.SemanticModel?.GetEnclosingSymbol(operation.Syntax.SpanStart)) as IMethodSymbol;
+        while (owner is { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+        {
+            owner = owner.ContainingSymbol as IMethodSymbol;
+        }
+
+        return owner is null ? null : OfMethod(owner);
+    }
+
+    /// <summary>The context a method (or local function, or accessor) runs in: reached from an entry point, or a <c>Run</c> override itself.</summary>
+    public ConcurrentContext? OfMethod(IMethodSymbol method) =>
+        _reach.Value.ByMethod.TryGetValue(CallTargets.BodyOwner(method), out var context) ? context : null;
+
+    /// <summary>The entry points created in the member whose body holds <paramref name="root"/> (its lambdas included), in source order: what runs concurrently with the code after them.</summary>
+    public IEnumerable<EntryPoint> StartedIn(IOperation root)
+    {
+        var span = root.Syntax.Span;
+        return _reach.Value.EntryPoints.Where(e => e.HandedTo.Syntax.SyntaxTree == root.Syntax.SyntaxTree && span.Contains(e.HandedTo.Syntax.Span));
+    }
+
+    // The token that may name an entry point's site: the name of a call or creation, an event, or a method declared Run.
+    private static SyntaxNode? Site(SyntaxToken token)
+    {
+        if (!token.IsKind(SyntaxKind.IdentifierToken))
+        {
+            return null;
+        }
+
+        switch (token.ValueText)
+        {
+            case "Run" when token.Parent is MethodDeclarationSyntax { ParameterList.Parameters.Count: 0 } declaration && declaration.Modifiers.Any(SyntaxKind.OverrideKeyword):
+                return declaration;
+            case "Thread" or "Process" or "Task" or "Timer":
+                // new Thread(…), new System.Threading.Timer(…).
+                for (SyntaxNode? node = token.Parent; node is NameSyntax; node = node.Parent)
+                {
+                    if (node.Parent is ObjectCreationExpressionSyntax creation && creation.Type == node)
+                    {
+                        return creation;
+                    }
+                }
+
+                return null;
+            case "Elapsed":
+                return token.Parent?.Parent is MemberAccessExpressionSyntax { Parent: AssignmentExpressionSyntax assignment } && assignment.IsKind(SyntaxKind.AddAssignmentExpression) ? assignment : null;
+            case "Run" or "StartNew" or "For" or "ForEach" or "ForEachAsync" or "Invoke" or "ForAll" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem":
+                var callee = token.Parent is SimpleNameSyntax name && name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? (ExpressionSyntax)access : token.Parent as ExpressionSyntax;
+                return callee?.Parent is InvocationExpressionSyntax call && call.Expression == callee ? call : null;
+            default:
+                return null;
+        }
+    }
+
+    private Reach Build(CancellationToken cancellationToken)
+    {
+        var sites = Index.For(_compilation);
+        var entries = new List<EntryPoint>();
+        var roots = new List<(IMethodSymbol? Method, IOperation? Body, ConcurrentContext Context)>();
+        var byFunction = new Dictionary<SyntaxNode, ConcurrentContext>();
+        foreach (var tree in _compilation.SyntaxTrees)
+        {
+            var starts = sites.Of(tree, cancellationToken);
+            if (starts.Length == 0)
+            {
+                continue;
+            }
+
+            var model = _compilation.GetSemanticModel(tree);
+            var root = tree.GetRoot(cancellationToken);
+            foreach (var start in starts)
+            {
+                // The site's start is shared by the calls it is the receiver of (items.AsParallel().ForAll(…)): each is tried.
+                foreach (var node in root.FindToken(start).Parent!.AncestorsAndSelf().TakeWhile(n => n.SpanStart == start))
+                {
+                    if (node is MethodDeclarationSyntax declaration)
+                    {
+                        if (model.GetDeclaredSymbol(declaration, cancellationToken) is { } method && _entryPoints.OfOverride(method) is { } overrideKind)
+                        {
+                            var context = new ConcurrentContext(null, overrideKind, $"{method.ContainingType.Name}.Run override", declaration.Identifier.GetLocation(), ImmutableArray<string>.Empty, withItself: false);
+                            roots.Add((method, null, context));
+                        }
+                    }
+                    else if (node is ObjectCreationExpressionSyntax or InvocationExpressionSyntax or AssignmentExpressionSyntax && model.GetOperation(node, cancellationToken) is { } handedTo)
+                    {
+                        foreach (var function in Delegates(handedTo))
+                        {
+                            if (_entryPoints.Of(function) is not { } entry || byFunction.ContainsKey(function.Syntax))
+                            {
+                                continue;
+                            }
+
+                            entries.Add(entry);
+                            var context = new ConcurrentContext(entry, entry.Kind, StartText(entry), entry.HandedTo.Syntax.GetLocation(), ImmutableArray<string>.Empty, entry.RunsConcurrentlyWithItself);
+                            if (function is IAnonymousFunctionOperation lambda)
+                            {
+                                byFunction[function.Syntax] = context;
+                                roots.Add((null, lambda.Body, context));
+                            }
+                            else if (entry.Method is { } target)
+                            {
+                                byFunction[function.Syntax] = context;
+                                roots.Add((target, null, context));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        return new Reach(entries, byFunction, Reached(roots, cancellationToken));
+    }
+
+    // The lambdas and method references among the arguments of a call or creation (or the handler of an event).
+    private static IEnumerable<IOperation> Delegates(IOperation handedTo)
+    {
+        IEnumerable<IOperation> values = handedTo switch
+        {
+            IInvocationOperation call => call.Arguments.Select(a => a.Value),
+            IObjectCreationOperation creation => creation.Arguments.Select(a => a.Value),
+            IEventAssignmentOperation handler => new[] { handler.HandlerValue },
+            _ => Enumerable.Empty<IOperation>(),
+        };
+
+        // Parallel.Invoke(a, b, c): the elements of a params array.
+        return values
+            .SelectMany(v => Unwrap(v) is IArrayCreationOperation { IsImplicit: true, Initializer: { } initializer } ? (IEnumerable<IOperation>)initializer.ElementValues : new[] { v })
+            .Select(Unwrap)
+            .Where(d => d is IAnonymousFunctionOperation or IMethodReferenceOperation);
+    }
+
+    // Through the delegate's creation and conversions to the lambda or method reference.
+    private static IOperation Unwrap(IOperation value)
+    {
+        var current = value;
+        while (current is IDelegateCreationOperation or IConversionOperation)
+        {
+            current = current is IDelegateCreationOperation creation ? creation.Target : ((IConversionOperation)current).Operand;
+        }
+
+        return current;
+    }
+
+    // Task.Run in Crawl, new Thread in Main, Timer.Elapsed in Start.
+    private static string StartText(EntryPoint entry)
+    {
+        var how = entry.HandedTo switch
+        {
+            IInvocationOperation call => $"{call.TargetMethod.ContainingType.Name}.{call.TargetMethod.Name}",
+            IObjectCreationOperation creation => $"new {creation.Type?.Name}",
+            IEventAssignmentOperation { EventReference: IEventReferenceOperation reference } => $"{reference.Event.ContainingType.Name}.{reference.Event.Name}",
+            _ => entry.Kind.ToString(),
+        };
+        var member = entry.HandedTo.Syntax.Ancestors().Select(n => n switch
+        {
+            LocalFunctionStatementSyntax local => local.Identifier.ValueText,
+            MethodDeclarationSyntax method => method.Identifier.ValueText,
+            ConstructorDeclarationSyntax constructor => constructor.Identifier.ValueText,
+            PropertyDeclarationSyntax property => property.Identifier.ValueText,
+            _ => null,
+        }).FirstOrDefault(n => n is not null);
+        return member is null ? how : $"{how} in {member}";
+    }
+
+    // Breadth first from the roots: each method reached keeps the context of the first root to reach it, by the fewest calls.
+    private Dictionary<IMethodSymbol, ConcurrentContext> Reached(List<(IMethodSymbol? Method, IOperation? Body, ConcurrentContext Context)> roots, CancellationToken cancellationToken)
+    {
+        var reached = new Dictionary<IMethodSymbol, ConcurrentContext>(SymbolEqualityComparer.Default);
+        var pending = new Queue<(IEnumerable<IOperation> Bodies, ConcurrentContext Context, int Depth)>();
+        foreach (var (method, body, context) in roots)
+        {
+            if (method is not null)
+            {
+                var owner = CallTargets.BodyOwner(method);
+                if (!reached.ContainsKey(owner) && _targets.IsInSource(owner))
+                {
+                    reached.Add(owner, context);
+                    pending.Enqueue((OperationHelpers.BodiesOf(owner, _compilation, cancellationToken), context, 0));
+                }
+            }
+            else if (body is not null)
+            {
+                pending.Enqueue((new[] { body }, context, 0));
+            }
+        }
+
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (bodies, context, depth) = pending.Dequeue();
+            if (depth == MaxDepth)
+            {
+                continue;
+            }
+
+            foreach (var body in bodies)
+            {
+                foreach (var (callee, receiver) in Calls(body))
+                {
+                    foreach (var target in _targets.Targets(callee, receiver))
+                    {
+                        var owner = CallTargets.BodyOwner(target);
+                        if (reached.ContainsKey(owner) || !_targets.IsInSource(owner))
+                        {
+                            continue;
+                        }
+
+                        var next = new ConcurrentContext(context.Entry, context.Kind, context.Start, context.Location, context.Chain.Add(InstanceCalls.Step(owner)), context.RunsConcurrentlyWithItself);
+                        reached.Add(owner, next);
+                        pending.Enqueue((OperationHelpers.BodiesOf(owner, _compilation, cancellationToken), next, depth + 1));
+                    }
+                }
+            }
+        }
+
+        return reached;
+    }
+
+    // The methods a body calls (local functions and accessors included), with the receiver's static type for dispatch.
+    private IEnumerable<(IMethodSymbol Callee, ITypeSymbol? Receiver)> Calls(IOperation body)
+    {
+        foreach (var operation in _callbacks.MayRun(body))
+        {
+            switch (operation)
+            {
+                case IInvocationOperation call:
+                    yield return (call.TargetMethod, call.Instance?.Type);
+                    break;
+                case IPropertyReferenceOperation property:
+                    foreach (var accessor in InstanceCalls.AccessorsRun(property))
+                    {
+                        yield return (accessor, property.Instance?.Type);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private sealed class Reach
+    {
+        public Reach(List<EntryPoint> entryPoints, Dictionary<SyntaxNode, ConcurrentContext> byFunction, Dictionary<IMethodSymbol, ConcurrentContext> byMethod)
+        {
+            EntryPoints = entryPoints;
+            ByFunction = byFunction;
+            ByMethod = byMethod;
+        }
+
+        public List<EntryPoint> EntryPoints { get; }
+
+        /// <summary>The lambdas handed over as entry points, by their syntax.</summary>
+        public Dictionary<SyntaxNode, ConcurrentContext> ByFunction { get; }
+
+        public Dictionary<IMethodSymbol, ConcurrentContext> ByMethod { get; }
+    }
+}

@@ -136,6 +136,9 @@ internal sealed class ConcurrentContexts
     public ConcurrentContext? OfMethod(IMethodSymbol method) =>
         _reach.Value.ByMethod.TryGetValue(CallTargets.BodyOwner(method), out var context) ? context : null;
 
+    /// <summary>Whether <paramref name="type"/> starts an entry point in its code or has code one reaches: whether its fields may be shared between threads.</summary>
+    public bool Involves(INamedTypeSymbol type) => _reach.Value.Types.Contains(type.OriginalDefinition);
+
     /// <summary>The entry points created in the member whose body holds <paramref name="root"/> (its lambdas included), in source order: what runs concurrently with the code after them.</summary>
     public IEnumerable<EntryPoint> StartedIn(IOperation root)
     {
@@ -232,7 +235,22 @@ internal sealed class ConcurrentContexts
             }
         }
 
-        return new Reach(entries, byFunction, Reached(roots, cancellationToken));
+        var reached = Reached(roots, cancellationToken);
+        var types = new HashSet<INamedTypeSymbol>(reached.Keys.Select(m => m.ContainingType.OriginalDefinition), SymbolEqualityComparer.Default);
+        foreach (var entry in entries)
+        {
+            if (entry.Method?.ContainingType is { } type)
+            {
+                types.Add(type.OriginalDefinition);
+            }
+
+            if (entry.HandedTo.SemanticModel?.GetEnclosingSymbol(entry.HandedTo.Syntax.SpanStart, cancellationToken)?.ContainingType is { } starter)
+            {
+                types.Add(starter.OriginalDefinition);
+            }
+        }
+
+        return new Reach(entries, byFunction, reached, types);
     }
 
     // The lambdas and method references among the arguments of a call or creation (or the handler of an event).
@@ -286,32 +304,49 @@ internal sealed class ConcurrentContexts
         return member is null ? how : $"{how} in {member}";
     }
 
-    // Breadth first from the roots: each method reached keeps the context of the first root to reach it, by the fewest calls.
+    // Breadth first from the roots: each method reached keeps the context of the first root to reach
+    // it, by the fewest calls. A method two entry points reach (two threads started on Work) runs
+    // beside itself, and so does all it calls.
     private Dictionary<IMethodSymbol, ConcurrentContext> Reached(List<(IMethodSymbol? Method, IOperation? Body, ConcurrentContext Context)> roots, CancellationToken cancellationToken)
     {
         var reached = new Dictionary<IMethodSymbol, ConcurrentContext>(SymbolEqualityComparer.Default);
-        var pending = new Queue<(IEnumerable<IOperation> Bodies, ConcurrentContext Context, int Depth)>();
+        var callees = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
+        var twice = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        var pending = new Queue<(IMethodSymbol? Method, IEnumerable<IOperation> Bodies, ConcurrentContext Context, int Depth)>();
+        void Reach(IMethodSymbol method, ConcurrentContext context, int depth)
+        {
+            var owner = CallTargets.BodyOwner(method);
+            if (reached.TryGetValue(owner, out var known))
+            {
+                if (!known.Location.Equals(context.Location))
+                {
+                    twice.Add(owner);
+                }
+            }
+            else if (_targets.IsInSource(owner) && !owner.IsAbstract)
+            {
+                var next = depth == 0 ? context : new ConcurrentContext(context.Entry, context.Kind, context.Start, context.Location, context.Chain.Add(InstanceCalls.Step(owner)), context.RunsConcurrentlyWithItself);
+                reached.Add(owner, next);
+                pending.Enqueue((owner, OperationHelpers.BodiesOf(owner, _compilation, cancellationToken), next, depth));
+            }
+        }
+
         foreach (var (method, body, context) in roots)
         {
             if (method is not null)
             {
-                var owner = CallTargets.BodyOwner(method);
-                if (!reached.ContainsKey(owner) && _targets.IsInSource(owner))
-                {
-                    reached.Add(owner, context);
-                    pending.Enqueue((OperationHelpers.BodiesOf(owner, _compilation, cancellationToken), context, 0));
-                }
+                Reach(method, context, 0);
             }
             else if (body is not null)
             {
-                pending.Enqueue((new[] { body }, context, 0));
+                pending.Enqueue((null, new[] { body }, context, 0));
             }
         }
 
         while (pending.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (bodies, context, depth) = pending.Dequeue();
+            var (method, bodies, context, depth) = pending.Dequeue();
             if (depth == MaxDepth)
             {
                 continue;
@@ -323,18 +358,34 @@ internal sealed class ConcurrentContexts
                 {
                     foreach (var target in _targets.Targets(callee, receiver))
                     {
-                        var owner = CallTargets.BodyOwner(target);
-                        if (reached.ContainsKey(owner) || !_targets.IsInSource(owner))
+                        if (method is not null)
                         {
-                            continue;
+                            callees.AddToList(method, CallTargets.BodyOwner(target));
                         }
 
-                        var next = new ConcurrentContext(context.Entry, context.Kind, context.Start, context.Location, context.Chain.Add(InstanceCalls.Step(owner)), context.RunsConcurrentlyWithItself);
-                        reached.Add(owner, next);
-                        pending.Enqueue((OperationHelpers.BodiesOf(owner, _compilation, cancellationToken), next, depth + 1));
+                        Reach(target, context, depth + 1);
                     }
                 }
             }
+        }
+
+        var spread = new Stack<IMethodSymbol>(twice);
+        while (spread.Count > 0)
+        {
+            var method = spread.Pop();
+            if (callees.TryGetValue(method, out var called))
+            {
+                foreach (var callee in called.Where(c => reached.ContainsKey(c) && twice.Add(c)))
+                {
+                    spread.Push(callee);
+                }
+            }
+        }
+
+        foreach (var method in twice)
+        {
+            var known = reached[method];
+            reached[method] = new ConcurrentContext(known.Entry, known.Kind, known.Start, known.Location, known.Chain, withItself: true);
         }
 
         return reached;
@@ -363,8 +414,9 @@ internal sealed class ConcurrentContexts
 
     private sealed class Reach
     {
-        public Reach(List<EntryPoint> entryPoints, Dictionary<SyntaxNode, ConcurrentContext> byFunction, Dictionary<IMethodSymbol, ConcurrentContext> byMethod)
+        public Reach(List<EntryPoint> entryPoints, Dictionary<SyntaxNode, ConcurrentContext> byFunction, Dictionary<IMethodSymbol, ConcurrentContext> byMethod, HashSet<INamedTypeSymbol> types)
         {
+            Types = types;
             EntryPoints = entryPoints;
             ByFunction = byFunction;
             ByMethod = byMethod;
@@ -376,5 +428,8 @@ internal sealed class ConcurrentContexts
         public Dictionary<SyntaxNode, ConcurrentContext> ByFunction { get; }
 
         public Dictionary<IMethodSymbol, ConcurrentContext> ByMethod { get; }
+
+        /// <summary>The types that start entry points or hold code they reach (their definitions).</summary>
+        public HashSet<INamedTypeSymbol> Types { get; }
     }
 }

@@ -74,6 +74,7 @@ public class ConcurrentContextsTests
                 var timer = new System.Timers.Timer();
                 timer.Elapsed += (sender, e) => Probe("elapsed");
                 items.ForEach(i => Probe("foreach-in-main"));
+                ThreadPool.QueueUserWorkItem(_ => Work());
             }
         }
         """;
@@ -131,7 +132,10 @@ public class ConcurrentContextsTests
     [InlineData("task-in-loop", true)]
     [InlineData("task", false)]
     [InlineData("thread-lambda", false)]
-    public void Bodies_that_run_beside_copies_of_themselves_say_so(string probe, bool withItself) =>
+    [InlineData("work", true)]
+    [InlineData("depth-5", true)]
+    [InlineData("override", false)]
+    public void Bodies_that_run_beside_copies_of_themselves_say_so_as_do_methods_two_entry_points_reach(string probe, bool withItself) =>
         Assert.Equal(withItself, Contexts.Of(Probe(probe))!.RunsConcurrentlyWithItself);
 
     [Fact]
@@ -141,9 +145,17 @@ public class ConcurrentContextsTests
         var body = Compilation.Value.GetSemanticModel(main.SyntaxTree).GetOperation(main)!;
 
         Assert.Equal(
-            new[] { EntryPointKind.Thread, EntryPointKind.Thread, EntryPointKind.Parallel, EntryPointKind.Parallel, EntryPointKind.Task, EntryPointKind.Task, EntryPointKind.Parallel, EntryPointKind.Parallel, EntryPointKind.Timer },
+            new[] { EntryPointKind.Thread, EntryPointKind.Thread, EntryPointKind.Parallel, EntryPointKind.Parallel, EntryPointKind.Task, EntryPointKind.Task, EntryPointKind.Parallel, EntryPointKind.Parallel, EntryPointKind.Timer, EntryPointKind.ThreadPool },
             Contexts.StartedIn(body).Select(e => e.Kind));
     }
+
+    [Theory]
+    [InlineData("C", true)]
+    [InlineData("Worker", true)]
+    [InlineData("Print", true)]
+    [InlineData("Step", false)]
+    public void Types_that_start_or_hold_concurrent_code_are_involved(string type, bool involved) =>
+        Assert.Equal(involved, Contexts.Involves(Compilation.Value.GetTypeByMetadataName(type)!));
 
     private static ConcurrentContexts Contexts => ConcurrentContexts.For(Compilation.Value);
 

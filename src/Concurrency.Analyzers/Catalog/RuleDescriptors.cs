@@ -82,6 +82,18 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor DiscardedTask =
         Create(RuleIds.DiscardedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Info);
 
+    /// <summary>CONC301: a field or captured variable written by concurrent code, beside another access with no common lock.</summary>
+    public static readonly DiagnosticDescriptor UnsynchronizedWrite =
+        Create(RuleIds.UnsynchronizedWrite, RuleCategories.SharedState, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC301 at a write in code that runs in several copies at once: the same rule, its own message.</summary>
+    public static readonly DiagnosticDescriptor UnsynchronizedWriteBesideItself =
+        CreateWithMessage(RuleIds.UnsynchronizedWrite, RuleCategories.SharedState, DiagnosticSeverity.Warning, RuleIds.UnsynchronizedWrite + "_ItselfMessage");
+
+    /// <summary>CONC301 at a write of the code that started a worker, before it waits for it: the same rule, its own message.</summary>
+    public static readonly DiagnosticDescriptor UnsynchronizedWriteBesideWorker =
+        CreateWithMessage(RuleIds.UnsynchronizedWrite, RuleCategories.SharedState, DiagnosticSeverity.Warning, RuleIds.UnsynchronizedWrite + "_StarterMessage");
+
     /// <summary>CONC302: a field written under a lock and accessed elsewhere without one.</summary>
     public static readonly DiagnosticDescriptor InconsistentLocking =
         Create(RuleIds.InconsistentLocking, RuleCategories.SharedState, DiagnosticSeverity.Warning);

@@ -42,6 +42,9 @@ public static class RuleIds
     /// <summary>A task discarded on purpose (<c>_ = …</c>) whose exceptions nobody will see.</summary>
     public const string DiscardedTask = "CONC209";
 
+    /// <summary>A field or captured variable written in code that runs concurrently with other code that accesses it, with no lock in common.</summary>
+    public const string UnsynchronizedWrite = "CONC301";
+
     /// <summary>A field written under a lock somewhere and accessed elsewhere without one, in a type that takes locks.</summary>
     public const string InconsistentLocking = "CONC302";
 

@@ -28,6 +28,7 @@ internal static class KnownTypes
 
         public const string CancellationToken = "System.Threading.CancellationToken";
         public const string CancellationTokenSource = "System.Threading.CancellationTokenSource";
+        public const string Interlocked = "System.Threading.Interlocked";
         public const string Monitor = "System.Threading.Monitor";
         public const string Mutex = "System.Threading.Mutex";
         public const string ReaderWriterLockSlim = "System.Threading.ReaderWriterLockSlim";

@@ -32,6 +32,7 @@ public class FixContractTests
         [nameof(AsyncLambdaAsVoidDelegateFix)] = d => AsyncLambdaAsVoidDelegateFix.TryRead(d, out _),
         [nameof(UnobservedTaskFix)] = d => UnobservedTaskFix.TryRead(d, out _),
         [nameof(DiscardedTaskFix)] = d => DiscardedTaskFix.TryRead(d, out _),
+        [nameof(UnsynchronizedWriteFix)] = d => UnsynchronizedWriteFix.TryRead(d, out _),
         [nameof(FinallyCallFix)] = d => FinallyCallFix.TryRead(d, out _),
         [nameof(GuardedAccessFix)] = d => GuardedAccessFix.TryRead(d, out _),
         [nameof(MissingEntryGuardFix)] = d => MissingEntryGuardFix.TryRead(d, out _),
@@ -107,6 +108,12 @@ public class FixContractTests
         foreach (var kind in All<FinallyCallFixKind>())
         {
             Assert.True(FinallyCallFix.TryRead(With(new FinallyCallFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+        }
+
+        foreach (var kind in All<UnsynchronizedWriteFixKind>())
+        {
+            Assert.True(UnsynchronizedWriteFix.TryRead(With(new UnsynchronizedWriteFix(kind).ToProperties()), out var read));
             Assert.Equal(kind, read.Kind);
         }
 

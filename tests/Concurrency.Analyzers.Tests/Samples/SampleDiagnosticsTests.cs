@@ -8,7 +8,7 @@ namespace Concurrency.Analyzers.Tests.Samples;
 /// <summary>
 /// The samples show each rule fire on the unsafe code and the fixed code clean: every file of an
 /// <c>Unsafe/</c> folder gets a diagnostic of the package, no file of a <c>Fixed/</c> folder does, and
-/// the lifecycle samples show every lifecycle rule.
+/// the lifecycle samples show every lifecycle rule, the shared-state sample every shared-state rule.
 /// </summary>
 public class SampleDiagnosticsTests
 {
@@ -42,6 +42,14 @@ public class SampleDiagnosticsTests
             .ToHashSet();
         var lifecycle = typeof(RuleIds).GetFields().Select(f => (string)f.GetValue(null)!).Where(id => id.StartsWith("CONC2", StringComparison.Ordinal));
         Assert.All(lifecycle, id => Assert.Contains(id, ids));
+    }
+
+    [Fact]
+    public async Task The_shared_state_sample_shows_every_shared_state_rule()
+    {
+        var ids = (await DiagnosticsOf(Path.Combine("samples", "Chapter03.SharedState"))).Select(d => d.Id).ToHashSet();
+        var shared = typeof(RuleIds).GetFields().Select(f => (string)f.GetValue(null)!).Where(id => id.StartsWith("CONC3", StringComparison.Ordinal));
+        Assert.All(shared, id => Assert.Contains(id, ids));
     }
 
     private static async Task<ImmutableArray<Diagnostic>> DiagnosticsOf(string relativeFolder)

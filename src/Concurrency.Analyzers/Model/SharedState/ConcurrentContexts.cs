@@ -15,8 +15,9 @@ namespace Concurrency.Analyzers.Model.SharedState;
 /// </summary>
 internal sealed class ConcurrentContext
 {
-    public ConcurrentContext(EntryPoint? entry, EntryPointKind kind, string start, Location location, ImmutableArray<string> chain, bool withItself)
+    public ConcurrentContext(EntryPoint? entry, EntryPointKind kind, string start, Location location, ImmutableArray<string> chain, bool withItself, INamedTypeSymbol? starter)
     {
+        Starter = starter;
         Entry = entry;
         Kind = kind;
         Start = start;
@@ -38,6 +39,18 @@ internal sealed class ConcurrentContext
 
     /// <summary>The calls from the entry point's body to the code asked about (empty: the code is in that body).</summary>
     public ImmutableArray<string> Chain { get; }
+
+    /// <summary>
+    /// The type whose code starts it (the definition): the type of the member that hands the delegate
+    /// over, or of the <c>Run</c> override. Its objects' own fields are what the worker shares with them.
+    /// </summary>
+    public INamedTypeSymbol? Starter { get; }
+
+    /// <summary>The same context, reached through one more call.</summary>
+    public ConcurrentContext Through(string step) => new(Entry, Kind, Start, Location, Chain.Add(step), RunsConcurrentlyWithItself, Starter);
+
+    /// <summary>The same context, run beside copies of itself.</summary>
+    public ConcurrentContext BesideItself() => new(Entry, Kind, Start, Location, Chain, withItself: true, Starter);
 
     /// <summary>Whether copies of this code run at the same time as each other (<see cref="EntryPoint.RunsConcurrentlyWithItself"/>).</summary>
     public bool RunsConcurrentlyWithItself { get; }
@@ -204,7 +217,7 @@ internal sealed class ConcurrentContexts
                     {
                         if (model.GetDeclaredSymbol(declaration, cancellationToken) is { } method && _entryPoints.OfOverride(method) is { } overrideKind)
                         {
-                            var context = new ConcurrentContext(null, overrideKind, $"{method.ContainingType.Name}.Run override", declaration.Identifier.GetLocation(), ImmutableArray<string>.Empty, withItself: false);
+                            var context = new ConcurrentContext(null, overrideKind, $"{method.ContainingType.Name}.Run override", declaration.Identifier.GetLocation(), ImmutableArray<string>.Empty, withItself: false, method.ContainingType.OriginalDefinition);
                             roots.Add((method, null, context));
                         }
                     }
@@ -218,7 +231,8 @@ internal sealed class ConcurrentContexts
                             }
 
                             entries.Add(entry);
-                            var context = new ConcurrentContext(entry, entry.Kind, StartText(entry), entry.HandedTo.Syntax.GetLocation(), ImmutableArray<string>.Empty, entry.RunsConcurrentlyWithItself);
+                            var starter = model.GetEnclosingSymbol(node.SpanStart, cancellationToken)?.ContainingType?.OriginalDefinition;
+                            var context = new ConcurrentContext(entry, entry.Kind, StartText(entry), entry.HandedTo.Syntax.GetLocation(), ImmutableArray<string>.Empty, entry.RunsConcurrentlyWithItself, starter);
                             if (function is IAnonymousFunctionOperation lambda)
                             {
                                 byFunction[function.Syntax] = context;
@@ -237,6 +251,14 @@ internal sealed class ConcurrentContexts
 
         var reached = Reached(roots, cancellationToken);
         var types = new HashSet<INamedTypeSymbol>(reached.Keys.Select(m => m.ContainingType.OriginalDefinition), SymbolEqualityComparer.Default);
+        foreach (var context in byFunction.Values.Concat(roots.Select(r => r.Context)))
+        {
+            if (context.Starter is { } starter)
+            {
+                types.Add(starter);
+            }
+        }
+
         foreach (var entry in entries)
         {
             if (entry.Method?.ContainingType is { } type)
@@ -244,10 +266,6 @@ internal sealed class ConcurrentContexts
                 types.Add(type.OriginalDefinition);
             }
 
-            if (entry.HandedTo.SemanticModel?.GetEnclosingSymbol(entry.HandedTo.Syntax.SpanStart, cancellationToken)?.ContainingType is { } starter)
-            {
-                types.Add(starter.OriginalDefinition);
-            }
         }
 
         return new Reach(entries, byFunction, reached, types);
@@ -325,7 +343,7 @@ internal sealed class ConcurrentContexts
             }
             else if (_targets.IsInSource(owner) && !owner.IsAbstract)
             {
-                var next = depth == 0 ? context : new ConcurrentContext(context.Entry, context.Kind, context.Start, context.Location, context.Chain.Add(InstanceCalls.Step(owner)), context.RunsConcurrentlyWithItself);
+                var next = depth == 0 ? context : context.Through(InstanceCalls.Step(owner));
                 reached.Add(owner, next);
                 pending.Enqueue((owner, OperationHelpers.BodiesOf(owner, _compilation, cancellationToken), next, depth));
             }
@@ -384,8 +402,7 @@ internal sealed class ConcurrentContexts
 
         foreach (var method in twice)
         {
-            var known = reached[method];
-            reached[method] = new ConcurrentContext(known.Entry, known.Kind, known.Start, known.Location, known.Chain, withItself: true);
+            reached[method] = reached[method].BesideItself();
         }
 
         return reached;

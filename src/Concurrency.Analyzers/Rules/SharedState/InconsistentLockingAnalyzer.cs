@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Concurrency.Analyzers.Model.SharedState;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -72,7 +73,7 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
             .Select(HeldLocks.NameOf)
             .ToList();
         var function = (OperationHelpers.EnclosingFunction(reference) ?? OperationHelpers.Root(reference)).Syntax;
-        accesses.Add(new Access(reference, field, function, IsWrite(reference), IsAtomic(reference), locks));
+        accesses.Add(new Access(reference, field, function, SharedAccesses.KindOf(reference) != AccessKind.Read, SharedAccesses.IsAtomic(reference), locks));
     }
 
     private static void Report(SymbolAnalysisContext context, ConcurrentBag<Access> accesses)
@@ -132,19 +133,6 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
             && SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, field.ContainingType)
             && OperationHelpers.EnclosingFunction(reference) is null
             && reference.Instance is null or IInstanceReferenceOperation;
-
-    private static bool IsWrite(IFieldReferenceOperation reference) => reference.Parent switch
-    {
-        ISimpleAssignmentOperation assignment => assignment.Target == reference,
-        ICompoundAssignmentOperation or IIncrementOrDecrementOperation or ICoalesceAssignmentOperation => true,
-        IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
-        _ => false,
-    };
-
-    // Interlocked.Increment(ref _n), Volatile.Read(ref _n): the field is read and written atomically by design.
-    private static bool IsAtomic(IFieldReferenceOperation reference) =>
-        reference.Parent is IArgumentOperation { Parent: IInvocationOperation call }
-        && call.TargetMethod.ContainingType is { Name: "Interlocked" or "Volatile", ContainingNamespace.Name: "Threading" };
 
     private sealed class Access
     {

@@ -10,8 +10,8 @@ using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 namespace Concurrency.CodeFixes.Rules.SharedState;
 
 /// <summary>
-/// CONC305's and CONC302's fix: the statement of the access is wrapped in the lock the member is
-/// guarded by (CONC302: the lock its locked writes hold) —
+/// CONC305's, CONC302's and CONC301's fix: the statement of the access is wrapped in the lock the member is
+/// guarded by (CONC302: the lock its locked writes hold; CONC301: the lock its other accesses hold) —
 /// <c>lock (_gate) { … }</c>, or <c>using (_gate.Hold()) { … }</c> for a runtime primitive. Consecutive
 /// statements of one block that need the same lock (Fix All) share one scope.
 /// </summary>
@@ -19,7 +19,7 @@ namespace Concurrency.CodeFixes.Rules.SharedState;
 public sealed class GuardedAccessCodeFixProvider : RewriteCodeFixProvider
 {
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.GuardedAccess, RuleIds.InconsistentLocking);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.GuardedAccess, RuleIds.InconsistentLocking, RuleIds.UnsynchronizedWrite);
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)

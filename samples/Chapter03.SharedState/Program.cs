@@ -1,0 +1,51 @@
+// Course topics 3.4, 3.5: what shared state without a lock costs.
+// Each demo runs the unsafe version (Unsafe/, flagged by the CONC3xx rules) beside the fixed one (Fixed/).
+using Unsafe = Chapter03.SharedState.Unsafe;
+using Fixed = Chapter03.SharedState.Fixed;
+
+const int Threads = 4;
+const int Increments = 10_000_000;
+
+Console.WriteLine($"1. CONC301 — the course's counter: {Threads} threads add 1, {Increments:N0} times each:");
+Console.WriteLine($"   unsafe: {Survived(Unsafe.Counter.Count(Threads, Increments))}");
+Console.WriteLine($"   fixed:  {Survived(Fixed.Counter.Count(Threads, Increments))}");
+
+Console.WriteLine("2. CONC301 — a crawler counts on its thread while the caller reads its progress:");
+var unsafeCrawler = new Unsafe.Crawler();
+unsafeCrawler.Start(10_000_000);
+Console.WriteLine($"   unsafe: read {unsafeCrawler.Pages:N0} pages while it runs (a plain read: no guarantee it is ever fresh)");
+unsafeCrawler.Join();
+var fixedCrawler = new Fixed.Crawler();
+fixedCrawler.Start(10_000_000);
+Console.WriteLine($"   fixed:  read {fixedCrawler.Pages:N0} pages while it runs (Interlocked.Read: a current value)");
+fixedCrawler.Join();
+Console.WriteLine($"   after the joins: {unsafeCrawler.Pages:N0} and {fixedCrawler.Pages:N0}");
+
+Console.WriteLine("3. CONC302 — two threads deposit 1 and two withdraw 1, 1,000,000 times each (the balance should end at 0):");
+Console.WriteLine($"   unsafe: {Balance(new Unsafe.Account(), a => a.Deposit, a => a.Withdraw, a => a.Balance)}");
+Console.WriteLine($"   fixed:  {Balance(new Fixed.Account(), a => a.Deposit, a => a.Withdraw, a => a.Balance)}");
+return 0;
+
+static string Balance<T>(T account, Func<T, Action<decimal>> deposit, Func<T, Action<decimal>> withdraw, Func<T, decimal> balance)
+{
+    using var start = new Barrier(4);
+    var workers = new[] { deposit(account), deposit(account), withdraw(account), withdraw(account) }
+        .Select(change => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < 1_000_000; i++)
+            {
+                change(1);
+            }
+        }))
+        .ToList();
+    workers.ForEach(w => w.Start());
+    workers.ForEach(w => w.Join());
+    return $"balance {balance(account):N0}";
+}
+
+static string Survived(int count)
+{
+    const int expected = Threads * Increments;
+    return $"{count:N0} of {expected:N0} updates survived ({100.0 * count / expected:F1} %)";
+}

@@ -14,7 +14,7 @@ namespace Concurrency.Benchmarks.Analyzers;
 /// <c>-p:ReportAnalyzer=true</c> reports it) on generated code of 200 and 2,000 files, beside the
 /// driver's cost for the same registrations, the cost of binding every body, and the compiler's
 /// own time to produce the compilation's diagnostics for the 2,000 files; then the lock and lifecycle
-/// rules at scale in real builds (<see cref="LockScaleBenchmark"/>, <see cref="LifecycleScaleBenchmark"/>).
+/// rules at scale in real builds (<see cref="LockScaleBenchmark"/>, <see cref="LifecycleScaleBenchmark"/>, <see cref="SharedStateScaleBenchmark"/>).
 /// </summary>
 public static class AnalyzersSuite
 {
@@ -52,6 +52,7 @@ public static class AnalyzersSuite
 
         LockScaleBenchmark.Run(sink);
         LifecycleScaleBenchmark.Run(sink);
+        SharedStateScaleBenchmark.Run(sink);
     }
 
     /// <summary>

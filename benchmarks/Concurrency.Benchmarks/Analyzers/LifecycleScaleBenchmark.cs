@@ -16,9 +16,6 @@ namespace Concurrency.Benchmarks.Analyzers;
 /// </summary>
 public static class LifecycleScaleBenchmark
 {
-    /// <summary>Marks a generated line that holds a mistake, with what the mistake is (and the rule meant to find it, if one exists).</summary>
-    private const string Planted = "// planted: ";
-
     public static void Run(MetricSink sink)
     {
         var small = Measure(200);
@@ -58,46 +55,8 @@ public static class LifecycleScaleBenchmark
                     <GlobalAnalyzerConfigFiles Include="lifecycle.globalconfig" />
                 """);
         var measurement = new Measurement(build, build.FamilyMilliseconds("CONC2", "lifecycle"));
-        PrintSites(files, sources, build);
+        PlantedSites.Print("lifecycle", "CONC2", files, sources, build);
         return measurement;
-    }
-
-    /// <summary>
-    /// Per rule, its time, how many sites it reported and how many of them are on a planted line; then
-    /// every site on a line with no mistake planted (a false positive, with the generated line), and
-    /// the planted mistakes no rule reported, by kind.
-    /// </summary>
-    private static void PrintSites(int files, IReadOnlyList<KeyValuePair<string, string>> sources, GeneratedBuild build)
-    {
-        var warnings = build.Warnings("CONC2");
-        var lines = sources.ToDictionary(s => s.Key, s => s.Value.Split('\n'), StringComparer.Ordinal);
-        string LineOf(ReportedBuild.Warning w) =>
-            lines.TryGetValue(Path.GetFileName(w.File), out var text) && w.Line <= text.Length ? text[w.Line - 1].Trim() : "?";
-        bool IsPlanted(ReportedBuild.Warning w) => LineOf(w).Contains(Planted, StringComparison.Ordinal);
-
-        // Beside every analyzer's time (the SDK's too): on a loaded machine all of them grow together.
-        Console.WriteLine($"  lifecycle sites on {files} files (Csc {build.CompileMilliseconds:0} ms, every analyzer {ReportedBuild.AllAnalyzerSeconds(build.Output) * 1000:0} ms, ours {ReportedBuild.OurSeconds(build.Output) * 1000:0} ms):");
-        foreach (var (id, seconds) in build.RuleSeconds.Where(r => r.Key.StartsWith("CONC2", StringComparison.Ordinal)))
-        {
-            var sites = warnings.Where(w => w.Id == id).ToList();
-            Console.WriteLine($"    {id}: {seconds * 1000:0} ms, {sites.Count} sites ({sites.Count(IsPlanted)} on planted lines)");
-        }
-
-        foreach (var site in warnings.Where(w => !IsPlanted(w)).GroupBy(LineOf).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var first = site.First();
-            Console.WriteLine($"    not planted, {string.Join("/", site.Select(w => w.Id).Distinct())} ×{site.Count()} (first {Path.GetFileName(first.File)}:{first.Line}): {site.Key}");
-        }
-
-        var reported = warnings.Select(w => (File: Path.GetFileName(w.File), w.Line)).ToHashSet();
-        var missed = sources
-            .SelectMany(s => lines[s.Key].Select((text, index) => (s.Key, Line: index + 1, Text: text)))
-            .Where(l => l.Text.Contains(Planted, StringComparison.Ordinal) && !reported.Contains((l.Key, l.Line)))
-            .GroupBy(l => l.Text[(l.Text.IndexOf(Planted, StringComparison.Ordinal) + Planted.Length)..].Trim());
-        foreach (var kind in missed.OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            Console.WriteLine($"    planted, not reported ×{kind.Count()}: {kind.Key}");
-        }
     }
 
     private const string ProgramSource = """
@@ -788,7 +747,7 @@ public static class LifecycleScaleBenchmark
     }
 
     /// <summary>
-    /// The mistakes, one method each; the line a rule should report carries <see cref="Planted"/> with
+    /// The mistakes, one method each; the line a rule should report carries <see cref="PlantedSites.Marker"/> with
     /// the rule's id, or "no rule yet" for the mistakes the family does not report (yet).
     /// </summary>
     private static readonly string[] Mistakes =

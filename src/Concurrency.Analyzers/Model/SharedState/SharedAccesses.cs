@@ -198,6 +198,7 @@ internal sealed class SharedAccesses
                 continue;
             }
 
+            // The first wait that ends after the start (await Task.Run(…) ends right after it).
             var waits = Waits(root);
             var wait = Array.BinarySearch(waits, start.End);
             if (wait < 0)
@@ -220,10 +221,10 @@ internal sealed class SharedAccesses
         return waits.Length > 0 && waits[0] < operation.Syntax.SpanStart;
     }
 
-    // Where a member waits for a worker: joins and waits (the worker table's), and awaits; sorted.
+    // Where a member's waits for a worker end: joins and waits (the worker table's), and awaits; sorted.
     private int[] Waits(IOperation root) => _waits.GetOrAdd(root.Syntax, _ => root.Descendants()
         .Where(o => o is IAwaitOperation || (o is IInvocationOperation && _workers.RoleOf(o) == WorkerApi.Role.Join))
-        .Select(o => o.Syntax.SpanStart)
+        .Select(o => o.Syntax.Span.End)
         .OrderBy(p => p)
         .ToArray());
 

@@ -323,6 +323,19 @@ public class UnsynchronizedWriteTests
         """);
 
     [Fact]
+    public Task A_task_awaited_where_it_starts_and_its_result_read_after() => Verify("""
+        static class Loader
+        {
+            public static async Task<int> LoadAsync(int x)
+            {
+                var value = 0;
+                await Task.Run(() => { value = x * 2; });
+                return value;
+            }
+        }
+        """);
+
+    [Fact]
     public Task Thread_static_fields_are_per_thread() => Verify("""
         static class Scratch
         {

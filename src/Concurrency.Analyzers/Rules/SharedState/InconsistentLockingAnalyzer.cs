@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Concurrency.Analyzers.Model.SharedState;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -61,7 +62,7 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
         if (!SymbolEqualityComparer.Default.Equals(field.ContainingType, type)
             || field.IsReadOnly || field.IsConst || field.IsVolatile || field.IsImplicitlyDeclared
             || OperationHelpers.IsInsideNameOf(reference)
-            || IsInitialization(reference, context.ContainingSymbol, field))
+            || FieldAccesses.IsInitialization(reference, context.ContainingSymbol, field))
         {
             return;
         }
@@ -72,7 +73,7 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
             .Select(HeldLocks.NameOf)
             .ToList();
         var function = (OperationHelpers.EnclosingFunction(reference) ?? OperationHelpers.Root(reference)).Syntax;
-        accesses.Add(new Access(reference, field, function, IsWrite(reference), IsAtomic(reference), locks));
+        accesses.Add(new Access(reference, field, function, FieldAccesses.IsWrite(reference), FieldAccesses.IsAtomic(reference), locks));
     }
 
     private static void Report(SymbolAnalysisContext context, ConcurrentBag<Access> accesses)
@@ -123,28 +124,6 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
         !access.IsWrite
         && (field.Type.IsReferenceType
             || all.Any(other => other.Function == access.Function && other.Locks.Count > 0 && other.Operation.Syntax.SpanStart > access.Operation.Syntax.SpanStart));
-
-    // The type's own constructors (the object is not shared yet) and field initializers.
-    private static bool IsInitialization(IFieldReferenceOperation reference, ISymbol owner, IFieldSymbol field) =>
-        owner is IFieldSymbol or IPropertySymbol
-        || owner is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } constructor
-            && constructor.IsStatic == field.IsStatic
-            && SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, field.ContainingType)
-            && OperationHelpers.EnclosingFunction(reference) is null
-            && reference.Instance is null or IInstanceReferenceOperation;
-
-    private static bool IsWrite(IFieldReferenceOperation reference) => reference.Parent switch
-    {
-        ISimpleAssignmentOperation assignment => assignment.Target == reference,
-        ICompoundAssignmentOperation or IIncrementOrDecrementOperation or ICoalesceAssignmentOperation => true,
-        IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } => true,
-        _ => false,
-    };
-
-    // Interlocked.Increment(ref _n), Volatile.Read(ref _n): the field is read and written atomically by design.
-    private static bool IsAtomic(IFieldReferenceOperation reference) =>
-        reference.Parent is IArgumentOperation { Parent: IInvocationOperation call }
-        && call.TargetMethod.ContainingType is { Name: "Interlocked" or "Volatile", ContainingNamespace.Name: "Threading" };
 
     private sealed class Access
     {

@@ -106,6 +106,10 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor RequiresLockCall =
         CreateWithMessage(RuleIds.GuardedAccess, RuleCategories.SharedState, DiagnosticSeverity.Warning, RuleIds.GuardedAccess + "_CallMessage");
 
+    /// <summary>CONC306: a stop flag polled in a loop without volatile, written by another function (compilation end).</summary>
+    public static readonly DiagnosticDescriptor StopFlag =
+        Create(RuleIds.StopFlag, RuleCategories.SharedState, DiagnosticSeverity.Warning, WellKnownDiagnosticTags.CompilationEnd);
+
     /// <summary>CONC401: blocking wait on a task in async code.</summary>
     public static readonly DiagnosticDescriptor BlockingTaskWait =
         Create(RuleIds.BlockingTaskWait, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);

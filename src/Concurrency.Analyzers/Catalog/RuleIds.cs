@@ -51,6 +51,9 @@ public static class RuleIds
     /// <summary>A member marked <c>[GuardedBy]</c> accessed, or a method marked <c>[RequiresLock]</c> called, without holding the lock it names.</summary>
     public const string GuardedAccess = "CONC305";
 
+    /// <summary>A non-volatile <c>bool</c> or enum field polled in a loop in one function and written in another, one of them running concurrently: the read may be hoisted out of the loop.</summary>
+    public const string StopFlag = "CONC306";
+
     /// <summary>Blocking wait on a task in async code (<c>.Result</c>, <c>.Wait()</c>, <c>GetResult()</c>, <c>WaitAll</c>, <c>WaitAny</c>).</summary>
     public const string BlockingTaskWait = "CONC401";
 

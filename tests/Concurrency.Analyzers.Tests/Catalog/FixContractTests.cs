@@ -36,6 +36,7 @@ public class FixContractTests
         [nameof(FinallyCallFix)] = d => FinallyCallFix.TryRead(d, out _),
         [nameof(GuardedAccessFix)] = d => GuardedAccessFix.TryRead(d, out _),
         [nameof(MissingEntryGuardFix)] = d => MissingEntryGuardFix.TryRead(d, out _),
+        [nameof(StopFlagFix)] = d => StopFlagFix.TryRead(d, out _),
     };
 
     public static TheoryData<string> Contracts()
@@ -132,6 +133,12 @@ public class FixContractTests
         foreach (var kind in All<MissingEntryGuardFixKind>())
         {
             Assert.True(MissingEntryGuardFix.TryRead(With(new MissingEntryGuardFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+        }
+
+        foreach (var kind in All<StopFlagFixKind>())
+        {
+            Assert.True(StopFlagFix.TryRead(With(new StopFlagFix(kind).ToProperties()), out var read));
             Assert.Equal(kind, read.Kind);
         }
     }

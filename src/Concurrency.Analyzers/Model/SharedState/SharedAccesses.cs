@@ -103,7 +103,7 @@ internal sealed class SharedAccesses
             IParameterReferenceOperation parameter when IsCaptured(parameter, parameter.Parameter) => parameter.Parameter,
             _ => null,
         };
-        if (variable is null || OperationHelpers.IsInsideNameOf(operation) || IsAtomic(operation))
+        if (variable is null || OperationHelpers.IsInsideNameOf(operation) || FieldAccesses.IsAtomic(operation))
         {
             return null;
         }
@@ -111,7 +111,7 @@ internal sealed class SharedAccesses
         var context = _contexts.Of(operation, member);
         var beside = context is null ? RunningBeside(operation) : (IReadOnlyList<EntryPoint>)Array.Empty<EntryPoint>();
         var afterAJoin = context is null && beside.Count == 0 && WaitsBefore(operation);
-        return new SharedAccess(operation, variable, member, KindOf(operation), _held.HeldAt(operation, cancellationToken), context, beside, afterAJoin);
+        return new SharedAccess(operation, variable, member, FieldAccesses.KindOf(operation), _held.HeldAt(operation, cancellationToken), context, beside, afterAJoin);
     }
 
     /// <summary>
@@ -227,23 +227,6 @@ internal sealed class SharedAccesses
         .Select(o => o.Syntax.Span.End)
         .OrderBy(p => p)
         .ToArray());
-
-    /// <summary>What the reference <paramref name="reference"/> does to its variable.</summary>
-    public static AccessKind KindOf(IOperation reference) => reference.Parent switch
-    {
-        ISimpleAssignmentOperation assignment when assignment.Target == reference => AccessKind.Write,
-        ICompoundAssignmentOperation assignment when assignment.Target == reference => AccessKind.ReadModifyWrite,
-        ICoalesceAssignmentOperation assignment when assignment.Target == reference => AccessKind.ReadModifyWrite,
-        IIncrementOrDecrementOperation => AccessKind.ReadModifyWrite,
-        IArgumentOperation { Parameter.RefKind: RefKind.Out } => AccessKind.Write,
-        IArgumentOperation { Parameter.RefKind: RefKind.Ref } => AccessKind.ReadModifyWrite,
-        _ => AccessKind.Read,
-    };
-
-    /// <summary><c>Interlocked.Increment(ref _n)</c>, <c>Volatile.Read(ref _n)</c>: an access atomic by design.</summary>
-    public static bool IsAtomic(IOperation reference) =>
-        reference.Parent is IArgumentOperation { Parent: IInvocationOperation call }
-        && call.TargetMethod.ContainingType is { Name: "Interlocked" or "Volatile", ContainingNamespace.Name: "Threading" };
 
     // [ThreadStatic] fields: one per thread.
     private static bool IsPerThread(IFieldSymbol field) =>

@@ -62,7 +62,7 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
         if (!SymbolEqualityComparer.Default.Equals(field.ContainingType, type)
             || field.IsReadOnly || field.IsConst || field.IsVolatile || field.IsImplicitlyDeclared
             || OperationHelpers.IsInsideNameOf(reference)
-            || IsInitialization(reference, context.ContainingSymbol, field))
+            || FieldAccesses.IsInitialization(reference, context.ContainingSymbol, field))
         {
             return;
         }
@@ -73,7 +73,7 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
             .Select(HeldLocks.NameOf)
             .ToList();
         var function = (OperationHelpers.EnclosingFunction(reference) ?? OperationHelpers.Root(reference)).Syntax;
-        accesses.Add(new Access(reference, field, function, SharedAccesses.KindOf(reference) != AccessKind.Read, SharedAccesses.IsAtomic(reference), locks));
+        accesses.Add(new Access(reference, field, function, FieldAccesses.IsWrite(reference), FieldAccesses.IsAtomic(reference), locks));
     }
 
     private static void Report(SymbolAnalysisContext context, ConcurrentBag<Access> accesses)
@@ -124,15 +124,6 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
         !access.IsWrite
         && (field.Type.IsReferenceType
             || all.Any(other => other.Function == access.Function && other.Locks.Count > 0 && other.Operation.Syntax.SpanStart > access.Operation.Syntax.SpanStart));
-
-    // The type's own constructors (the object is not shared yet) and field initializers.
-    private static bool IsInitialization(IFieldReferenceOperation reference, ISymbol owner, IFieldSymbol field) =>
-        owner is IFieldSymbol or IPropertySymbol
-        || owner is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } constructor
-            && constructor.IsStatic == field.IsStatic
-            && SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, field.ContainingType)
-            && OperationHelpers.EnclosingFunction(reference) is null
-            && reference.Instance is null or IInstanceReferenceOperation;
 
     private sealed class Access
     {

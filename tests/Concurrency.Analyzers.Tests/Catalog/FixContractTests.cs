@@ -35,6 +35,7 @@ public class FixContractTests
         [nameof(FinallyCallFix)] = d => FinallyCallFix.TryRead(d, out _),
         [nameof(GuardedAccessFix)] = d => GuardedAccessFix.TryRead(d, out _),
         [nameof(MissingEntryGuardFix)] = d => MissingEntryGuardFix.TryRead(d, out _),
+        [nameof(CheckThenActFix)] = d => CheckThenActFix.TryRead(d, out _),
     };
 
     public static TheoryData<string> Contracts()
@@ -119,6 +120,12 @@ public class FixContractTests
         foreach (var kind in All<AsyncLambdaAsVoidDelegateFixKind>())
         {
             Assert.True(AsyncLambdaAsVoidDelegateFix.TryRead(With(new AsyncLambdaAsVoidDelegateFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+        }
+
+        foreach (var kind in All<CheckThenActFixKind>())
+        {
+            Assert.True(CheckThenActFix.TryRead(With(new CheckThenActFix(kind).ToProperties()), out var read));
             Assert.Equal(kind, read.Kind);
         }
 

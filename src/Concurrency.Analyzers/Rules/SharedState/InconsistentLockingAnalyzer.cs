@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Concurrency.Analyzers.Model.SharedState;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -17,7 +18,8 @@ namespace Concurrency.Analyzers.Rules.SharedState;
 /// <c>[GuardedBy]</c> (CONC305 checks them), the type's constructors and initializers, and
 /// accesses of another object's field under that object's lock; reads of a reference-typed field
 /// (publishing a reference is atomic and safe in .NET — what the object holds is CONC303's), and the
-/// first read of a double-checked pattern whose function reads again under the lock (CONC304's).
+/// first read of a double-checked pattern whose function reads again under the lock, and the check
+/// and the act of a lazy initialization (<see cref="CheckThenActs"/>: CONC304's).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
@@ -48,7 +50,7 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
 
                     var accesses = new ConcurrentBag<Access>();
                     symbol.RegisterOperationAction(operation => Collect(operation, type, held, accesses), OperationKind.FieldReference);
-                    symbol.RegisterSymbolEndAction(end => Report(end, accesses));
+                    symbol.RegisterSymbolEndAction(end => Report(end, held, accesses));
                 },
                 SymbolKind.NamedType);
         });
@@ -61,7 +63,7 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
         if (!SymbolEqualityComparer.Default.Equals(field.ContainingType, type)
             || field.IsReadOnly || field.IsConst || field.IsVolatile || field.IsImplicitlyDeclared
             || OperationHelpers.IsInsideNameOf(reference)
-            || IsInitialization(reference, context.ContainingSymbol, field))
+            || CheckThenActs.IsInitialization(reference, context.ContainingSymbol))
         {
             return;
         }
@@ -75,7 +77,7 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
         accesses.Add(new Access(reference, field, function, IsWrite(reference), IsAtomic(reference), locks));
     }
 
-    private static void Report(SymbolAnalysisContext context, ConcurrentBag<Access> accesses)
+    private static void Report(SymbolAnalysisContext context, HeldLocks held, ConcurrentBag<Access> accesses)
     {
         foreach (var byField in accesses.GroupBy(a => a.Field, SymbolEqualityComparer.Default))
         {
@@ -97,6 +99,12 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
             foreach (var access in all.Where(a => a.Locks.Count == 0 && !IsBenignRead(a, field, all)).OrderBy(a => a.Operation.Syntax.SpanStart))
             {
                 var statement = access.Operation.Syntax.FirstAncestorOrSelf<StatementSyntax>();
+                if (statement is not null && reported.Contains(statement)
+                    || CheckThenActs.IsPartOfLazyInitialization(access.Operation, held, context.CancellationToken))
+                {
+                    continue; // the check and the act of a lazy initialization are CONC304's
+                }
+
                 if (statement is not null && !reported.Add(statement))
                 {
                     continue;
@@ -123,15 +131,6 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
         !access.IsWrite
         && (field.Type.IsReferenceType
             || all.Any(other => other.Function == access.Function && other.Locks.Count > 0 && other.Operation.Syntax.SpanStart > access.Operation.Syntax.SpanStart));
-
-    // The type's own constructors (the object is not shared yet) and field initializers.
-    private static bool IsInitialization(IFieldReferenceOperation reference, ISymbol owner, IFieldSymbol field) =>
-        owner is IFieldSymbol or IPropertySymbol
-        || owner is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } constructor
-            && constructor.IsStatic == field.IsStatic
-            && SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, field.ContainingType)
-            && OperationHelpers.EnclosingFunction(reference) is null
-            && reference.Instance is null or IInstanceReferenceOperation;
 
     private static bool IsWrite(IFieldReferenceOperation reference) => reference.Parent switch
     {

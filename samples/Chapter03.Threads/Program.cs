@@ -7,6 +7,7 @@ public static class Program
     {
         ("start", "3.2 two ways to start a thread", StartingThreads.Run),
         ("race", "3.4 a race and its lock", RaceAndLock.Run),
+        ("checkthenact", "3.4 check-then-act: lazy initialization races", CheckThenAct.Run),
         ("gil", "3.5 no GIL: two CPU-bound threads in parallel", NoGil.Run),
         ("stopflag", "3.x a stop flag the worker may never see (volatile)", StopFlag.Run),
         ("deadlock", "3.7 deadlock and RLock", DeadlockAndRLock.Run),

@@ -98,6 +98,14 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor InconsistentLocking =
         Create(RuleIds.InconsistentLocking, RuleCategories.SharedState, DiagnosticSeverity.Warning);
 
+    /// <summary>CONC304: a check and its act with no lock held around both (lazy initialization, a collection's check-then-add).</summary>
+    public static readonly DiagnosticDescriptor CheckThenAct =
+        Create(RuleIds.CheckThenAct, RuleCategories.SharedState, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC304 at double-checked locking of a field that is not volatile: the same rule, its own message.</summary>
+    public static readonly DiagnosticDescriptor DoubleCheckedLocking =
+        CreateWithMessage(RuleIds.CheckThenAct, RuleCategories.SharedState, DiagnosticSeverity.Warning, RuleIds.CheckThenAct + "_DoubleCheckedMessage");
+
     /// <summary>CONC305: a <c>[GuardedBy]</c> member accessed without holding its lock.</summary>
     public static readonly DiagnosticDescriptor GuardedAccess =
         Create(RuleIds.GuardedAccess, RuleCategories.SharedState, DiagnosticSeverity.Warning);

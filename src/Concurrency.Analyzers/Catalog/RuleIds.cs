@@ -48,6 +48,9 @@ public static class RuleIds
     /// <summary>A field written under a lock somewhere and accessed elsewhere without one, in a type that takes locks.</summary>
     public const string InconsistentLocking = "CONC302";
 
+    /// <summary>A check and the act that depends on it with no lock held around both: lazy initialization, a collection's check-then-add, double-checked locking of a non-volatile field.</summary>
+    public const string CheckThenAct = "CONC304";
+
     /// <summary>A member marked <c>[GuardedBy]</c> accessed, or a method marked <c>[RequiresLock]</c> called, without holding the lock it names.</summary>
     public const string GuardedAccess = "CONC305";
 

@@ -26,6 +26,10 @@ internal static class KnownTypes
         public const string StringWriter = "System.IO.StringWriter";
         public const string TextWriter = "System.IO.TextWriter";
 
+        public const string ThreadStaticAttribute = "System.ThreadStaticAttribute";
+        public const string ConcurrentDictionary = "System.Collections.Concurrent.ConcurrentDictionary`2";
+        public const string LazyInitializer = "System.Threading.LazyInitializer";
+
         public const string CancellationToken = "System.Threading.CancellationToken";
         public const string CancellationTokenSource = "System.Threading.CancellationTokenSource";
         public const string Interlocked = "System.Threading.Interlocked";

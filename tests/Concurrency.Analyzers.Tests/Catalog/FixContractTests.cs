@@ -37,6 +37,7 @@ public class FixContractTests
         [nameof(GuardedAccessFix)] = d => GuardedAccessFix.TryRead(d, out _),
         [nameof(MissingEntryGuardFix)] = d => MissingEntryGuardFix.TryRead(d, out _),
         [nameof(StopFlagFix)] = d => StopFlagFix.TryRead(d, out _),
+        [nameof(CheckThenActFix)] = d => CheckThenActFix.TryRead(d, out _),
     };
 
     public static TheoryData<string> Contracts()
@@ -127,6 +128,12 @@ public class FixContractTests
         foreach (var kind in All<AsyncLambdaAsVoidDelegateFixKind>())
         {
             Assert.True(AsyncLambdaAsVoidDelegateFix.TryRead(With(new AsyncLambdaAsVoidDelegateFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
+        }
+
+        foreach (var kind in All<CheckThenActFixKind>())
+        {
+            Assert.True(CheckThenActFix.TryRead(With(new CheckThenActFix(kind).ToProperties()), out var read));
             Assert.Equal(kind, read.Kind);
         }
 

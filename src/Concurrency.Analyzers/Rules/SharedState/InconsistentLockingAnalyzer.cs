@@ -18,7 +18,8 @@ namespace Concurrency.Analyzers.Rules.SharedState;
 /// <c>[GuardedBy]</c> (CONC305 checks them), the type's constructors and initializers, and
 /// accesses of another object's field under that object's lock; reads of a reference-typed field
 /// (publishing a reference is atomic and safe in .NET — what the object holds is CONC303's), and the
-/// first read of a double-checked pattern whose function reads again under the lock (CONC304's).
+/// first read of a double-checked pattern whose function reads again under the lock, and the check
+/// and the act of a lazy initialization (<see cref="CheckThenActs"/>: CONC304's).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
@@ -49,7 +50,7 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
 
                     var accesses = new ConcurrentBag<Access>();
                     symbol.RegisterOperationAction(operation => Collect(operation, type, held, accesses), OperationKind.FieldReference);
-                    symbol.RegisterSymbolEndAction(end => Report(end, accesses));
+                    symbol.RegisterSymbolEndAction(end => Report(end, held, accesses));
                 },
                 SymbolKind.NamedType);
         });
@@ -76,7 +77,7 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
         accesses.Add(new Access(reference, field, function, FieldAccesses.IsWrite(reference), FieldAccesses.IsAtomic(reference), locks));
     }
 
-    private static void Report(SymbolAnalysisContext context, ConcurrentBag<Access> accesses)
+    private static void Report(SymbolAnalysisContext context, HeldLocks held, ConcurrentBag<Access> accesses)
     {
         foreach (var byField in accesses.GroupBy(a => a.Field, SymbolEqualityComparer.Default))
         {
@@ -98,6 +99,12 @@ public sealed class InconsistentLockingAnalyzer : DiagnosticAnalyzer
             foreach (var access in all.Where(a => a.Locks.Count == 0 && !IsBenignRead(a, field, all)).OrderBy(a => a.Operation.Syntax.SpanStart))
             {
                 var statement = access.Operation.Syntax.FirstAncestorOrSelf<StatementSyntax>();
+                if (statement is not null && reported.Contains(statement)
+                    || CheckThenActs.IsPartOfLazyInitialization(access.Operation, held, context.CancellationToken))
+                {
+                    continue; // the check and the act of a lazy initialization are CONC304's
+                }
+
                 if (statement is not null && !reported.Add(statement))
                 {
                     continue;

@@ -308,6 +308,20 @@ public class InconsistentLockingTests
         """);
 
     [Fact]
+    public Task The_check_and_the_act_of_a_lazy_initialization_are_CONC304s() => Verify("""
+        class Cache
+        {
+            private readonly object _gate = new object();
+            private List<int> _items;
+            private int? _size;
+            public void Reset() { lock (_gate) { _items = null; _size = null; } }
+            public List<int> Items() { if (_items == null) _items = new List<int>(); return _items; }
+            public List<int> Other() => _items ??= new List<int>();
+            public bool Size() { if (_size == null) _size = 4; return true; }
+        }
+        """);
+
+    [Fact]
     public Task Nameof_and_a_ReaderWriterLockSlim_in_both_forms() => Verify("""
         class Table
         {

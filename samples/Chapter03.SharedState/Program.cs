@@ -24,7 +24,26 @@ Console.WriteLine($"   after the joins: {unsafeCrawler.Pages:N0} and {fixedCrawl
 Console.WriteLine("3. CONC302 — two threads deposit 1 and two withdraw 1, 1,000,000 times each (the balance should end at 0):");
 Console.WriteLine($"   unsafe: {Balance(new Unsafe.Account(), a => a.Deposit, a => a.Withdraw, a => a.Balance)}");
 Console.WriteLine($"   fixed:  {Balance(new Fixed.Account(), a => a.Deposit, a => a.Withdraw, a => a.Balance)}");
+
+Console.WriteLine("4. CONC304 — eight threads read settings loaded on first use:");
+Unsafe.Settings.ReadFromThreads(new Unsafe.Settings(), 8);
+Fixed.Settings.ReadFromThreads(new Fixed.Settings(), 8);
+Console.WriteLine($"   unsafe: loaded {Unsafe.Settings.Loads} times");
+Console.WriteLine($"   fixed:  loaded {Fixed.Settings.Loads} time(s)");
+
+Console.WriteLine("5. CONC306 — a poller stopped by a flag after 200 ms (at most 4,000,000,000 polls):");
+Console.WriteLine($"   unsafe: {Polled(new Unsafe.Poller(), p => p.Start, p => p.Stop, p => p.Polls)}");
+Console.WriteLine($"   fixed:  {Polled(new Fixed.Poller(), p => p.Start, p => p.Stop, p => p.Polls)}");
 return 0;
+
+static string Polled<T>(T poller, Func<T, Action<long>> start, Func<T, Action> stop, Func<T, long> polls)
+{
+    const long max = 4_000_000_000;
+    start(poller)(max);
+    Thread.Sleep(200);
+    stop(poller)();
+    return polls(poller) >= max ? $"never saw the stop (ran out after {max:N0} polls: the read was hoisted)" : $"stopped after {polls(poller):N0} polls";
+}
 
 static string Balance<T>(T account, Func<T, Action<decimal>> deposit, Func<T, Action<decimal>> withdraw, Func<T, decimal> balance)
 {

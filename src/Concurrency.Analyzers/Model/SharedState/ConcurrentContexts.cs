@@ -91,6 +91,8 @@ internal sealed class ConcurrentContexts
     private readonly CallTargets _targets;
     private readonly SynchronousCallbacks _callbacks;
     private readonly Lazy<Reach> _reach;
+    private readonly ConcurrentDictionary<SyntaxTree, Lazy<TreeEntries>> _trees = new();
+    private readonly Func<SyntaxTree, Lazy<TreeEntries>> _readTree;
 
     private ConcurrentContexts(Compilation compilation)
     {
@@ -99,12 +101,13 @@ internal sealed class ConcurrentContexts
         _targets = CallTargets.For(compilation);
         _callbacks = SynchronousCallbacks.For(compilation);
         _reach = new Lazy<Reach>(() => Build(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+        _readTree = tree => new Lazy<TreeEntries>(() => Read(tree, CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public static ConcurrentContexts For(Compilation compilation) => PerCompilation.GetValue(compilation, c => new ConcurrentContexts(c));
 
     /// <summary>Every entry point of the compilation, in source order (trees in the compilation's order).</summary>
-    public IReadOnlyList<EntryPoint> All => _reach.Value.EntryPoints;
+    public IReadOnlyList<EntryPoint> All => Whole().EntryPoints;
 
     /// <summary>
     /// The context the code at <paramref name="operation"/> runs in, or null when nothing says it runs
@@ -120,7 +123,7 @@ internal sealed class ConcurrentContexts
             switch (current)
             {
                 case IAnonymousFunctionOperation lambda:
-                    if (_reach.Value.ByFunction.TryGetValue(lambda.Syntax, out var entry))
+                    if (In(lambda.Syntax.SyntaxTree).ByFunction.TryGetValue(lambda.Syntax, out var entry))
                     {
                         return entry;
                     }
@@ -147,16 +150,42 @@ internal sealed class ConcurrentContexts
 
     /// <summary>The context a method (or local function, or accessor) runs in: reached from an entry point, or a <c>Run</c> override itself.</summary>
     public ConcurrentContext? OfMethod(IMethodSymbol method) =>
-        _reach.Value.ByMethod.TryGetValue(CallTargets.BodyOwner(method), out var context) ? context : null;
+        Whole().ByMethod.TryGetValue(CallTargets.BodyOwner(method), out var context) ? context : null;
 
     /// <summary>Whether <paramref name="type"/> starts an entry point in its code or has code one reaches: whether its fields may be shared between threads.</summary>
-    public bool Involves(INamedTypeSymbol type) => _reach.Value.Types.Contains(type.OriginalDefinition);
+    public bool Involves(INamedTypeSymbol type)
+    {
+        // Its own code first (only its trees are read), then what the entry points reach.
+        var definition = type.OriginalDefinition;
+        return definition.DeclaringSyntaxReferences.Any(r => In(r.SyntaxTree).Starters.Contains(definition))
+            || Whole().Types.Contains(definition);
+    }
 
     /// <summary>The entry points created in the member whose body holds <paramref name="root"/> (its lambdas included), in source order: what runs concurrently with the code after them.</summary>
     public IEnumerable<EntryPoint> StartedIn(IOperation root)
     {
         var span = root.Syntax.Span;
-        return _reach.Value.EntryPoints.Where(e => e.HandedTo.Syntax.SyntaxTree == root.Syntax.SyntaxTree && span.Contains(e.HandedTo.Syntax.Span));
+        return In(root.Syntax.SyntaxTree).EntryPoints.Where(e => span.Contains(e.HandedTo.Syntax.Span));
+    }
+
+    // The entry points of one tree, read once, by whichever thread asks first (each tree on its own: no thread waits for the whole compilation to be read).
+    private TreeEntries In(SyntaxTree tree) => _trees.GetOrAdd(tree, _readTree).Value;
+
+    // What the entry points reach. Before waiting for it, a thread reads the trees not read yet
+    // itself, starting at a tree of its own, so threads share the reading instead of queuing for it.
+    private Reach Whole()
+    {
+        if (!_reach.IsValueCreated)
+        {
+            var trees = _compilation.SyntaxTrees.ToList();
+            var first = trees.Count == 0 ? 0 : (System.Threading.Thread.CurrentThread.ManagedThreadId * 7919) % trees.Count;
+            for (var i = 0; i < trees.Count; i++)
+            {
+                _ = In(trees[(first + i) % trees.Count]);
+            }
+        }
+
+        return _reach.Value;
     }
 
     // The token that may name an entry point's site: the name of a call or creation, an event, or a method declared Run.
@@ -192,83 +221,67 @@ internal sealed class ConcurrentContexts
         }
     }
 
-    private Reach Build(CancellationToken cancellationToken)
+    // The entry points created in one tree, and the Run overrides declared there.
+    private TreeEntries Read(SyntaxTree tree, CancellationToken cancellationToken)
     {
-        var sites = Index.For(_compilation);
-        var entries = new List<EntryPoint>();
-        var roots = new List<(IMethodSymbol? Method, IOperation? Body, ConcurrentContext Context)>();
-        var byFunction = new Dictionary<SyntaxNode, ConcurrentContext>();
-        foreach (var tree in _compilation.SyntaxTrees)
+        var entries = new TreeEntries();
+        var starts = Index.For(_compilation).Of(tree, cancellationToken);
+        if (starts.Length == 0)
         {
-            var starts = sites.Of(tree, cancellationToken);
-            if (starts.Length == 0)
-            {
-                continue;
-            }
+            return entries;
+        }
 
-            var model = _compilation.GetSemanticModel(tree);
-            var root = tree.GetRoot(cancellationToken);
-            foreach (var start in starts)
+        var model = _compilation.GetSemanticModel(tree);
+        var root = tree.GetRoot(cancellationToken);
+        foreach (var start in starts)
+        {
+            // The site's start is shared by the calls it is the receiver of (items.AsParallel().ForAll(…)): each is tried.
+            foreach (var node in root.FindToken(start).Parent!.AncestorsAndSelf().TakeWhile(n => n.SpanStart == start))
             {
-                // The site's start is shared by the calls it is the receiver of (items.AsParallel().ForAll(…)): each is tried.
-                foreach (var node in root.FindToken(start).Parent!.AncestorsAndSelf().TakeWhile(n => n.SpanStart == start))
+                if (node is MethodDeclarationSyntax declaration)
                 {
-                    if (node is MethodDeclarationSyntax declaration)
+                    if (model.GetDeclaredSymbol(declaration, cancellationToken) is { } method && _entryPoints.OfOverride(method) is { } overrideKind)
                     {
-                        if (model.GetDeclaredSymbol(declaration, cancellationToken) is { } method && _entryPoints.OfOverride(method) is { } overrideKind)
-                        {
-                            var context = new ConcurrentContext(null, overrideKind, $"{method.ContainingType.Name}.Run override", declaration.Identifier.GetLocation(), ImmutableArray<string>.Empty, withItself: false, method.ContainingType.OriginalDefinition);
-                            roots.Add((method, null, context));
-                        }
+                        var type = method.ContainingType.OriginalDefinition;
+                        entries.Roots.Add((method, null, new ConcurrentContext(null, overrideKind, $"{method.ContainingType.Name}.Run override", declaration.Identifier.GetLocation(), ImmutableArray<string>.Empty, withItself: false, type)));
+                        entries.Starters.Add(type);
                     }
-                    else if (node is ObjectCreationExpressionSyntax or InvocationExpressionSyntax or AssignmentExpressionSyntax && model.GetOperation(node, cancellationToken) is { } handedTo)
+                }
+                else if (node is ObjectCreationExpressionSyntax or InvocationExpressionSyntax or AssignmentExpressionSyntax && model.GetOperation(node, cancellationToken) is { } handedTo)
+                {
+                    foreach (var function in Delegates(handedTo))
                     {
-                        foreach (var function in Delegates(handedTo))
+                        if (_entryPoints.Of(function) is not { } entry || entries.ByFunction.ContainsKey(function.Syntax))
                         {
-                            if (_entryPoints.Of(function) is not { } entry || byFunction.ContainsKey(function.Syntax))
-                            {
-                                continue;
-                            }
+                            continue;
+                        }
 
-                            entries.Add(entry);
-                            var starter = model.GetEnclosingSymbol(node.SpanStart, cancellationToken)?.ContainingType?.OriginalDefinition;
-                            var context = new ConcurrentContext(entry, entry.Kind, StartText(entry), entry.HandedTo.Syntax.GetLocation(), ImmutableArray<string>.Empty, entry.RunsConcurrentlyWithItself, starter);
-                            if (function is IAnonymousFunctionOperation lambda)
-                            {
-                                byFunction[function.Syntax] = context;
-                                roots.Add((null, lambda.Body, context));
-                            }
-                            else if (entry.Method is { } target)
-                            {
-                                byFunction[function.Syntax] = context;
-                                roots.Add((target, null, context));
-                            }
+                        var starter = model.GetEnclosingSymbol(node.SpanStart, cancellationToken)?.ContainingType?.OriginalDefinition;
+                        var context = new ConcurrentContext(entry, entry.Kind, StartText(entry), entry.HandedTo.Syntax.GetLocation(), ImmutableArray<string>.Empty, entry.RunsConcurrentlyWithItself, starter);
+                        entries.EntryPoints.Add(entry);
+                        entries.ByFunction[function.Syntax] = context;
+                        entries.Roots.Add(function is IAnonymousFunctionOperation lambda ? (null, lambda.Body, context) : (entry.Method, null, context));
+                        if (starter is not null)
+                        {
+                            entries.Starters.Add(starter);
                         }
                     }
                 }
             }
         }
 
-        var reached = Reached(roots, cancellationToken);
+        return entries;
+    }
+
+    // Every tree's entry points, and what they reach.
+    private Reach Build(CancellationToken cancellationToken)
+    {
+        var trees = _compilation.SyntaxTrees.Select(In).ToList();
+        var reached = Reached(trees.SelectMany(t => t.Roots).ToList(), cancellationToken);
         var types = new HashSet<INamedTypeSymbol>(reached.Keys.Select(m => m.ContainingType.OriginalDefinition), SymbolEqualityComparer.Default);
-        foreach (var context in byFunction.Values.Concat(roots.Select(r => r.Context)))
-        {
-            if (context.Starter is { } starter)
-            {
-                types.Add(starter);
-            }
-        }
-
-        foreach (var entry in entries)
-        {
-            if (entry.Method?.ContainingType is { } type)
-            {
-                types.Add(type.OriginalDefinition);
-            }
-
-        }
-
-        return new Reach(entries, byFunction, reached, types);
+        types.UnionWith(trees.SelectMany(t => t.Starters));
+        types.UnionWith(trees.SelectMany(t => t.EntryPoints).Select(e => e.Method?.ContainingType?.OriginalDefinition).OfType<INamedTypeSymbol>());
+        return new Reach(trees.SelectMany(t => t.EntryPoints).ToList(), reached, types);
     }
 
     // The lambdas and method references among the arguments of a call or creation (or the handler of an event).
@@ -429,20 +442,30 @@ internal sealed class ConcurrentContexts
         }
     }
 
+    private sealed class TreeEntries
+    {
+        public List<EntryPoint> EntryPoints { get; } = new();
+
+        /// <summary>The lambdas and method references handed over as entry points, by their syntax.</summary>
+        public Dictionary<SyntaxNode, ConcurrentContext> ByFunction { get; } = new();
+
+        /// <summary>Where the reach starts: the methods handed over and Run overrides, or the lambdas' bodies.</summary>
+        public List<(IMethodSymbol? Method, IOperation? Body, ConcurrentContext Context)> Roots { get; } = new();
+
+        /// <summary>The types whose code starts them (definitions).</summary>
+        public HashSet<INamedTypeSymbol> Starters { get; } = new(SymbolEqualityComparer.Default);
+    }
+
     private sealed class Reach
     {
-        public Reach(List<EntryPoint> entryPoints, Dictionary<SyntaxNode, ConcurrentContext> byFunction, Dictionary<IMethodSymbol, ConcurrentContext> byMethod, HashSet<INamedTypeSymbol> types)
+        public Reach(List<EntryPoint> entryPoints, Dictionary<IMethodSymbol, ConcurrentContext> byMethod, HashSet<INamedTypeSymbol> types)
         {
             Types = types;
             EntryPoints = entryPoints;
-            ByFunction = byFunction;
             ByMethod = byMethod;
         }
 
         public List<EntryPoint> EntryPoints { get; }
-
-        /// <summary>The lambdas handed over as entry points, by their syntax.</summary>
-        public Dictionary<SyntaxNode, ConcurrentContext> ByFunction { get; }
 
         public Dictionary<IMethodSymbol, ConcurrentContext> ByMethod { get; }
 

@@ -22,13 +22,13 @@ internal enum AccessKind
 /// <summary>One access of a field or captured variable, with how it may run beside other code.</summary>
 internal sealed class SharedAccess
 {
-    public SharedAccess(IOperation operation, ISymbol variable, ISymbol member, AccessKind kind, HashSet<string> locks, ConcurrentContext? context, IReadOnlyList<EntryPoint> runningBeside, bool afterAJoin)
+    public SharedAccess(IOperation operation, ISymbol variable, ISymbol member, AccessKind kind, Func<HashSet<string>> locks, ConcurrentContext? context, IReadOnlyList<EntryPoint> runningBeside, bool afterAJoin)
     {
         Operation = operation;
         Variable = variable;
         Member = member;
         Kind = kind;
-        Locks = locks;
+        _locks = locks;
         Context = context;
         RunningBeside = runningBeside;
         AfterAJoin = afterAJoin;
@@ -44,8 +44,23 @@ internal sealed class SharedAccess
 
     public AccessKind Kind { get; }
 
-    /// <summary>The locks certainly held at the access (<see cref="HeldLocks"/> keys).</summary>
-    public HashSet<string> Locks { get; }
+    private Func<HashSet<string>>? _locks;
+    private HashSet<string>? _held;
+
+    /// <summary>The locks certainly held at the access (<see cref="HeldLocks"/> keys): read when first asked (most accesses never pair with another, and reading them is the costly part).</summary>
+    public HashSet<string> Locks
+    {
+        get
+        {
+            if (_held is null)
+            {
+                _held = _locks!();
+                _locks = null;
+            }
+
+            return _held;
+        }
+    }
 
     /// <summary>The concurrent context the access runs in, or null.</summary>
     public ConcurrentContext? Context { get; }
@@ -77,6 +92,7 @@ internal sealed class SharedAccesses
     private readonly WorkerSymbols _workers;
     private readonly ConcurrentDictionary<SyntaxNode, int[]> _waits = new();
     private readonly ConcurrentDictionary<SyntaxNode, HashSet<ISymbol>> _captured = new();
+    private readonly ConcurrentDictionary<SyntaxNode, EntryPoint[]> _started = new();
 
     private SharedAccesses(Compilation compilation)
     {
@@ -111,7 +127,7 @@ internal sealed class SharedAccesses
         var context = _contexts.Of(operation, member);
         var beside = context is null ? RunningBeside(operation) : (IReadOnlyList<EntryPoint>)Array.Empty<EntryPoint>();
         var afterAJoin = context is null && beside.Count == 0 && WaitsBefore(operation);
-        return new SharedAccess(operation, variable, member, FieldAccesses.KindOf(operation), _held.HeldAt(operation, cancellationToken), context, beside, afterAJoin);
+        return new SharedAccess(operation, variable, member, FieldAccesses.KindOf(operation), () => _held.HeldAt(operation, cancellationToken), context, beside, afterAJoin);
     }
 
     /// <summary>
@@ -129,18 +145,14 @@ internal sealed class SharedAccesses
             return false;
         }
 
-        if (a.Locks.Overlaps(b.Locks))
-        {
-            return false;
-        }
-
         var onlyWithWrites = a.Variable is IFieldSymbol { IsVolatile: true } || (IsReferencePublication(a) || IsReferencePublication(b));
         if (onlyWithWrites && !(a.IsWrite && b.IsWrite))
         {
             return false;
         }
 
-        return Together(a, b) || Together(b, a);
+        // The locks last: reading them is the costly part.
+        return (Together(a, b) || Together(b, a)) && !a.Locks.Overlaps(b.Locks);
     }
 
     // Whether a (in a context) runs beside b.
@@ -190,7 +202,13 @@ internal sealed class SharedAccesses
         var root = OperationHelpers.Root(operation);
         var position = operation.Syntax.SpanStart;
         List<EntryPoint>? beside = null;
-        foreach (var entry in _contexts.StartedIn(root))
+        var started = _started.GetOrAdd(root.Syntax, _ => _contexts.StartedIn(root).ToArray());
+        if (started.Length == 0)
+        {
+            return Array.Empty<EntryPoint>();
+        }
+
+        foreach (var entry in started)
         {
             var start = entry.HandedTo.Syntax.Span;
             if (entry.Kind == EntryPointKind.Parallel || start.End > position || entry.Function.Syntax.Span.Contains(operation.Syntax.Span))

@@ -8,6 +8,7 @@ public static class Program
         ("start", "3.2 two ways to start a thread", StartingThreads.Run),
         ("race", "3.4 a race and its lock", RaceAndLock.Run),
         ("gil", "3.5 no GIL: two CPU-bound threads in parallel", NoGil.Run),
+        ("collections", "3.4/3.5 a List filled by a Parallel loop, and ConcurrentBag", UnsafeCollections.Run),
         ("deadlock", "3.7 deadlock and RLock", DeadlockAndRLock.Run),
         ("queues", "3.8 the three queues", ThreeQueues.Run),
         ("event", "3.9 Event", TrafficLight.Run),

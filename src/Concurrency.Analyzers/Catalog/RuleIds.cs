@@ -45,6 +45,9 @@ public static class RuleIds
     /// <summary>A field written under a lock somewhere and accessed elsewhere without one, in a type that takes locks.</summary>
     public const string InconsistentLocking = "CONC302";
 
+    /// <summary>A collection that is not thread-safe mutated without a lock from code that runs concurrently with itself or with another access of it.</summary>
+    public const string UnsafeCollection = "CONC303";
+
     /// <summary>A member marked <c>[GuardedBy]</c> accessed, or a method marked <c>[RequiresLock]</c> called, without holding the lock it names.</summary>
     public const string GuardedAccess = "CONC305";
 

@@ -34,7 +34,23 @@ Console.WriteLine($"   fixed:  loaded {Fixed.Settings.Loads} time(s)");
 Console.WriteLine("5. CONC306 — a poller stopped by a flag after 200 ms (at most 4,000,000,000 polls):");
 Console.WriteLine($"   unsafe: {Polled(new Unsafe.Poller(), p => p.Start, p => p.Stop, p => p.Polls)}");
 Console.WriteLine($"   fixed:  {Polled(new Fixed.Poller(), p => p.Start, p => p.Stop, p => p.Polls)}");
+
+Console.WriteLine("6. CONC303 — a Parallel loop adds 2,000,000 items to a list:");
+Console.WriteLine($"   unsafe: {Collected(() => Unsafe.Results.Collect(2_000_000))}");
+Console.WriteLine($"   fixed:  {Collected(() => Fixed.Results.Collect(2_000_000))}");
 return 0;
+
+static string Collected(Func<int> collect)
+{
+    try
+    {
+        return $"{collect():N0} of 2,000,000 items";
+    }
+    catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException or AggregateException)
+    {
+        return $"the list broke under the race ({e.GetType().Name})";
+    }
+}
 
 static string Polled<T>(T poller, Func<T, Action<long>> start, Func<T, Action> stop, Func<T, long> polls)
 {

@@ -10,6 +10,7 @@ public static class Program
         ("checkthenact", "3.4 check-then-act: lazy initialization races", CheckThenAct.Run),
         ("gil", "3.5 no GIL: two CPU-bound threads in parallel", NoGil.Run),
         ("stopflag", "3.x a stop flag the worker may never see (volatile)", StopFlag.Run),
+        ("collections", "3.4/3.5 a List filled by a Parallel loop, and ConcurrentBag", UnsafeCollections.Run),
         ("deadlock", "3.7 deadlock and RLock", DeadlockAndRLock.Run),
         ("queues", "3.8 the three queues", ThreeQueues.Run),
         ("event", "3.9 Event", TrafficLight.Run),

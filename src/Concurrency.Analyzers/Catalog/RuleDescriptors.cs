@@ -98,6 +98,13 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor InconsistentLocking =
         Create(RuleIds.InconsistentLocking, RuleCategories.SharedState, DiagnosticSeverity.Warning);
 
+    /// <summary>CONC303: a collection that is not thread-safe mutated without a lock in code that runs concurrently with itself.</summary>
+    public static readonly DiagnosticDescriptor UnsafeCollection =
+        Create(RuleIds.UnsafeCollection, RuleCategories.SharedState, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC303 when the race is with another access of the collection: the same rule, its own message.</summary>
+    public static readonly DiagnosticDescriptor UnsafeCollectionShared =
+        CreateWithMessage(RuleIds.UnsafeCollection, RuleCategories.SharedState, DiagnosticSeverity.Warning, RuleIds.UnsafeCollection + "_SharedMessage");
     /// <summary>CONC304: a check and its act with no lock held around both (lazy initialization, a collection's check-then-add).</summary>
     public static readonly DiagnosticDescriptor CheckThenAct =
         Create(RuleIds.CheckThenAct, RuleCategories.SharedState, DiagnosticSeverity.Warning);

@@ -48,6 +48,8 @@ public static class RuleIds
     /// <summary>A field written under a lock somewhere and accessed elsewhere without one, in a type that takes locks.</summary>
     public const string InconsistentLocking = "CONC302";
 
+    /// <summary>A collection that is not thread-safe mutated without a lock from code that runs concurrently with itself or with another access of it.</summary>
+    public const string UnsafeCollection = "CONC303";
     /// <summary>A check and the act that depends on it with no lock held around both: lazy initialization, a collection's check-then-add, double-checked locking of a non-volatile field.</summary>
     public const string CheckThenAct = "CONC304";
 

@@ -19,6 +19,21 @@ internal static class KnownTypes
         public const string ObsoleteAttribute = "System.ObsoleteAttribute";
         public const string TimeSpan = "System.TimeSpan";
         public const string ListOfT = "System.Collections.Generic.List`1";
+        public const string DictionaryOfTKeyTValue = "System.Collections.Generic.Dictionary`2";
+        public const string HashSetOfT = "System.Collections.Generic.HashSet`1";
+        public const string QueueOfT = "System.Collections.Generic.Queue`1";
+        public const string StackOfT = "System.Collections.Generic.Stack`1";
+        public const string SortedDictionaryOfTKeyTValue = "System.Collections.Generic.SortedDictionary`2";
+        public const string SortedListOfTKeyTValue = "System.Collections.Generic.SortedList`2";
+        public const string SortedSetOfT = "System.Collections.Generic.SortedSet`1";
+        public const string LinkedListOfT = "System.Collections.Generic.LinkedList`1";
+        public const string CollectionExtensions = "System.Collections.Generic.CollectionExtensions";
+        public const string StringBuilder = "System.Text.StringBuilder";
+        public const string ThreadStaticAttribute = "System.ThreadStaticAttribute";
+        public const string ConcurrentBagOfT = "System.Collections.Concurrent.ConcurrentBag`1";
+        public const string ConcurrentQueueOfT = "System.Collections.Concurrent.ConcurrentQueue`1";
+        public const string ConcurrentStackOfT = "System.Collections.Concurrent.ConcurrentStack`1";
+        public const string ConcurrentDictionaryOfTKeyTValue = "System.Collections.Concurrent.ConcurrentDictionary`2";
         public const string DbDataReader = "System.Data.Common.DbDataReader";
         public const string MemoryStream = "System.IO.MemoryStream";
         public const string UnmanagedMemoryStream = "System.IO.UnmanagedMemoryStream";
@@ -26,8 +41,6 @@ internal static class KnownTypes
         public const string StringWriter = "System.IO.StringWriter";
         public const string TextWriter = "System.IO.TextWriter";
 
-        public const string ThreadStaticAttribute = "System.ThreadStaticAttribute";
-        public const string ConcurrentDictionary = "System.Collections.Concurrent.ConcurrentDictionary`2";
         public const string LazyInitializer = "System.Threading.LazyInitializer";
 
         public const string CancellationToken = "System.Threading.CancellationToken";

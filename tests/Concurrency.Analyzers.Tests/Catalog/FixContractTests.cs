@@ -38,6 +38,7 @@ public class FixContractTests
         [nameof(MissingEntryGuardFix)] = d => MissingEntryGuardFix.TryRead(d, out _),
         [nameof(StopFlagFix)] = d => StopFlagFix.TryRead(d, out _),
         [nameof(CheckThenActFix)] = d => CheckThenActFix.TryRead(d, out _),
+        [nameof(UnsafeCollectionFix)] = d => UnsafeCollectionFix.TryRead(d, out _),
     };
 
     public static TheoryData<string> Contracts()
@@ -148,6 +149,47 @@ public class FixContractTests
             Assert.True(StopFlagFix.TryRead(With(new StopFlagFix(kind).ToProperties()), out var read));
             Assert.Equal(kind, read.Kind);
         }
+    }
+
+    [Fact]
+    public void An_unsafe_collection_fix_reads_back_with_its_lock_or_its_spans()
+    {
+        Assert.True(UnsafeCollectionFix.TryRead(With(UnsafeCollectionFix.Locked(UnsafeCollectionFixKind.NewGate, "_gate2", isStatic: true).ToProperties()), out var gate));
+        Assert.Equal(UnsafeCollectionFixKind.NewGate, gate.Kind);
+        Assert.Equal("_gate2", gate.Gate);
+        Assert.True(gate.IsStatic);
+
+        var spans = ImmutableArray.Create(new Microsoft.CodeAnalysis.Text.TextSpan(10, 4), new Microsoft.CodeAnalysis.Text.TextSpan(30, 12));
+        var change = new UnsafeCollectionFix(UnsafeCollectionFixKind.ConcurrentType, string.Empty, false, "ConcurrentDictionary", spans, spans.RemoveAt(0), ImmutableArray<Microsoft.CodeAnalysis.Text.TextSpan>.Empty);
+        Assert.True(UnsafeCollectionFix.TryRead(With(change.ToProperties()), out var read));
+        Assert.Equal(UnsafeCollectionFixKind.ConcurrentType, read.Kind);
+        Assert.Equal("ConcurrentDictionary", read.Counterpart);
+        Assert.Equal(spans.ToArray(), read.Types.ToArray());
+        Assert.Equal(spans.RemoveAt(0).ToArray(), read.Adds.ToArray());
+        Assert.Empty(read.Ifs);
+    }
+
+    [Theory]
+    [InlineData("ConcurrentBag", "1:2;x")]
+    [InlineData("ConcurrentBag", "-1:2")]
+    [InlineData("ConcurrentList", "1:2")]
+    [InlineData(null, "1:2")]
+    [InlineData("ConcurrentBag", null)]
+    public void An_unsafe_collection_type_change_with_garbled_data_is_rejected(string? counterpart, string? types)
+    {
+        var properties = new List<(string, string?)> { (KindKey, "ConcurrentType"), ("Adds", ""), ("Ifs", "") };
+        if (counterpart is not null)
+        {
+            properties.Add(("Counterpart", counterpart));
+        }
+
+        if (types is not null)
+        {
+            properties.Add(("Types", types));
+        }
+
+        Assert.False(UnsafeCollectionFix.TryRead(With(properties.ToArray()), out _));
+        Assert.False(UnsafeCollectionFix.TryRead(With((KindKey, "Lock"), ("Gate", "_gate")), out _));
     }
 
     [Fact]

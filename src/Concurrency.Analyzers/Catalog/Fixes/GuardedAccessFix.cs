@@ -60,15 +60,19 @@ internal static class GuardedAccessFixes
     /// <summary>The fix for <paramref name="site"/> (an access or a call) in <paramref name="statement"/>, guarded by the member <paramref name="lockName"/> of <paramref name="type"/>.</summary>
     public static GuardedAccessFix For(IOperation site, StatementSyntax? statement, INamedTypeSymbol type, string lockName)
     {
-        if (statement is not { Parent: BlockSyntax } or LocalDeclarationStatementSyntax or LocalFunctionStatementSyntax
-            || statement.DescendantNodesAndSelf(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).Any(n => n is AwaitExpressionSyntax or YieldStatementSyntax)
-            || KindOf(type, lockName, site.SemanticModel?.Compilation, site.SemanticModel, statement.SpanStart) is not { } kind)
+        if (!CanWrap(statement)
+            || KindOf(type, lockName, site.SemanticModel?.Compilation, site.SemanticModel, statement!.SpanStart) is not { } kind)
         {
             return GuardedAccessFix.None;
         }
 
         return new GuardedAccessFix(kind, GateAt(site, lockName));
     }
+
+    /// <summary>Whether a lock scope can be put around <paramref name="statement"/>: a statement of a block, not a declaration, with no await or yield of its own.</summary>
+    public static bool CanWrap(StatementSyntax? statement) =>
+        statement is { Parent: BlockSyntax } and not (LocalDeclarationStatementSyntax or LocalFunctionStatementSyntax)
+        && !statement.DescendantNodesAndSelf(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).Any(n => n is AwaitExpressionSyntax or YieldStatementSyntax);
 
     private static GuardedAccessFixKind? KindOf(INamedTypeSymbol type, string lockName, Compilation? compilation, SemanticModel? model, int position)
     {

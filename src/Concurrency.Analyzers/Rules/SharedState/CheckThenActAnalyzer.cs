@@ -246,7 +246,7 @@ public sealed class CheckThenActAnalyzer : DiagnosticAnalyzer
         {
             ThreadStatic = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ThreadStaticAttribute);
             LazyInitializer = compilation.GetTypeByMetadataName(KnownTypes.Bcl.LazyInitializer);
-            ConcurrentDictionary = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ConcurrentDictionary);
+            ConcurrentDictionary = compilation.GetTypeByMetadataName(KnownTypes.Bcl.ConcurrentDictionaryOfTKeyTValue);
         }
 
         public INamedTypeSymbol? ThreadStatic { get; }

@@ -4,8 +4,6 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Formatting;
-using Microsoft.CodeAnalysis.Simplification;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace Concurrency.CodeFixes.Rules.Locks;
@@ -83,7 +81,7 @@ public sealed class SharedLockObjectCodeFixProvider : RewriteCodeFixProvider
                     || locked is TypeOfExpressionSyntax or LiteralExpressionSyntax
                     || sites.Any(s => s.Site.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } member && member.Modifiers.Any(SyntaxKind.StaticKeyword)));
             var useLockType = sites.All(s => s.IsLockStatement) && LockTypeAvailable(model, locked);
-            editor.InsertMembers(type, 0, new[] { GateField(name, isStatic, useLockType) });
+            editor.InsertMembers(type, 0, new[] { GateFields.Declaration(name, isStatic, useLockType) });
             foreach (var (expression, _, _) in sites)
             {
                 editor.ReplaceNode(expression, IdentifierName(name).WithTriviaFrom(expression));
@@ -146,21 +144,6 @@ public sealed class SharedLockObjectCodeFixProvider : RewriteCodeFixProvider
     private static bool LockTypeAvailable(SemanticModel model, SyntaxNode node) =>
         model.Compilation.GetTypeByMetadataName(KnownTypes.Bcl9.Lock) is not null
         && node.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= (LanguageVersion)1300 };
-
-    private static FieldDeclarationSyntax GateField(string name, bool isStatic, bool useLockType)
-    {
-        var type = (useLockType ? ParseTypeName(KnownTypes.Bcl9.Lock) : PredefinedType(Token(SyntaxKind.ObjectKeyword)))
-            .WithAdditionalAnnotations(Simplifier.Annotation);
-        var modifiers = TokenList(new[] { Token(SyntaxKind.PrivateKeyword) }
-            .Concat(isStatic ? new[] { Token(SyntaxKind.StaticKeyword) } : Array.Empty<SyntaxToken>())
-            .Append(Token(SyntaxKind.ReadOnlyKeyword)));
-        return FieldDeclaration(
-                VariableDeclaration(type)
-                    .WithVariables(SingletonSeparatedList(
-                        VariableDeclarator(name).WithInitializer(EqualsValueClause(ObjectCreationExpression(type).WithArgumentList(ArgumentList()))))))
-            .WithModifiers(modifiers)
-            .WithAdditionalAnnotations(Formatter.Annotation);
-    }
 
     private static IEnumerable<string> MemberNames(MemberDeclarationSyntax member) => member switch
     {

@@ -22,7 +22,7 @@ internal enum AccessKind
 /// <summary>One access of a field or captured variable, with how it may run beside other code.</summary>
 internal sealed class SharedAccess
 {
-    public SharedAccess(IOperation operation, ISymbol variable, ISymbol member, AccessKind kind, Func<HashSet<string>> locks, ConcurrentContext? context, IReadOnlyList<EntryPoint> runningBeside, bool afterAJoin)
+    public SharedAccess(IOperation operation, ISymbol variable, ISymbol member, AccessKind kind, Func<HashSet<string>> locks, ConcurrentContext? context, IReadOnlyList<EntryPoint> runningBeside, Func<bool> afterAJoin)
     {
         Operation = operation;
         Variable = variable;
@@ -31,7 +31,7 @@ internal sealed class SharedAccess
         _locks = locks;
         Context = context;
         RunningBeside = runningBeside;
-        AfterAJoin = afterAJoin;
+        _afterAJoin = new Lazy<bool>(afterAJoin, LazyThreadSafetyMode.None);
     }
 
     public IOperation Operation { get; }
@@ -69,7 +69,9 @@ internal sealed class SharedAccess
     public IReadOnlyList<EntryPoint> RunningBeside { get; }
 
     /// <summary>Its member waits for a worker (a join, a wait, an await) before it: what it reads was published by then.</summary>
-    public bool AfterAJoin { get; }
+    public bool AfterAJoin => _afterAJoin.Value;
+
+    private readonly Lazy<bool> _afterAJoin;
 
     public bool IsWrite => Kind != AccessKind.Read;
 }
@@ -115,8 +117,8 @@ internal sealed class SharedAccesses
         ISymbol? variable = operation switch
         {
             IFieldReferenceOperation field when !field.Field.IsConst && !field.Field.IsReadOnly && !IsPerThread(field.Field) => field.Field.OriginalDefinition,
-            ILocalReferenceOperation local when IsCaptured(local, local.Local) => local.Local,
-            IParameterReferenceOperation parameter when IsCaptured(parameter, parameter.Parameter) => parameter.Parameter,
+            ILocalReferenceOperation local when StartsWorkers(local) && IsCaptured(local, local.Local) => local.Local,
+            IParameterReferenceOperation parameter when StartsWorkers(parameter) && IsCaptured(parameter, parameter.Parameter) => parameter.Parameter,
             _ => null,
         };
         if (variable is null || OperationHelpers.IsInsideNameOf(operation) || FieldAccesses.IsAtomic(operation))
@@ -126,8 +128,7 @@ internal sealed class SharedAccesses
 
         var context = _contexts.Of(operation, member);
         var beside = context is null ? RunningBeside(operation) : (IReadOnlyList<EntryPoint>)Array.Empty<EntryPoint>();
-        var afterAJoin = context is null && beside.Count == 0 && WaitsBefore(operation);
-        return new SharedAccess(operation, variable, member, FieldAccesses.KindOf(operation), () => _held.HeldAt(operation, cancellationToken), context, beside, afterAJoin);
+        return new SharedAccess(operation, variable, member, FieldAccesses.KindOf(operation), () => _held.HeldAt(operation, cancellationToken), context, beside, () => context is null && beside.Count == 0 && WaitsBefore(operation));
     }
 
     /// <summary>
@@ -202,7 +203,7 @@ internal sealed class SharedAccesses
         var root = OperationHelpers.Root(operation);
         var position = operation.Syntax.SpanStart;
         List<EntryPoint>? beside = null;
-        var started = _started.GetOrAdd(root.Syntax, _ => _contexts.StartedIn(root).ToArray());
+        var started = Started(root);
         if (started.Length == 0)
         {
             return Array.Empty<EntryPoint>();
@@ -249,6 +250,12 @@ internal sealed class SharedAccesses
     // [ThreadStatic] fields: one per thread.
     private static bool IsPerThread(IFieldSymbol field) =>
         field.IsStatic && field.GetAttributes().Any(a => a.AttributeClass is { Name: "ThreadStaticAttribute", ContainingNamespace.Name: "System" });
+
+    // Whether the member starts workers: only then can the lambdas that capture its locals run beside
+    // each other or it (a lambda it runs at once or stores is no worker of its own).
+    private bool StartsWorkers(IOperation reference) => Started(OperationHelpers.Root(reference)).Length > 0;
+
+    private EntryPoint[] Started(IOperation root) => _started.GetOrAdd(root.Syntax, _ => _contexts.StartedIn(root).ToArray());
 
     // A local or parameter some lambda or local function of the member uses, declared outside it.
     private bool IsCaptured(IOperation reference, ISymbol variable) =>

@@ -27,6 +27,23 @@ internal static class FieldAccesses
         && call.TargetMethod.ContainingType is { Name: "Interlocked" or "Volatile", ContainingNamespace.Name: "Threading" };
 
     /// <summary>
+    /// The reference is the object a <c>lock</c> statement or <c>Monitor.Enter</c>/<c>TryEnter</c>
+    /// locks: it takes the lock, it does not touch what the object holds (real code: Redis's
+    /// <c>lock (_queue) { _queue.Enqueue(x); }</c> was reported as an unlocked access of the queue).
+    /// </summary>
+    public static bool IsLockedObject(IOperation reference)
+    {
+        var current = reference;
+        while (current.Parent is IConversionOperation conversion)
+        {
+            current = conversion;
+        }
+
+        return current.Parent is ILockOperation locked && locked.LockedValue == current
+            || current.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Enter" or "TryEnter" or "Exit", ContainingType.Name: "Monitor" } } };
+    }
+
+    /// <summary>
     /// The access is in the initialization of the field's object: a field or property initializer
     /// (<paramref name="owner"/> is the field or property), or the type's own constructor (static for
     /// a static field) on its own instance, outside the lambdas it creates — the object is not shared yet.

@@ -121,7 +121,7 @@ internal sealed class SharedAccesses
             IParameterReferenceOperation parameter when StartsWorkers(parameter) && IsCaptured(parameter, parameter.Parameter) => parameter.Parameter,
             _ => null,
         };
-        if (variable is null || OperationHelpers.IsInsideNameOf(operation) || FieldAccesses.IsAtomic(operation))
+        if (variable is null || OperationHelpers.IsInsideNameOf(operation) || FieldAccesses.IsAtomic(operation) || FieldAccesses.IsLockedObject(operation))
         {
             return null;
         }
@@ -166,7 +166,7 @@ internal sealed class SharedAccesses
 
         if (b.Context is { } other)
         {
-            return !context.Location.Equals(other.Location) || context.RunsConcurrentlyWithItself;
+            return !context.Location.Equals(other.Location) || (context.RunsConcurrentlyWithItself && !IsPerInstanceCopy(a, context));
         }
 
         if (context.Entry is { } entry && b.RunningBeside.Contains(entry))
@@ -182,6 +182,12 @@ internal sealed class SharedAccesses
             && SymbolEqualityComparer.Default.Equals(context.Starter, b.Member.ContainingType?.OriginalDefinition)
             && (context.Entry is null || !IsInside(context.Entry.HandedTo, b.Operation));
     }
+
+    // Copies of a worker that reach an instance field through calls may each work on their own object
+    // (real code: Redis starts one reader thread per connection, new Thread(() => conn.ReadAll())):
+    // only code in the worker's own body, on the object that started it, shares the field between copies.
+    private static bool IsPerInstanceCopy(SharedAccess access, ConcurrentContext context) =>
+        access.Variable is IFieldSymbol { IsStatic: false } && !context.Chain.IsEmpty;
 
     // An instance field is shared with a worker the object's own code starts (the worker reads this
     // object's field); a worker another type starts may be given another object each time.

@@ -53,9 +53,9 @@ public sealed class UnsafeCollectionAnalyzer : DiagnosticAnalyzer
                 symbol =>
                 {
                     var type = (INamedTypeSymbol)symbol.Symbol;
-                    if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || contexts.All.Count == 0)
+                    if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !contexts.Involves(type))
                     {
-                        return; // no concurrent code in the compilation: nothing can race
+                        return; // the type starts no worker and holds no code one reaches: none of its code races
                     }
 
                     var accesses = new ConcurrentBag<Access>();
@@ -76,7 +76,8 @@ public sealed class UnsafeCollectionAnalyzer : DiagnosticAnalyzer
         // The type's own code only: a nested type's is its own symbol's.
         if (!SymbolEqualityComparer.Default.Equals(context.ContainingSymbol.ContainingType?.OriginalDefinition, type.OriginalDefinition)
             || collections.InfoOf(context.Operation.Type) is not { } info
-            || OperationHelpers.IsInsideNameOf(context.Operation))
+            || OperationHelpers.IsInsideNameOf(context.Operation)
+            || FieldAccesses.IsLockedObject(context.Operation))
         {
             return;
         }

@@ -78,7 +78,7 @@ public sealed class UnsynchronizedWriteAnalyzer : DiagnosticAnalyzer
 
             var all = byVariable.OrderBy(a => a.Operation.Syntax.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(a => a.Operation.Syntax.SpanStart).ToList();
             var reported = new HashSet<SyntaxNode>();
-            foreach (var write in all.Where(a => a.IsWrite && (a.Context is not null || a.RunningBeside.Count > 0)))
+            foreach (var write in all.Where(a => IsSite(a) && (a.Context is not null || a.RunningBeside.Count > 0)))
             {
                 // The partner: the same code's other copies, else another access.
                 var partner = SharedAccesses.MayRace(write, write) ? write : all.FirstOrDefault(other => other != write && SharedAccesses.MayRace(write, other));
@@ -120,6 +120,11 @@ public sealed class UnsynchronizedWriteAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    // The writes reported: not x ??= v (check-then-act: CONC304's), nor ref x passed on (the callee
+    // may only read it, or update it with Interlocked: real code did both).
+    private static bool IsSite(SharedAccess access) =>
+        access.IsWrite && access.Operation.Parent is not (ICoalesceAssignmentOperation or IArgumentOperation);
 
     // How a message says where an access runs: 'Work' (new Thread in Main (Program.cs:9)).
     private static string Where(SharedAccess access)

@@ -474,6 +474,18 @@ public class UnsafeCollectionTests
         }
         """);
 
+    // Real code (StackExchange.Redis): the object a lock statement locks is not an unlocked access of it.
+    [Fact]
+    public Task A_queue_locked_on_itself_everywhere() => Verify("""
+        class Connection
+        {
+            private readonly Queue<int> _pending = new Queue<int>();
+            public void Start() { for (var i = 0; i < 4; i++) Task.Run(() => Send(i)); }
+            private void Send(int message) { lock (_pending) { _pending.Enqueue(message); } }
+            public int Count() { lock (_pending) { return _pending.Count; } }
+        }
+        """);
+
     // ---- fixes ----
 
     [Fact]

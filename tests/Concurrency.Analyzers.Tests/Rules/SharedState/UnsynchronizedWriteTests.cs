@@ -428,6 +428,43 @@ public class UnsynchronizedWriteTests
         }
         """);
 
+    // Real code (StackExchange.Redis): the shapes the first evaluation reported wrongly.
+
+    [Fact]
+    public Task Reader_threads_started_per_connection_do_not_share_its_fields() => Verify("""
+        class Connection
+        {
+            private long _received;
+            public static void StartAll(Connection[] connections)
+            {
+                foreach (var conn in connections)
+                {
+                    new Thread(() => conn.ReadAll()).Start();
+                }
+            }
+            private void ReadAll() { for (var i = 0; i < 10; i++) _received += i; }
+        }
+        """);
+
+    [Fact]
+    public Task Lazy_initialization_with_coalescing_assignment_is_left_to_CONC304() => Verify("""
+        class Probe
+        {
+            private static Task<int> s_done;
+            public static void Run(int[] items) => Parallel.ForEach(items, i => { s_done ??= Task.FromResult(1); });
+        }
+        """);
+
+    [Fact]
+    public Task A_field_passed_by_ref_is_not_itself_a_write() => Verify("""
+        static class Buffers
+        {
+            private static int[] s_buffer;
+            private static void Rent(ref int[] buffer) => Interlocked.Exchange(ref buffer, null);
+            public static void Run(int[] items) => Parallel.ForEach(items, i => Rent(ref s_buffer));
+        }
+        """);
+
     // ---- fixes ----
 
     [Fact]

@@ -152,12 +152,14 @@ internal sealed class ConcurrentContexts
     public ConcurrentContext? OfMethod(IMethodSymbol method) =>
         Whole().ByMethod.TryGetValue(CallTargets.BodyOwner(method), out var context) ? context : null;
 
-    /// <summary>Whether <paramref name="type"/> starts an entry point in its code or has code one reaches: whether its fields may be shared between threads.</summary>
+    /// <summary>Whether <paramref name="type"/> may start an entry point in its code (judged from its text) or has code one reaches: whether its fields may be shared between threads.</summary>
     public bool Involves(INamedTypeSymbol type)
     {
-        // Its own code first (only its trees are read), then what the entry points reach.
+        // Its own text first (a site of an entry point in one of its parts: nothing is bound, and a
+        // yes only costs a closer look), then what the entry points reach.
         var definition = type.OriginalDefinition;
-        return definition.DeclaringSyntaxReferences.Any(r => In(r.SyntaxTree).Starters.Contains(definition))
+        var sites = Index.For(_compilation);
+        return definition.DeclaringSyntaxReferences.Any(r => sites.MayContain(r.GetSyntax(), CancellationToken.None))
             || Whole().Types.Contains(definition);
     }
 

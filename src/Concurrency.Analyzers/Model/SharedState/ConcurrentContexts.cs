@@ -106,9 +106,6 @@ internal sealed class ConcurrentContexts
 
     public static ConcurrentContexts For(Compilation compilation) => PerCompilation.GetValue(compilation, c => new ConcurrentContexts(c));
 
-    /// <summary>Every entry point of the compilation, in source order (trees in the compilation's order).</summary>
-    public IReadOnlyList<EntryPoint> All => Whole().EntryPoints;
-
     /// <summary>
     /// The context the code at <paramref name="operation"/> runs in, or null when nothing says it runs
     /// concurrently: the innermost entry point around it, else (through lambdas run at once) the
@@ -283,7 +280,7 @@ internal sealed class ConcurrentContexts
         var types = new HashSet<INamedTypeSymbol>(reached.Keys.Select(m => m.ContainingType.OriginalDefinition), SymbolEqualityComparer.Default);
         types.UnionWith(trees.SelectMany(t => t.Starters));
         types.UnionWith(trees.SelectMany(t => t.EntryPoints).Select(e => e.Method?.ContainingType?.OriginalDefinition).OfType<INamedTypeSymbol>());
-        return new Reach(trees.SelectMany(t => t.EntryPoints).ToList(), reached, types);
+        return new Reach(reached, types);
     }
 
     // The lambdas and method references among the arguments of a call or creation (or the handler of an event).
@@ -460,14 +457,11 @@ internal sealed class ConcurrentContexts
 
     private sealed class Reach
     {
-        public Reach(List<EntryPoint> entryPoints, Dictionary<IMethodSymbol, ConcurrentContext> byMethod, HashSet<INamedTypeSymbol> types)
+        public Reach(Dictionary<IMethodSymbol, ConcurrentContext> byMethod, HashSet<INamedTypeSymbol> types)
         {
             Types = types;
-            EntryPoints = entryPoints;
             ByMethod = byMethod;
         }
-
-        public List<EntryPoint> EntryPoints { get; }
 
         public Dictionary<IMethodSymbol, ConcurrentContext> ByMethod { get; }
 

@@ -183,11 +183,15 @@ internal sealed class SharedAccesses
             && (context.Entry is null || !IsInside(context.Entry.HandedTo, b.Operation));
     }
 
-    // Copies of a worker that reach an instance field through calls may each work on their own object
-    // (real code: Redis starts one reader thread per connection, new Thread(() => conn.ReadAll())):
-    // only code in the worker's own body, on the object that started it, shares the field between copies.
+    // Copies of a worker that reach an instance field through calls on another object may each work
+    // on their own object (real code: Redis starts one reader thread per connection,
+    // new Thread(() => conn.ReadAll())); copies that call into 'this' (a periodic timer's
+    // _ => Tick(), new Thread(Work)) share it.
     private static bool IsPerInstanceCopy(SharedAccess access, ConcurrentContext context) =>
-        access.Variable is IFieldSymbol { IsStatic: false } && !context.Chain.IsEmpty;
+        access.Variable is IFieldSymbol { IsStatic: false }
+        && !context.Chain.IsEmpty
+        && context.Entry is not { Function: IMethodReferenceOperation { Instance: IInstanceReferenceOperation } }
+        && context.Entry?.Function.DescendantsAndSelf().Any(o => o is IInvocationOperation { Instance: IInstanceReferenceOperation }) != true;
 
     // An instance field is shared with a worker the object's own code starts (the worker reads this
     // object's field); a worker another type starts may be given another object each time.

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Concurrency.Analyzers.Model.Workers;
@@ -29,12 +30,13 @@ internal enum EntryPointKind
 /// <summary>A delegate that runs on another thread than the code that creates it.</summary>
 internal sealed class EntryPoint
 {
-    public EntryPoint(EntryPointKind kind, IOperation function, IMethodSymbol? method, IOperation handedTo)
+    public EntryPoint(EntryPointKind kind, IOperation function, IMethodSymbol? method, IOperation handedTo, bool firesOnce = false)
     {
         Kind = kind;
         Function = function;
         Method = method;
         HandedTo = handedTo;
+        FiresOnce = firesOnce;
     }
 
     public EntryPointKind Kind { get; }
@@ -49,10 +51,18 @@ internal sealed class EntryPoint
     public IOperation HandedTo { get; }
 
     /// <summary>
+    /// A timer that fires once: the runtime's <c>Timer</c> (Python's <c>threading.Timer</c>), a
+    /// <c>System.Threading.Timer</c> whose period is infinite and that nothing in its type changes to
+    /// a finite one (the one-shot timer that reschedules itself with <c>Change(due, Timeout.Infinite)</c>),
+    /// a <c>System.Timers.Timer</c> its type sets <c>AutoReset = false</c>. Its runs never overlap.
+    /// </summary>
+    public bool FiresOnce { get; }
+
+    /// <summary>
     /// Whether copies of it run at the same time as each other: a <c>Parallel</c> body, a timer that
     /// fires again, or a thread, process, task or work item started inside a loop (one worker per turn).
     /// </summary>
-    public bool RunsConcurrentlyWithItself => Kind is EntryPointKind.Parallel or EntryPointKind.Timer || IsStartedInALoop;
+    public bool RunsConcurrentlyWithItself => Kind is EntryPointKind.Parallel || (Kind is EntryPointKind.Timer && !FiresOnce) || IsStartedInALoop;
 
     /// <summary>The call or creation that hands the delegate over is inside a loop of the function that makes it.</summary>
     public bool IsStartedInALoop
@@ -159,8 +169,47 @@ internal sealed class EntryPoints
             _ => (EntryPointKind?)null,
         };
         var handedTo = current is IArgumentOperation argument ? argument.Parent! : current;
-        return kind is { } found && handedTo is not null ? new EntryPoint(found, function, method, handedTo) : null;
+        return kind is { } found && handedTo is not null ? new EntryPoint(found, function, method, handedTo, found == EntryPointKind.Timer && FiresOnce(handedTo)) : null;
     }
+
+    // See EntryPoint.FiresOnce. A Change or AutoReset anywhere in the creating type is read from its
+    // text: the timer's identity is not tracked, so any finite Change in the type makes it periodic.
+    private bool FiresOnce(IOperation handedTo)
+    {
+        switch (handedTo)
+        {
+            case IObjectCreationOperation { Constructor.ContainingType: var type } creation:
+                if (TaskSymbols.Is(type?.OriginalDefinition, _runtimeTimer))
+                {
+                    return true;
+                }
+
+                return creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "period") is { } period
+                    && IsInfinite(period.Value)
+                    && TypeOf(creation) is { } owner && !HasFiniteChange(owner);
+            case IEventAssignmentOperation when TypeOf(handedTo)?.ToString() is { } text:
+                return text.Contains("AutoReset = false") && !text.Contains("AutoReset = true");
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsInfinite(IOperation value)
+    {
+        value = OperationHelpers.WalkDownConversion(value);
+        return value.ConstantValue is { HasValue: true, Value: int or long or uint } constant
+                ? Convert.ToInt64(constant.Value, System.Globalization.CultureInfo.InvariantCulture) is -1 or uint.MaxValue
+                : value is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType.Name: "Timeout" } };
+    }
+
+    // timer.Change(due, period) with a period that is not spelled infinite (Timeout.Infinite, -1, InfiniteTimeSpan).
+    private static bool HasFiniteChange(SyntaxNode type) =>
+        type.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call =>
+            call.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Change" }
+            && (call.ArgumentList.Arguments.Count < 2
+                || call.ArgumentList.Arguments[1].Expression.ToString() is var period && !period.Contains("Infinite") && period.Replace(" ", string.Empty) != "-1"));
+
+    private static TypeDeclarationSyntax? TypeOf(IOperation operation) => operation.Syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>();
 
     /// <summary>Whether <paramref name="method"/> is the <c>Run</c> override of a runtime <c>Thread</c> or <c>Process</c> subclass: it runs there when started.</summary>
     public EntryPointKind? OfOverride(IMethodSymbol method)

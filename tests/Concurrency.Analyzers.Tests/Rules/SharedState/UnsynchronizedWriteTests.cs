@@ -155,6 +155,31 @@ public class UnsynchronizedWriteTests
         BesideItself(0, "s_ticks", "'Ticker' (new Timer in Ticker (Test0.cs:6))"));
 
     [Fact]
+    public Task A_one_shot_timer_its_type_makes_periodic() => Verify("""
+        class Heartbeat
+        {
+            private long _beats;
+            private readonly Timer _timer;
+            public Heartbeat() { _timer = new Timer(_ => {|#0:_beats|}++, null, 100, Timeout.Infinite); }
+            public void Speed() => _timer.Change(0, 10);
+        }
+        """,
+        BesideItself(0, "_beats", "'Heartbeat' (new Timer in Heartbeat (Test0.cs:6))"));
+
+    [Fact]
+    public Task A_periodic_timer_calling_into_its_own_object() => Verify("""
+        class Meter : IDisposable
+        {
+            private long _samples;
+            private readonly Timer _timer;
+            public Meter() { _timer = new Timer(_ => Sample(), null, 0, 10); }
+            private void Sample() { {|#0:_samples|}++; }
+            public void Dispose() => _timer.Dispose();
+        }
+        """,
+        BesideItself(0, "_samples", "'Sample' (new Timer in Meter (Test0.cs:6), through Sample())"));
+
+    [Fact]
     public Task Through_calls_from_tasks_started_in_a_loop() => Verify("""
         static class Stats
         {
@@ -462,6 +487,49 @@ public class UnsynchronizedWriteTests
             private static int[] s_buffer;
             private static void Rent(ref int[] buffer) => Interlocked.Exchange(ref buffer, null);
             public static void Run(int[] items) => Parallel.ForEach(items, i => Rent(ref s_buffer));
+        }
+        """);
+
+    [Fact]
+    public Task A_one_shot_timer_that_reschedules_itself_never_overlaps() => Verify("""
+        class Heartbeat : IDisposable
+        {
+            private long _beats;
+            private readonly Timer _timer;
+            public Heartbeat() { _timer = new Timer(_ => Beat(), null, 100, Timeout.Infinite); }
+            private void Beat()
+            {
+                try { _beats++; }
+                finally { _timer.Change(100, Timeout.Infinite); }
+            }
+            public void Dispose() => _timer.Dispose();
+        }
+        """);
+
+    [Fact]
+    public Task The_runtime_timer_fires_once() => Verify("""
+        class Reminder
+        {
+            private int _fired;
+            public void Arm()
+            {
+                var timer = new Concurrency.Runtime.Threading.Timer(TimeSpan.FromSeconds(1), () => _fired++);
+                timer.Start();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_timers_timer_without_auto_reset() => Verify("""
+        class Poller
+        {
+            private int _runs;
+            private readonly System.Timers.Timer _timer = new System.Timers.Timer(100) { AutoReset = false };
+            public void Start()
+            {
+                _timer.Elapsed += (s, e) => { _runs++; _timer.Start(); };
+                _timer.Start();
+            }
         }
         """);
 

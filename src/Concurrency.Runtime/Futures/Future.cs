@@ -36,7 +36,7 @@ public class Future
     private static Action<Future, Exception> s_callbackExceptionHook = DefaultCallbackExceptionHook;
 
     private readonly Lock _lock;
-    private readonly Condition _condition;    // over _lock: signalled when the future becomes done
+    private Condition? _condition;            // over _lock, created by the first blocking waiter; guarded by _lock
     private volatile int _state;              // written under _lock; read without it for the fast paths
     private ExceptionDispatchInfo? _exception; // written before _state becomes Finished
     private object? _callbacks;               // null, one Action<Future> or a List of them; guarded by _lock until done
@@ -54,7 +54,6 @@ public class Future
     {
         Monitor = monitor;
         _lock = new Lock("Future.lock", monitor, checkOrder: false);
-        _condition = new Condition(_lock);
         Id = System.Threading.Interlocked.Increment(ref s_ids);
     }
 
@@ -117,7 +116,7 @@ public class Future
             }
 
             _state = StateCancelled;
-            _condition.NotifyLocked(int.MaxValue);
+            _condition?.NotifyLocked(int.MaxValue);
             if (_waiters is { } waiters)
             {
                 foreach (var waiter in waiters)
@@ -355,7 +354,7 @@ public class Future
         try
         {
             _state = StateFinished;
-            _condition.NotifyLocked(int.MaxValue);
+            _condition?.NotifyLocked(int.MaxValue);
             if (_waiters is { } waiters)
             {
                 var failed = _exception is not null;
@@ -399,7 +398,7 @@ public class Future
                     throw new TimeoutException($"The future was not done within {timeout}: {this}.");
                 }
 
-                _condition.WaitLocked(deadline);
+                (_condition ??= new Condition(_lock)).WaitLocked(deadline);
             }
         }
         finally

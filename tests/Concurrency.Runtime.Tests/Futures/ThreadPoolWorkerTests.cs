@@ -136,10 +136,44 @@ public class ThreadPoolWorkerTests
     }
 
     [Fact]
+    public void Map_returns_before_the_results_are_ready()
+    {
+        using var pool = new ThreadPoolExecutor(maxWorkers: 2);
+        using var release = new ManualResetEventSlim();
+        var elapsed = Timing.Measure(() => _ = pool.Map((int x) => { release.Wait(); return x; }, new[] { 1, 2, 3 }));
+        Assert.True(elapsed < TimeSpan.FromSeconds(5), $"Map blocked for {elapsed}");
+        release.Set();
+    }
+
+    [Fact]
+    public void A_pool_dropped_without_shutdown_is_collected_and_its_workers_end()
+    {
+        var (prefix, weak) = StartAndDrop();
+        var ended = SpinWait.SpinUntil(
+            () =>
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                return !weak.TryGetTarget(out _) && !RuntimeThread.Enumerate().Any(t => t.Name.StartsWith(prefix, StringComparison.Ordinal));
+            },
+            Timing.Patience);
+        Assert.True(ended, "the dropped pool's worker should have ended");
+    }
+
+    [Fact]
     public void Map_with_a_chunksize_still_returns_every_result_in_order()
     {
         using var pool = new ThreadPoolExecutor(maxWorkers: 3);
         Assert.Equal(Enumerable.Range(0, 25).Select(x => -x), pool.Map((int x) => -x, Enumerable.Range(0, 25), chunksize: 4));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (string Prefix, WeakReference<ThreadPoolExecutor> Pool) StartAndDrop()
+    {
+        var prefix = $"dropped{Guid.NewGuid():N}";
+        var pool = new ThreadPoolExecutor(maxWorkers: 1, threadNamePrefix: prefix);
+        Assert.Equal(1, pool.Submit(() => 1).Result(Timing.Patience));
+        return (prefix, new WeakReference<ThreadPoolExecutor>(pool));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Concurrency.Benchmarks.Harness;
 namespace Concurrency.Benchmarks.Runtime;
 
 // Inside the namespace so the course's Queue<T> and Lock win over the implicitly imported BCL names.
+using Concurrency.Runtime.Futures;
 using Concurrency.Runtime.Queues;
 using Concurrency.Runtime.Threading;
 using Lock = Concurrency.Runtime.Threading.Lock;
@@ -20,6 +21,8 @@ public static class RuntimeSuite
     private const int QueueItems = 2_000_000;
     private const int LockOps = 20_000_000;
     private const int Repetitions = 5;
+    private const int PoolTasks = 50_000;
+    private const int PoolWorkers = 4;
 
     public static void Run(MetricSink sink)
     {
@@ -31,7 +34,56 @@ public static class RuntimeSuite
         sink.Add("bcl.monitor.uncontended.ns_per_op", Median(MonitorNanoseconds));
         sink.Add("process.spawn_join.ms", SpawnJoinMilliseconds());
         sink.Add("process.queue.msgs_per_s", Median(ProcessQueueThroughput));
+        RunPools(sink);
+    }
+
+    /// <summary>The pool part of the suite alone (suite <c>pools</c>).</summary>
+    public static void RunPools(MetricSink sink)
+    {
+        sink.Add("pool.thread.tasks_per_s", Median(ThreadPoolThroughput));
+        sink.Add("bcl.task_run.tasks_per_s", Median(TaskRunThroughput));
         ProcessPool(sink);
+    }
+
+    public static int Noop(int x) => x;
+
+    // Course chapter 4, as the CPython reference's bench_thread_pool: a fresh pool of 4 workers,
+    // 50,000 submits of a no-op, then every result in order; the workers start during the timing.
+    private static double ThreadPoolThroughput()
+    {
+        using var pool = new ThreadPoolExecutor(maxWorkers: PoolWorkers);
+        var futures = new Future<int>[PoolTasks];
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < PoolTasks; i++)
+        {
+            futures[i] = pool.Submit(Noop, i);
+        }
+
+        foreach (var future in futures)
+        {
+            future.Result();
+        }
+
+        return PoolTasks / watch.Elapsed.TotalSeconds;
+    }
+
+    // The physical reference: the same work on the BCL thread pool (Task.Run), which sizes itself.
+    private static double TaskRunThroughput()
+    {
+        var tasks = new Task<int>[PoolTasks];
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < PoolTasks; i++)
+        {
+            var item = i;
+            tasks[i] = Task.Run(() => Noop(item));
+        }
+
+        foreach (var task in tasks)
+        {
+            _ = task.Result;
+        }
+
+        return PoolTasks / watch.Elapsed.TotalSeconds;
     }
 
     // Course topic 2.2/2.4: start + join of a child whose target returns at once; the median of

@@ -25,8 +25,8 @@ public abstract class Executor : IDisposable
     public Future<TResult> Submit<TResult>(Func<TResult> fn)
     {
         ArgumentNullException.ThrowIfNull(fn);
-        var future = new Future<TResult>(FutureMonitor);
-        SubmitWork(future, fn, Array.Empty<object?>(), () => RunWork(future, fn));
+        var future = new WorkFuture<TResult>(FutureMonitor, fn);
+        SubmitWork(future, fn, Array.Empty<object?>(), future.Run);
         return future;
     }
 
@@ -40,8 +40,8 @@ public abstract class Executor : IDisposable
     public Future<TResult> Submit<TArg, TResult>(Func<TArg, TResult> fn, TArg arg)
     {
         ArgumentNullException.ThrowIfNull(fn);
-        var future = new Future<TResult>(FutureMonitor);
-        SubmitWork(future, fn, new object?[] { arg }, () => RunWork(future, fn, arg));
+        var future = new WorkFuture<TArg, TResult>(FutureMonitor, fn, arg);
+        SubmitWork(future, fn, new object?[] { arg }, future.Run);
         return future;
     }
 
@@ -55,8 +55,8 @@ public abstract class Executor : IDisposable
     public Future Submit(Action fn)
     {
         ArgumentNullException.ThrowIfNull(fn);
-        var future = new Future(FutureMonitor);
-        SubmitWork(future, fn, Array.Empty<object?>(), () => RunWork(future, fn));
+        var future = new ActionFuture(FutureMonitor, fn);
+        SubmitWork(future, fn, Array.Empty<object?>(), future.Run);
         return future;
     }
 
@@ -119,68 +119,6 @@ public abstract class Executor : IDisposable
     /// <summary>The monitor the futures created by Submit wait through (systematic tests swap it).</summary>
     internal virtual ISyncMonitor FutureMonitor => SystemMonitor.Instance;
 
-    private static void RunWork<TResult>(Future<TResult> future, Func<TResult> fn)
-    {
-        if (!future.SetRunningOrNotifyCancel())
-        {
-            return;
-        }
-
-        TResult result;
-        try
-        {
-            result = fn();
-        }
-        catch (Exception e)
-        {
-            future.SetException(e);
-            return;
-        }
-
-        future.SetResult(result);
-    }
-
-    private static void RunWork<TArg, TResult>(Future<TResult> future, Func<TArg, TResult> fn, TArg arg)
-    {
-        if (!future.SetRunningOrNotifyCancel())
-        {
-            return;
-        }
-
-        TResult result;
-        try
-        {
-            result = fn(arg);
-        }
-        catch (Exception e)
-        {
-            future.SetException(e);
-            return;
-        }
-
-        future.SetResult(result);
-    }
-
-    private static void RunWork(Future future, Action fn)
-    {
-        if (!future.SetRunningOrNotifyCancel())
-        {
-            return;
-        }
-
-        try
-        {
-            fn();
-        }
-        catch (Exception e)
-        {
-            future.SetException(e);
-            return;
-        }
-
-        future.SetResult();
-    }
-
     // CPython's result_iterator: each result in turn, the rest cancelled if the caller stops early.
     private static IEnumerable<TResult> ResultsInOrder<TResult>(List<Future<TResult>> futures, Deadline deadline)
     {
@@ -210,5 +148,112 @@ public abstract class Executor : IDisposable
                 futures[i].Cancel();
             }
         }
+    }
+}
+
+// The future Submit returns, carrying its work (CPython's _WorkItem): `run` is a delegate over it,
+// so a submit allocates no closure. Each Run is the only caller of SetRunningOrNotifyCancel.
+internal sealed class WorkFuture<TResult> : Future<TResult>
+{
+    private Func<TResult>? _fn;
+
+    internal WorkFuture(ISyncMonitor monitor, Func<TResult> fn)
+        : base(monitor)
+    {
+        _fn = fn;
+    }
+
+    internal void Run()
+    {
+        var fn = _fn!;
+        _fn = null; // the work is not kept alive by the future once it ran
+        if (!SetRunningOrNotifyCancel())
+        {
+            return;
+        }
+
+        TResult result;
+        try
+        {
+            result = fn();
+        }
+        catch (Exception e)
+        {
+            SetException(e);
+            return;
+        }
+
+        SetResult(result);
+    }
+}
+
+internal sealed class WorkFuture<TArg, TResult> : Future<TResult>
+{
+    private Func<TArg, TResult>? _fn;
+    private TArg _arg;
+
+    internal WorkFuture(ISyncMonitor monitor, Func<TArg, TResult> fn, TArg arg)
+        : base(monitor)
+    {
+        _fn = fn;
+        _arg = arg;
+    }
+
+    internal void Run()
+    {
+        var fn = _fn!;
+        var arg = _arg;
+        _fn = null;
+        _arg = default!;
+        if (!SetRunningOrNotifyCancel())
+        {
+            return;
+        }
+
+        TResult result;
+        try
+        {
+            result = fn(arg);
+        }
+        catch (Exception e)
+        {
+            SetException(e);
+            return;
+        }
+
+        SetResult(result);
+    }
+}
+
+internal sealed class ActionFuture : Future
+{
+    private Action? _fn;
+
+    internal ActionFuture(ISyncMonitor monitor, Action fn)
+        : base(monitor)
+    {
+        _fn = fn;
+    }
+
+    internal void Run()
+    {
+        var fn = _fn!;
+        _fn = null;
+        if (!SetRunningOrNotifyCancel())
+        {
+            return;
+        }
+
+        try
+        {
+            fn();
+        }
+        catch (Exception e)
+        {
+            SetException(e);
+            return;
+        }
+
+        SetResult();
     }
 }

@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Concurrency.Runtime.Internal;
-using Concurrency.Runtime.Threading;
-using Lock = Concurrency.Runtime.Threading.Lock;
 
 namespace Concurrency.Runtime.Futures;
 
@@ -35,13 +33,13 @@ public class Future
     private static long s_ids;
     private static Action<Future, Exception> s_callbackExceptionHook = DefaultCallbackExceptionHook;
 
-    private readonly Lock _lock;
-    private readonly Condition _condition;    // over _lock: signalled when the future becomes done
-    private volatile int _state;              // written under _lock; read without it for the fast paths
+    private readonly object _gate = new();    // the future's monitor (CPython's _condition), entered through Monitor
+    private int _blocked;                     // threads blocked in Result/GetException; guarded by _gate
+    private volatile int _state;              // written under _gate; read without it for the fast paths
     private ExceptionDispatchInfo? _exception; // written before _state becomes Finished
-    private object? _callbacks;               // null, one Action<Future> or a List of them; guarded by _lock until done
-    private List<FutureWaiter>? _waiters;     // Futures.Wait/AsCompleted waiters; guarded by _lock
-    private Task? _task;                      // AsTask's task, created once; guarded by _lock
+    private object? _callbacks;               // null, one Action<Future> or a List of them; guarded by _gate until done
+    private List<FutureWaiter>? _waiters;     // Futures.Wait/AsCompleted waiters; guarded by _gate
+    private Task? _task;                      // AsTask's task, created once; guarded by _gate
 
     /// <summary>Creates a pending future (for executor implementers and tests, as Python's <c>Future()</c>).</summary>
     public Future()
@@ -53,8 +51,6 @@ public class Future
     internal Future(ISyncMonitor monitor)
     {
         Monitor = monitor;
-        _lock = new Lock("Future.lock", monitor, checkOrder: false);
-        _condition = new Condition(_lock);
         Id = System.Threading.Interlocked.Increment(ref s_ids);
     }
 
@@ -85,8 +81,15 @@ public class Future
     /// <summary>The monitor this future's waits go through.</summary>
     internal ISyncMonitor Monitor { get; }
 
-    /// <summary>The future's internal lock, held by Futures.Wait while it registers its waiter.</summary>
-    internal Lock Gate => _lock;
+    /// <summary>Takes the future's internal lock (Futures.Wait holds it while it registers its waiter). Never held while user code runs.</summary>
+    internal void EnterGate()
+    {
+        Monitor.Interleave();
+        Monitor.Enter(_gate);
+    }
+
+    /// <summary>Releases what <see cref="EnterGate"/> took.</summary>
+    internal void ExitGate() => Monitor.Exit(_gate);
 
     /// <summary>The default <see cref="CallbackExceptionHook"/>: writes the future and the exception to standard error.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -105,7 +108,7 @@ public class Future
     /// <returns>True if the future was pending (and is now cancelled) or was already cancelled; false if it is running or finished.</returns>
     public bool Cancel()
     {
-        _lock.Acquire();
+        EnterGate();
         try
         {
             switch (_state)
@@ -117,7 +120,7 @@ public class Future
             }
 
             _state = StateCancelled;
-            _condition.NotifyLocked(int.MaxValue);
+            WakeBlockedLocked();
             if (_waiters is { } waiters)
             {
                 foreach (var waiter in waiters)
@@ -128,7 +131,7 @@ public class Future
         }
         finally
         {
-            _lock.Release();
+            ExitGate();
         }
 
         InvokeCallbacks();
@@ -177,7 +180,7 @@ public class Future
     public void AddDoneCallback(Action<Future> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        _lock.Acquire();
+        EnterGate();
         try
         {
             if (_state < StateCancelled)
@@ -188,7 +191,7 @@ public class Future
         }
         finally
         {
-            _lock.Release();
+            ExitGate();
         }
 
         RunCallback(callback);
@@ -202,7 +205,7 @@ public class Future
     /// <exception cref="InvalidOperationException">The future is already running or finished.</exception>
     public bool SetRunningOrNotifyCancel()
     {
-        _lock.Acquire();
+        EnterGate();
         try
         {
             switch (_state)
@@ -218,7 +221,7 @@ public class Future
         }
         finally
         {
-            _lock.Release();
+            ExitGate();
         }
     }
 
@@ -263,7 +266,7 @@ public class Future
     public Task AsTask()
     {
         Task task;
-        _lock.Acquire();
+        EnterGate();
         try
         {
             if (_task is { } existing)
@@ -275,7 +278,7 @@ public class Future
         }
         finally
         {
-            _lock.Release();
+            ExitGate();
         }
 
         return task;
@@ -294,10 +297,10 @@ public class Future
         return $"<Future #{Id} state={state}>";
     }
 
-    /// <summary>Registers a Futures.Wait waiter; the caller holds <see cref="Gate"/>.</summary>
+    /// <summary>Registers a Futures.Wait waiter; the caller holds the gate (<see cref="EnterGate"/>).</summary>
     internal void AddWaiterLocked(FutureWaiter waiter) => (_waiters ??= new List<FutureWaiter>()).Add(waiter);
 
-    /// <summary>Unregisters a Futures.Wait waiter; the caller holds <see cref="Gate"/>.</summary>
+    /// <summary>Unregisters a Futures.Wait waiter; the caller holds the gate (<see cref="EnterGate"/>).</summary>
     internal void RemoveWaiterLocked(FutureWaiter waiter) => _waiters?.Remove(waiter);
 
     /// <summary>The exception it finished with, or null (also while not done).</summary>
@@ -337,14 +340,14 @@ public class Future
         AppendCallbackLocked(_ => complete());
     }
 
-    /// <summary>Takes the lock to finish the future; throws (lock released) if it is already done.</summary>
+    /// <summary>Takes the gate to finish the future; throws (gate released) if it is already done.</summary>
     private protected void EnterToFinish(string operation)
     {
-        _lock.Acquire();
+        EnterGate();
         if (_state >= StateCancelled)
         {
             var description = ToString();
-            _lock.Release();
+            ExitGate();
             throw new InvalidOperationException($"Cannot {operation}: the future is already done ({description}).");
         }
     }
@@ -355,7 +358,7 @@ public class Future
         try
         {
             _state = StateFinished;
-            _condition.NotifyLocked(int.MaxValue);
+            WakeBlockedLocked();
             if (_waiters is { } waiters)
             {
                 var failed = _exception is not null;
@@ -374,7 +377,7 @@ public class Future
         }
         finally
         {
-            _lock.Release();
+            ExitGate();
         }
 
         InvokeCallbacks();
@@ -389,22 +392,31 @@ public class Future
             return;
         }
 
-        _lock.Acquire();
+        EnterGate();
         try
         {
             while (_state < StateCancelled)
             {
-                if (!deadline.IsInfinite && deadline.RemainingMilliseconds == 0)
+                var ms = deadline.RemainingMilliseconds;
+                if (ms == 0)
                 {
                     throw new TimeoutException($"The future was not done within {timeout}: {this}.");
                 }
 
-                _condition.WaitLocked(deadline);
+                _blocked++;
+                try
+                {
+                    Monitor.Wait(_gate, ms);
+                }
+                finally
+                {
+                    _blocked--;
+                }
             }
         }
         finally
         {
-            _lock.Release();
+            ExitGate();
         }
     }
 
@@ -417,6 +429,14 @@ public class Future
         }
 
         _exception?.Throw();
+    }
+
+    private void WakeBlockedLocked()
+    {
+        if (_blocked > 0)
+        {
+            Monitor.PulseAll(_gate);
+        }
     }
 
     private void AppendCallbackLocked(Action<Future> callback)

@@ -187,14 +187,14 @@ public static class Futures
 
     private static void RemoveWaiter(Future future, FutureWaiter waiter)
     {
-        future.Gate.Acquire();
+        future.EnterGate();
         try
         {
             future.RemoveWaiterLocked(waiter);
         }
         finally
         {
-            future.Gate.Release();
+            future.ExitGate();
         }
     }
 
@@ -212,14 +212,14 @@ public static class Futures
             {
                 for (; taken < _ordered.Length; taken++)
                 {
-                    _ordered[taken].Gate.Acquire();
+                    _ordered[taken].EnterGate();
                 }
             }
             catch
             {
                 for (var i = taken - 1; i >= 0; i--)
                 {
-                    _ordered[i].Gate.Release();
+                    _ordered[i].ExitGate();
                 }
 
                 throw;
@@ -230,7 +230,7 @@ public static class Futures
         {
             for (var i = _ordered.Length - 1; i >= 0; i--)
             {
-                _ordered[i].Gate.Release();
+                _ordered[i].ExitGate();
             }
         }
     }

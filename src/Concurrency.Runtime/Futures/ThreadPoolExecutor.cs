@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Concurrency.Runtime.Internal;
-using Concurrency.Runtime.Queues;
 using Lock = Concurrency.Runtime.Threading.Lock;
 using Semaphore = Concurrency.Runtime.Threading.Semaphore;
 
@@ -9,8 +8,8 @@ namespace Concurrency.Runtime.Futures;
 /// <summary>
 /// An executor that runs work on at most <see cref="MaxWorkers"/> threads, Python's
 /// <c>concurrent.futures.ThreadPoolExecutor</c> (course chapter 4: bound the number of workers).
-/// Work waits in a <see cref="SimpleQueue{T}"/>; a worker thread is started on a submit only when
-/// no worker is idle, and idle workers are reused.
+/// Work waits in a FIFO work queue (CPython's <c>SimpleQueue</c>); a worker thread is started on a
+/// submit only when no worker is idle, and idle workers are reused.
 /// </summary>
 /// <remarks>
 /// <para>Workers are the runtime's <see cref="Threading.Thread"/>s named <c>{threadNamePrefix}_{n}</c>
@@ -28,7 +27,7 @@ public sealed class ThreadPoolExecutor : Executor
 
     private static int s_counter = -1;
 
-    private readonly SimpleQueue<WorkItem> _workQueue;
+    private readonly WorkQueue<WorkItem> _workQueue;
     private readonly Semaphore _idleSemaphore;         // a unit per idle worker (CPython's _idle_semaphore)
     private readonly Lock _shutdownLock;
     private readonly List<IPoolWorker> _threads = new(); // guarded by _shutdownLock
@@ -61,11 +60,17 @@ public sealed class ThreadPoolExecutor : Executor
             throw new ArgumentOutOfRangeException(nameof(maxWorkers), max, "maxWorkers must be greater than 0 (or null for the default).");
         }
 
+        if (!ReferenceEquals(monitor, SystemMonitor.Instance))
+        {
+            // Under systematic testing no finalizer may touch the controlled monitor from outside the test.
+            GC.SuppressFinalize(this);
+        }
+
         MaxWorkers = maxWorkers ?? Math.Min(32, Environment.ProcessorCount + 4);
         _monitor = monitor;
         _startWorker = startWorker;
         _initializer = initializer;
-        _workQueue = new SimpleQueue<WorkItem>(monitor);
+        _workQueue = new WorkQueue<WorkItem>(monitor);
         _idleSemaphore = new Semaphore(0, monitor);
         _shutdownLock = new Lock("ThreadPoolExecutor.shutdownLock", monitor, checkOrder: false);
         _threadNamePrefix = string.IsNullOrEmpty(threadNamePrefix)
@@ -99,6 +104,9 @@ public sealed class ThreadPoolExecutor : Executor
             }
         }
     }
+
+    /// <summary>How many workers are idle now, waiting for work (the idle semaphore's value).</summary>
+    internal int IdleCount => _idleSemaphore.Value;
 
     internal override ISyncMonitor FutureMonitor => _monitor;
 
@@ -186,7 +194,7 @@ public sealed class ThreadPoolExecutor : Executor
 
     // The worker's loop (CPython's _worker). It holds the pool only weakly, so a pool nobody
     // references can be collected and its workers end.
-    private static void Work(WeakReference<ThreadPoolExecutor> executorRef, SimpleQueue<WorkItem> workQueue, Action? initializer)
+    private static void Work(WeakReference<ThreadPoolExecutor> executorRef, WorkQueue<WorkItem> workQueue, Action? initializer)
     {
         if (initializer is not null)
         {
@@ -243,13 +251,13 @@ public sealed class ThreadPoolExecutor : Executor
     private static bool IsShutDownOrGone(WeakReference<ThreadPoolExecutor> executorRef) =>
         !executorRef.TryGetTarget(out var executor) || executor._shutdown;
 
-    private static Action WorkerBody(WeakReference<ThreadPoolExecutor> executorRef, SimpleQueue<WorkItem> workQueue, Action? initializer) =>
+    private static Action WorkerBody(WeakReference<ThreadPoolExecutor> executorRef, WorkQueue<WorkItem> workQueue, Action? initializer) =>
         () => Work(executorRef, workQueue, initializer);
 
     // Called with _shutdownLock held: reuse an idle worker, else start one if below the bound.
     private void AdjustThreadCount()
     {
-        if (_idleSemaphore.Acquire(blocking: false))
+        if (_idleSemaphore.Value > 0 && _idleSemaphore.Acquire(blocking: false))
         {
             return;
         }

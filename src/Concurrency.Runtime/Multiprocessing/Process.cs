@@ -29,7 +29,7 @@ namespace Concurrency.Runtime.Multiprocessing;
 /// first terminates its daemon children and then waits for the others, as Python does.</para>
 /// </remarks>
 [DebuggerDisplay("{ToString(),nq}")]
-public class Process
+public partial class Process
 {
     /// <summary>The environment variable that marks a child; the guard removes it so grandchildren are spawned normally.</summary>
     internal const string ChildVariable = "CONCURRENCY_RUNTIME_MP_CHILD";
@@ -44,7 +44,6 @@ public class Process
     private static string? s_executable;
     private static Process? s_current;
     private static bool s_exitHooked;                               // guarded by s_registry
-    private static readonly List<Action> s_beforeExitWait = new();  // guarded by s_registry
 
     private readonly object _sync = new();
     private readonly Delegate? _target;
@@ -385,19 +384,6 @@ public class Process
     /// <exception cref="InvalidOperationException">The process was never started.</exception>
     internal Task WhenExited() => StartedOrThrow("watch").WaitForExitAsync();
 
-    /// <summary>
-    /// Runs <paramref name="hook"/> when this process exits normally, before it waits for its
-    /// non-daemon children (a process pool stops its workers there, as CPython's <c>_python_exit</c>
-    /// joins its executors first). A hook that throws is reported on standard error.
-    /// </summary>
-    internal static void AtExitBeforeChildren(Action hook)
-    {
-        lock (s_registry)
-        {
-            s_beforeExitWait.Add(hook);
-        }
-    }
-
     /// <summary>In the child: makes the object the running process and runs it.</summary>
     internal void RunAsCurrent(string name, bool daemon)
     {
@@ -565,46 +551,5 @@ public class Process
         {
             s_children.Remove(this);
         }
-    }
-
-    /// <summary>As Python at exit: terminate daemon children, then wait for the others.</summary>
-    private static void OnParentExit()
-    {
-        Action[] hooks;
-        lock (s_registry)
-        {
-            hooks = s_beforeExitWait.ToArray();
-        }
-
-        foreach (var hook in hooks)
-        {
-            try
-            {
-                hook();
-            }
-            catch (Exception e)
-            {
-                Console.Error.WriteLine($"multiprocessing (pid {Environment.ProcessId}): an exit hook failed: {e}");
-            }
-        }
-
-        Process[] children;
-        lock (s_registry)
-        {
-            children = s_children.ToArray();
-        }
-
-        foreach (var child in children.Where(c => c._daemon && c.IsAlive))
-        {
-            child.Terminate();
-            child._lifeline?.Dispose();
-        }
-
-        foreach (var child in children.Where(c => !c._daemon))
-        {
-            child._os?.WaitForExit();
-        }
-
-        RuntimeDirectory.Delete();
     }
 }

@@ -11,7 +11,19 @@ namespace Concurrency.Runtime.Queues;
 [DebuggerDisplay("SimpleQueue, qsize = {QSize}")]
 public sealed class SimpleQueue<T>
 {
-    private readonly Queue<T> _inner = new SimpleInner();
+    private readonly Queue<T> _inner;
+
+    /// <summary>Creates an empty queue.</summary>
+    public SimpleQueue()
+        : this(SystemMonitor.Instance)
+    {
+    }
+
+    /// <summary>A queue whose blocking goes through <paramref name="monitor"/> (systematic tests).</summary>
+    internal SimpleQueue(ISyncMonitor monitor)
+    {
+        _inner = new SimpleInner(monitor);
+    }
 
     /// <summary>The approximate number of items (another thread may change it at once).</summary>
     public int QSize => _inner.QSize;
@@ -37,6 +49,9 @@ public sealed class SimpleQueue<T>
     /// <exception cref="QueueEmptyException">The queue is empty.</exception>
     public T GetNowait() => _inner.GetNowait();
 
+    /// <summary>Removes the next item if one is there now, without the cost of an exception when empty.</summary>
+    internal bool TryGet([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T item) => _inner.TryGet(out item);
+
     /// <summary>Removes and returns the next item, waiting asynchronously while the queue is empty.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
     public ValueTask<T> GetAsync(CancellationToken cancellationToken = default) => _inner.GetAsync(cancellationToken);
@@ -44,8 +59,8 @@ public sealed class SimpleQueue<T>
     // A FIFO that does not count unfinished tasks: nobody calls TaskDone on a SimpleQueue.
     private sealed class SimpleInner : Queue<T>
     {
-        internal SimpleInner()
-            : base(0, new FifoStore<T>(0), SystemMonitor.Instance, trackTasks: false)
+        internal SimpleInner(ISyncMonitor monitor)
+            : base(0, new FifoStore<T>(0), monitor, trackTasks: false)
         {
         }
     }

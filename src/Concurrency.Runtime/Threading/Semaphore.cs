@@ -16,10 +16,16 @@ public class Semaphore : IAcquirable
     /// <summary>Creates a semaphore with <paramref name="value"/> units available (Python's default is 1).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is negative.</exception>
     public Semaphore(int value = 1)
+        : this(value, SystemMonitor.Instance)
+    {
+    }
+
+    /// <summary>A semaphore whose blocking goes through <paramref name="monitor"/> (systematic tests).</summary>
+    internal Semaphore(int value, ISyncMonitor monitor)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(value);
         _value = value;
-        _cond = PrivateCondition.Create(nameof(Semaphore));
+        _cond = PrivateCondition.Create(nameof(Semaphore), monitor);
     }
 
     /// <summary>The units available now (a snapshot).</summary>

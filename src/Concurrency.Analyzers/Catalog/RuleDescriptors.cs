@@ -47,6 +47,14 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor SerialStartJoin =
         Create(RuleIds.SerialStartJoin, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);
 
+    /// <summary>CONC203: a runtime executor created and, on some path, neither shut down nor handed on.</summary>
+    public static readonly DiagnosticDescriptor ExecutorNotShutDown =
+        Create(RuleIds.ExecutorNotShutDown, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC205: work submitted to a pool and waited for in the same loop iteration.</summary>
+    public static readonly DiagnosticDescriptor SerialSubmitWait =
+        Create(RuleIds.SerialSubmitWait, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);
+
     /// <summary>CONC204: a task whose completion nobody observes.</summary>
     public static readonly DiagnosticDescriptor UnobservedTask =
         Create(RuleIds.UnobservedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Warning);

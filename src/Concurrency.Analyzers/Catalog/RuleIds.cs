@@ -27,8 +27,14 @@ public static class RuleIds
     /// <summary>A worker started and joined in the same loop iteration: the loop runs its workers one at a time.</summary>
     public const string SerialStartJoin = "CONC202";
 
+    /// <summary>A runtime executor (thread or process pool) created in a function and, on some path, neither shut down nor handed on.</summary>
+    public const string ExecutorNotShutDown = "CONC203";
+
     /// <summary>A task whose completion nobody observes: dropped, or kept in a local nothing awaits, waits for or hands on.</summary>
     public const string UnobservedTask = "CONC204";
+
+    /// <summary>Work submitted to a pool and waited for in the same loop iteration: the pool runs one piece of work at a time.</summary>
+    public const string SerialSubmitWait = "CONC205";
 
     /// <summary>A runtime child process started in a program whose entry point does not call <c>Process.EnterChildIfRequested()</c> first.</summary>
     public const string MissingEntryGuard = "CONC206";

@@ -88,4 +88,22 @@ internal static class ControlFlowGraphs
 
         return null;
     }
+
+    /// <summary>The flow captures of <paramref name="local"/> in <paramref name="graph"/>: <c>t?.Join()</c>, a <c>using</c>'s <c>Dispose</c>, reach the local through one.</summary>
+    public static HashSet<CaptureId> CapturesOf(ControlFlowGraph graph, ILocalSymbol local)
+    {
+        var captures = new HashSet<CaptureId>();
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var capture in OperationHelpers.TopLevelOperations(block).SelectMany(o => o.DescendantsAndSelf()).OfType<IFlowCaptureOperation>())
+            {
+                if (OperationHelpers.WalkDownConversion(capture.Value) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    captures.Add(capture.Id);
+                }
+            }
+        }
+
+        return captures;
+    }
 }

@@ -75,7 +75,8 @@ internal static class ExceptionPaths
     /// nor do the calls of code whose failures are too rare to ask code to guard against them: the
     /// console, traces and formatting, arithmetic, collections and LINQ, the synchronization and
     /// thread types (<c>System.Threading</c>, not its tasks, whose waits rethrow the work's failure),
-    /// and the course runtime's primitives and their subclasses (threads, processes, queues, locks).
+    /// and the course runtime's primitives and their subclasses (threads, processes, queues, locks; not its
+    /// futures and pools, whose results rethrow the work's failure).
     /// </summary>
     public static IOperation? Thrower(IOperation operation, Func<IOperation, bool> ignored, Compilation compilation)
     {
@@ -100,7 +101,8 @@ internal static class ExceptionPaths
     private static bool CannotThrow(IInvocationOperation call, Compilation compilation, int depth)
     {
         var method = call.TargetMethod.OriginalDefinition;
-        if (depth > 2 || method.IsVirtual || method.IsAbstract || method.IsOverride || method.DeclaringSyntaxReferences.IsEmpty)
+        if (depth > 2 || method.IsVirtual || method.IsAbstract || method.IsOverride || method.DeclaringSyntaxReferences.IsEmpty
+            || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly))
         {
             return false;
         }
@@ -132,7 +134,9 @@ internal static class ExceptionPaths
                 "System.Diagnostics" => current.Name is "Debug" or "Trace" or "Stopwatch",
                 "System.Text" => current.Name is "StringBuilder",
                 "System.Threading" or "System.Linq" or "System.Collections" or "System.Collections.Generic" or "System.Collections.Concurrent" or "System.Collections.Immutable" => true,
-                _ => space is not null && space.StartsWith("Concurrency.Runtime", StringComparison.Ordinal),
+                // The runtime's primitives, but not its futures and pools: Result(), GetException(), a Map's
+                // results and an await of a future rethrow what the work threw.
+                _ => space is not null && space.StartsWith("Concurrency.Runtime", StringComparison.Ordinal) && space != "Concurrency.Runtime.Futures",
             };
             if (harmless)
             {

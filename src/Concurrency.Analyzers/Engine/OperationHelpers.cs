@@ -114,7 +114,8 @@ internal static class OperationHelpers
                 _ => null,
             };
 #pragma warning disable RS1030 // Interprocedural: the callee's body may live in another file than the one analyzed.
-            if (body is not null && compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken) is { } operation)
+            // A method of a referenced project whose sources the host also has (an IDE's project reference) is not ours to read.
+            if (body is not null && compilation.ContainsSyntaxTree(body.SyntaxTree) && compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken) is { } operation)
 #pragma warning restore RS1030
             {
                 yield return operation;

@@ -70,6 +70,36 @@ internal static class PathsWithout
         return search.Run(start.Block, start.Index, start.Operation, cancellationToken);
     }
 
+    /// <summary>
+    /// <see cref="Find"/> for an obligation on the value of <paramref name="local"/> (a started thread, a
+    /// created pool): an operation meets it when it reads the local — directly or through a flow capture
+    /// (<c>t?.Join()</c>, a <c>using</c>'s <c>Dispose</c>) — in a way <paramref name="meets"/> accepts (given the
+    /// read and the test of "reads the local"); calls on the local itself are not counted as throwing.
+    /// </summary>
+    public static PathWithout? FindForLocal(
+        ControlFlowGraph graph,
+        SyntaxNode syntax,
+        OperationKind kind,
+        ILocalSymbol local,
+        Func<IOperation, Func<IOperation, bool>, bool> meets,
+        Compilation compilation,
+        CancellationToken cancellationToken)
+    {
+        var captures = ControlFlowGraphs.CapturesOf(graph, local);
+        bool IsLocal(IOperation operation) => operation switch
+        {
+            ILocalReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Local, local),
+            IFlowCaptureReferenceOperation capture => captures.Contains(capture.Id),
+            _ => false,
+        };
+
+        bool Meets(IOperation operation) => operation.DescendantsAndSelf().Any(o => IsLocal(o) && meets(o, IsLocal));
+
+        IOperation? Thrower(IOperation operation) => ExceptionPaths.Thrower(operation, o => o is IInvocationOperation { Instance: { } instance } && IsLocal(OperationHelpers.WalkDownConversion(instance)), compilation);
+
+        return Find(graph, syntax, kind, Meets, Thrower, cancellationToken);
+    }
+
     private sealed class Search
     {
         private readonly ControlFlowGraph _graph;

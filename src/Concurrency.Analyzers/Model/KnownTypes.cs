@@ -115,6 +115,11 @@ internal static class KnownTypes
         /// <summary>The thread queue (course topic 3.8), joinable like Python's <c>queue.Queue</c>; <c>LifoQueue</c> and <c>PriorityQueue</c> derive from it.</summary>
         public const string ThreadQueue = "Concurrency.Runtime.Queues.Queue`1";
         public const string JoinableQueue = "Concurrency.Runtime.Multiprocessing.JoinableQueue`1";
+
+        /// <summary>The pools of course chapter 4: every runtime pool (<c>ThreadPoolExecutor</c>, <c>ProcessPoolExecutor</c>) derives from it, so the rules name only the base.</summary>
+        public const string Executor = "Concurrency.Runtime.Futures.Executor";
+        public const string Future = "Concurrency.Runtime.Futures.Future";
+        public const string FutureOfT = "Concurrency.Runtime.Futures.Future`1";
     }
 
     /// <summary>

@@ -29,6 +29,8 @@ public class FixContractTests
         [nameof(SyncCallWithAsyncCounterpartFix)] = d => SyncCallWithAsyncCounterpartFix.TryRead(d, out _),
         [nameof(LockHeldAcrossAwaitFix)] = d => LockHeldAcrossAwaitFix.TryRead(d, out _),
         [nameof(SerialStartJoinFix)] = d => SerialStartJoinFix.TryRead(d, out _),
+        [nameof(SerialSubmitWaitFix)] = d => SerialSubmitWaitFix.TryRead(d, out _),
+        [nameof(ExecutorShutdownFix)] = d => ExecutorShutdownFix.TryRead(d, out _),
         [nameof(AsyncLambdaAsVoidDelegateFix)] = d => AsyncLambdaAsVoidDelegateFix.TryRead(d, out _),
         [nameof(UnobservedTaskFix)] = d => UnobservedTaskFix.TryRead(d, out _),
         [nameof(DiscardedTaskFix)] = d => DiscardedTaskFix.TryRead(d, out _),
@@ -106,6 +108,12 @@ public class FixContractTests
             Assert.True(GuardedAccessFix.TryRead(With(new GuardedAccessFix(kind, "other._gate").ToProperties()), out var read));
             Assert.Equal(kind, read.Kind);
             Assert.Equal(kind == GuardedAccessFixKind.None ? string.Empty : "other._gate", read.Gate);
+        }
+
+        foreach (var kind in All<ExecutorShutdownFixKind>())
+        {
+            Assert.True(ExecutorShutdownFix.TryRead(With(new ExecutorShutdownFix(kind).ToProperties()), out var read));
+            Assert.Equal(kind, read.Kind);
         }
 
         foreach (var kind in All<FinallyCallFixKind>())
@@ -273,6 +281,25 @@ public class FixContractTests
         Assert.True(SerialStartJoinFix.TryRead(With(new SerialStartJoinFix(kind, elementType).ToProperties()), out var read));
         Assert.Equal(kind, read.Kind);
         Assert.Equal(elementType, read.ElementType);
+    }
+
+    [Theory]
+    [InlineData("WaitEach", "global::Concurrency.Runtime.Futures.Future<int>")]
+    [InlineData("WhenAll", "global::System.Threading.Tasks.Task")]
+    [InlineData("None", null)]
+    public void A_serial_submit_wait_fix_reads_back_with_its_element_type(string kindName, string? elementType)
+    {
+        var kind = Enum.Parse<SerialSubmitWaitFixKind>(kindName);
+        Assert.True(SerialSubmitWaitFix.TryRead(With(new SerialSubmitWaitFix(kind, elementType).ToProperties()), out var read));
+        Assert.Equal(kind, read.Kind);
+        Assert.Equal(elementType, read.ElementType);
+    }
+
+    [Fact]
+    public void A_serial_submit_wait_fix_without_its_element_type_is_rejected()
+    {
+        Assert.False(SerialSubmitWaitFix.TryRead(With((KindKey, "WaitEach")), out _));
+        Assert.False(SerialSubmitWaitFix.TryRead(With((KindKey, "WhenAll"), ("ElementType", " ")), out _));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Concurrency.Analyzers.Tests.Samples;
 /// <summary>
 /// The samples show each rule fire on the unsafe code and the fixed code clean: every file of an
 /// <c>Unsafe/</c> folder gets a diagnostic of the package, no file of a <c>Fixed/</c> folder does, and
-/// the lifecycle samples show every lifecycle rule, the shared-state sample every shared-state rule.
+/// the lifecycle samples (chapters 2 and 3, pools in chapter 4, callbacks in chapter 5) show every lifecycle rule, the shared-state sample every shared-state rule.
 /// </summary>
 public class SampleDiagnosticsTests
 {
@@ -38,6 +38,8 @@ public class SampleDiagnosticsTests
     {
         var ids = (await DiagnosticsOf(Path.Combine("samples", "Chapter03.Lifecycle")))
             .Concat(await DiagnosticsOf(Path.Combine("samples", "Chapter02.UnguardedEntry")))
+            .Concat(await DiagnosticsOf(Path.Combine("samples", "Chapter04.Pools")))
+            .Concat(await DiagnosticsOf(Path.Combine("samples", "Chapter05.Callbacks")))
             .Select(d => d.Id)
             .ToHashSet();
         var lifecycle = typeof(RuleIds).GetFields().Select(f => (string)f.GetValue(null)!).Where(id => id.StartsWith("CONC2", StringComparison.Ordinal));

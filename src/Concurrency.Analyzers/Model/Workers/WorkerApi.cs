@@ -27,8 +27,11 @@ internal static class WorkerApi
         /// <summary>Stops it, or stops it from running again: <c>Terminate</c>, <c>Kill</c>, <c>Cancel</c>, a timer's <c>Dispose</c>.</summary>
         Shutdown,
 
-        /// <summary>Waits for its result: <c>Task&lt;T&gt;.Result</c>, <c>GetAwaiter().GetResult()</c> (on the awaiter: the worker is the receiver of <c>GetAwaiter</c>).</summary>
+        /// <summary>Waits for its result: <c>Task&lt;T&gt;.Result</c>, <c>GetAwaiter().GetResult()</c> (on the awaiter: the worker is the receiver of <c>GetAwaiter</c>), a future's <c>Result()</c> and <c>GetException()</c>.</summary>
         Result,
+
+        /// <summary>Makes a worker that owes a shutdown: an executor's constructor (member <c>.ctor</c>; a subclass's constructor counts as its base's).</summary>
+        Create,
     }
 
     /// <summary>One row: a type (metadata name), a member, its role.</summary>
@@ -78,7 +81,14 @@ internal static class WorkerApi
         new Entry(KnownTypes.Bcl.ThreadingTimer, "Dispose", Role.Shutdown),
         new Entry(KnownTypes.Bcl.TimersTimer, "Start", Role.Start),
         new Entry(KnownTypes.Bcl.TimersTimer, "Stop", Role.Shutdown),
-        new Entry(KnownTypes.Bcl.TimersTimer, "Dispose", Role.Shutdown));
+        new Entry(KnownTypes.Bcl.TimersTimer, "Dispose", Role.Shutdown),
+        new Entry(KnownTypes.Runtime.Executor, WellKnownMemberNames.InstanceConstructorName, Role.Create),
+        new Entry(KnownTypes.Runtime.Executor, "Submit", Role.Submit),
+        new Entry(KnownTypes.Runtime.Executor, "Shutdown", Role.Shutdown),
+        new Entry(KnownTypes.Runtime.Executor, "Dispose", Role.Shutdown),
+        new Entry(KnownTypes.Runtime.Future, "Result", Role.Result),
+        new Entry(KnownTypes.Runtime.Future, "GetException", Role.Result),
+        new Entry(KnownTypes.Runtime.FutureOfT, "Result", Role.Result));
 
     /// <summary>The member names of a role: what a text-first index searches for.</summary>
     public static ImmutableHashSet<string> NamesOf(Role role) =>
@@ -88,7 +98,9 @@ internal static class WorkerApi
 /// <summary>
 /// <see cref="WorkerApi"/> bound to a compilation: the role of a call or property read, found by
 /// the member's name and its containing type (a subclass's call of an inherited <c>Start</c> is the
-/// base's: <c>Timer</c> is a runtime <c>Thread</c>).
+/// base's: <c>Timer</c> is a runtime <c>Thread</c>). An override counts as the member it overrides
+/// (<c>ThreadPoolExecutor.Shutdown</c> is <c>Executor.Shutdown</c>), and a constructor as the
+/// constructor of every base type (<c>new ThreadPoolExecutor()</c> creates an <c>Executor</c>).
 /// </summary>
 internal sealed class WorkerSymbols
 {
@@ -105,13 +117,14 @@ internal sealed class WorkerSymbols
         }
     }
 
-    /// <summary>What <paramref name="operation"/> (a call, or a property read) does to a worker, or null.</summary>
+    /// <summary>What <paramref name="operation"/> (a call, a property read, an object creation) does to a worker, or null.</summary>
     public WorkerApi.Role? RoleOf(IOperation operation)
     {
         var member = operation switch
         {
             IInvocationOperation call => (ISymbol)call.TargetMethod,
             IPropertyReferenceOperation property => property.Property,
+            IObjectCreationOperation { Constructor: { } constructor } => constructor,
             _ => null,
         };
         if (member is null || !_byMember.TryGetValue(member.Name, out var candidates))
@@ -119,15 +132,27 @@ internal sealed class WorkerSymbols
             return null;
         }
 
-        var owner = member.ContainingType?.OriginalDefinition;
-        foreach (var (type, role) in candidates)
+        for (var current = member; current is not null; current = Overridden(current))
         {
-            if (TaskSymbols.Is(owner, type))
+            for (var owner = current.ContainingType?.OriginalDefinition; owner is not null; owner = member is IMethodSymbol { MethodKind: MethodKind.Constructor } ? owner.BaseType?.OriginalDefinition : null)
             {
-                return role;
+                foreach (var (type, role) in candidates)
+                {
+                    if (TaskSymbols.Is(owner, type))
+                    {
+                        return role;
+                    }
+                }
             }
         }
 
         return null;
     }
+
+    private static ISymbol? Overridden(ISymbol member) => member switch
+    {
+        IMethodSymbol { IsOverride: true } method => method.OverriddenMethod,
+        IPropertySymbol { IsOverride: true } property => property.OverriddenProperty,
+        _ => null,
+    };
 }

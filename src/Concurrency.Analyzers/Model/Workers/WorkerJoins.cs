@@ -91,8 +91,35 @@ internal sealed class WorkerJoins
     /// </summary>
     public WorkerUse UseOf(IOperation reference, Func<IOperation, bool> isWorker, CancellationToken cancellationToken)
     {
-        var child = reference;
-        var parent = reference.Parent;
+        if (CommonUseOf(reference, IsJoin, out var child, out var parent) is { } common)
+        {
+            return common;
+        }
+
+        switch (parent)
+        {
+            case ISimpleAssignmentOperation assignment when assignment.Value == child:
+                return assignment.Target is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field && !IsJoinedByItsType(field.Field, cancellationToken)
+                    ? WorkerUse.Reads
+                    : WorkerUse.HandsOn;
+            case IArgumentOperation { Parameter: { } parameter } argument when argument.Parent is IInvocationOperation invocation:
+                return IsHarmless(invocation.TargetMethod) || !IsKept(parameter, cancellationToken) ? WorkerUse.Reads : WorkerUse.HandsOn;
+            default:
+                return WorkerUse.HandsOn;
+        }
+    }
+
+    /// <summary>
+    /// The uses every kind of worker agrees on: a call on it meets the duty when <paramref name="meets"/>
+    /// says so (<c>t.Join()</c>, <c>t?.Join()</c>, <c>pool.Shutdown()</c>) and reads it otherwise; a member
+    /// read, an assignment to the variable, a comparison, a type test, <c>nameof</c>, an interpolation
+    /// read it. Null for the rest, which each kind judges itself from <paramref name="child"/> (the
+    /// reference with its conversions) and <paramref name="parent"/>.
+    /// </summary>
+    public static WorkerUse? CommonUseOf(IOperation reference, Func<IInvocationOperation, bool> meets, out IOperation child, out IOperation? parent)
+    {
+        child = reference;
+        parent = reference.Parent;
         while (parent is IConversionOperation or IParenthesizedOperation)
         {
             child = parent;
@@ -102,23 +129,17 @@ internal sealed class WorkerJoins
         switch (parent)
         {
             case IInvocationOperation call when call.Instance == child:
-                return IsJoin(call) ? WorkerUse.Joins : WorkerUse.Reads;
+                return meets(call) ? WorkerUse.Joins : WorkerUse.Reads;
             case IConditionalAccessOperation access when access.Operation == child:
-                return access.WhenNotNull is IInvocationOperation { Instance: IConditionalAccessInstanceOperation } conditionalCall && IsJoin(conditionalCall) ? WorkerUse.Joins : WorkerUse.Reads;
+                return access.WhenNotNull is IInvocationOperation { Instance: IConditionalAccessInstanceOperation } conditionalCall && meets(conditionalCall) ? WorkerUse.Joins : WorkerUse.Reads;
             case IMemberReferenceOperation member when member.Instance == child:
             case ISimpleAssignmentOperation assignment when assignment.Target == child:
             case IFlowCaptureOperation:
             case IBinaryOperation or IIsNullOperation or IIsPatternOperation or IIsTypeOperation or INameOfOperation:
             case IInterpolationOperation:
                 return WorkerUse.Reads;
-            case ISimpleAssignmentOperation assignment when assignment.Value == child:
-                return assignment.Target is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field && !IsJoinedByItsType(field.Field, cancellationToken)
-                    ? WorkerUse.Reads
-                    : WorkerUse.HandsOn;
-            case IArgumentOperation { Parameter: { } parameter } argument when argument.Parent is IInvocationOperation invocation:
-                return IsHarmless(invocation.TargetMethod) || !IsKept(parameter, cancellationToken) ? WorkerUse.Reads : WorkerUse.HandsOn;
             default:
-                return WorkerUse.HandsOn;
+                return null;
         }
     }
 
@@ -204,8 +225,8 @@ internal sealed class WorkerJoins
         }
     }
 
-    // Writing a worker to the console or a trace keeps nothing.
-    private static bool IsHarmless(IMethodSymbol method) =>
+    /// <summary>Writing a worker to the console or a trace keeps nothing.</summary>
+    public static bool IsHarmless(IMethodSymbol method) =>
         method.ContainingType is { Name: "Console" or "Debug" or "Trace" or "String" } type
         && type.ContainingNamespace?.ToDisplayString() is "System" or "System.Diagnostics";
 

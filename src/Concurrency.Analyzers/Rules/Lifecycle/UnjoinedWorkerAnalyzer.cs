@@ -99,19 +99,7 @@ public sealed class UnjoinedWorkerAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var captures = Captures(graph, local);
-        bool IsWorker(IOperation operation) => operation switch
-        {
-            ILocalReferenceOperation reference => SymbolEqualityComparer.Default.Equals(reference.Local, local),
-            IFlowCaptureReferenceOperation capture => captures.Contains(capture.Id),
-            _ => false,
-        };
-
-        bool Meets(IOperation operation) => operation.DescendantsAndSelf().Any(o => IsWorker(o) && joins.UseOf(o, IsWorker, cancellationToken) != WorkerUse.Reads);
-
-        IOperation? Thrower(IOperation operation) => ExceptionPaths.Thrower(operation, o => o is IInvocationOperation { Instance: { } instance } && IsWorker(OperationHelpers.WalkDownConversion(instance)), context.Compilation);
-
-        if (PathsWithout.Find(graph, start.Syntax, OperationKind.Invocation, Meets, Thrower, cancellationToken) is not { } path)
+        if (PathsWithout.FindForLocal(graph, start.Syntax, OperationKind.Invocation, local, (read, isWorker) => joins.UseOf(read, isWorker, cancellationToken) != WorkerUse.Reads, context.Compilation, cancellationToken) is not { } path)
         {
             return;
         }
@@ -193,28 +181,10 @@ public sealed class UnjoinedWorkerAnalyzer : DiagnosticAnalyzer
                     d.Identifier.ValueText == field.Name && d.Initializer is { } initializer && !IsForegroundCreation(initializer.Value, model, joins, cancellationToken));
         });
 
-    // The flow captures of the worker's variable in the graph: 't?.Join()' joins through one.
-    private static HashSet<CaptureId> Captures(ControlFlowGraph graph, ILocalSymbol local)
-    {
-        var captures = new HashSet<CaptureId>();
-        foreach (var block in graph.Blocks)
-        {
-            foreach (var capture in OperationHelpers.TopLevelOperations(block).SelectMany(o => o.DescendantsAndSelf()).OfType<IFlowCaptureOperation>())
-            {
-                if (OperationHelpers.WalkDownConversion(capture.Value) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
-                {
-                    captures.Add(capture.Id);
-                }
-            }
-        }
-
-        return captures;
-    }
-
     // In a loop, joining each worker before the next turn would make the loop serial (CONC202): no fix there.
     private static FinallyCallFixKind FixFor(IInvocationOperation start, ILocalSymbol local) =>
         start.Parent is IExpressionStatementOperation { Syntax: ExpressionStatementSyntax statement }
-            ? FinallyCallFix.For(statement, local.Name, "Join", inLoop: SerialStartJoinAnalyzer.InnermostLoop(start) is not null, callAfterWhenLast: true)
+            ? FinallyCallFix.For(statement, local.Name, "Join", inLoop: LoopIterations.InnermostLoop(start) is not null, callAfterWhenLast: true)
             : FinallyCallFixKind.None;
 
 

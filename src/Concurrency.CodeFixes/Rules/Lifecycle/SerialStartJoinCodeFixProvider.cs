@@ -55,22 +55,19 @@ public sealed class SerialStartJoinCodeFixProvider : RewriteCodeFixProvider
 
             var element = ParseTypeName(elementType);
             var baseName = fix.Kind == SerialStartJoinFixKind.WaitAll ? "task" : SingularName(element);
-            var list = names.Take(anchor, Plural(baseName));
-            var listType = ParseTypeName("global::" + KnownTypes.Bcl.ListOfT.Replace("`1", string.Empty) + "<" + elementType + ">").WithAdditionalAnnotations(Simplifier.Annotation);
+            var list = names.Take(anchor, TwoLoops.Plural(baseName));
 
-            editor.InsertBefore(anchor, Wrap(anchor, LocalDeclarationStatement(VariableDeclaration(
-                IdentifierName("var"),
-                SingletonSeparatedList(VariableDeclarator(Identifier(list)).WithInitializer(EqualsValueClause(ObjectCreationExpression(listType).WithArgumentList(ArgumentList()))))))));
-            editor.ReplaceNode(statement, ExpressionStatement(Call(IdentifierName(list), "Add", worker.WithoutTrivia())).WithTriviaFrom(statement));
+            editor.InsertBefore(anchor, TwoLoops.ListDeclaration(anchor, list, elementType));
+            editor.ReplaceNode(statement, TwoLoops.AddTo(list, worker, statement));
             joins.Add((anchor, fix.Kind == SerialStartJoinFixKind.WaitAll
-                ? ExpressionStatement(Call(ParseExpression("global::" + KnownTypes.Bcl.Task).WithAdditionalAnnotations(Simplifier.Annotation), "WaitAll", Call(IdentifierName(list), "ToArray")))
+                ? ExpressionStatement(TwoLoops.Call(TwoLoops.TaskType(), "WaitAll", TwoLoops.Call(IdentifierName(list), "ToArray")))
                 : JoinEach(list, names.Take(anchor, baseName), join)));
         }
 
         // Each goes right after its loop, as one fix at a time would put it: Fix All and fixing one by one agree.
         foreach (var (anchor, statement) in joins)
         {
-            editor.InsertAfter(anchor, Wrap(anchor, statement));
+            editor.InsertAfter(anchor, TwoLoops.Wrap(anchor, statement));
         }
 
         return document.WithSyntaxRoot(editor.GetChangedRoot());
@@ -94,29 +91,11 @@ public sealed class SerialStartJoinCodeFixProvider : RewriteCodeFixProvider
         var worker = access.Name.Identifier.ValueText == "GetResult" && access.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax awaiter }
             ? awaiter.Expression
             : access.Expression;
-        var loop = statement.Parent is BlockSyntax block ? block.Parent : statement.Parent;
-        if (loop is not (ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax))
-        {
-            return null;
-        }
-
-        SyntaxNode anchor = loop.Parent is GlobalStatementSyntax global ? global : loop;
-        return anchor.Parent is BlockSyntax or CompilationUnitSyntax ? (statement, worker, access.Name.Identifier.ValueText, anchor) : null;
+        return TwoLoops.AnchorOf(statement) is { } anchor ? (statement, worker, access.Name.Identifier.ValueText, anchor) : null;
     }
-
-    private static SyntaxNode Wrap(SyntaxNode anchor, StatementSyntax statement)
-    {
-        statement = statement.WithAdditionalAnnotations(Formatter.Annotation);
-        return anchor is GlobalStatementSyntax ? GlobalStatement(statement).WithAdditionalAnnotations(Formatter.Annotation) : statement;
-    }
-
-    private static InvocationExpressionSyntax Call(ExpressionSyntax receiver, string name, params ExpressionSyntax[] arguments) =>
-        InvocationExpression(
-            MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, IdentifierName(name)),
-            ArgumentList(SeparatedList(arguments.Select(Argument))));
 
     private static ForEachStatementSyntax JoinEach(string list, string variable, string join) =>
-        ForEachStatement(IdentifierName("var"), Identifier(variable), IdentifierName(list), Block(ExpressionStatement(Call(IdentifierName(variable), join))));
+        ForEachStatement(IdentifierName("var"), Identifier(variable), IdentifierName(list), Block(ExpressionStatement(TwoLoops.Call(IdentifierName(variable), join))));
 
     // 'thread' for Thread, 'process' for Process; 'worker' for a generic or unusual name.
     private static string SingularName(TypeSyntax type)
@@ -132,6 +111,4 @@ public sealed class SerialStartJoinCodeFixProvider : RewriteCodeFixProvider
             ? char.ToLowerInvariant(text[0]) + text.Substring(1)
             : "worker";
     }
-
-    private static string Plural(string name) => name.EndsWith("s", StringComparison.Ordinal) ? name + "es" : name + "s";
 }

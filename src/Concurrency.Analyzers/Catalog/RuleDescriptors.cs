@@ -63,6 +63,10 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor UnobservedTaskOfAsyncStartNew =
         CreateWithMessage(RuleIds.UnobservedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Warning, RuleIds.UnobservedTask + "_StartNewMessage");
 
+    /// <summary>CONC204 for a runtime <c>Future</c> (<c>executor.Submit(…)</c>): the same rule, its own message (a future is read, not awaited only).</summary>
+    public static readonly DiagnosticDescriptor UnobservedFuture =
+        CreateWithMessage(RuleIds.UnobservedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Warning, RuleIds.UnobservedTask + "_FutureMessage");
+
     /// <summary>
     /// CONC206: a runtime <c>Process</c> started in a program whose entry point has no child-entry
     /// guard; reported at compilation end (the entry point and the starts may be in different files).
@@ -89,6 +93,10 @@ public static class RuleDescriptors
     /// <summary>CONC209: a task discarded on purpose whose exceptions nobody will see (a suggestion).</summary>
     public static readonly DiagnosticDescriptor DiscardedTask =
         Create(RuleIds.DiscardedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Info);
+
+    /// <summary>CONC209 for a runtime <c>Future</c> (<c>_ = executor.Submit(…)</c>): the same rule, its own message.</summary>
+    public static readonly DiagnosticDescriptor DiscardedFuture =
+        CreateWithMessage(RuleIds.DiscardedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Info, RuleIds.DiscardedTask + "_FutureMessage");
 
     /// <summary>CONC301: a field or captured variable written by concurrent code, beside another access with no common lock.</summary>
     public static readonly DiagnosticDescriptor UnsynchronizedWrite =

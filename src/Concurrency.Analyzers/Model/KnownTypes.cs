@@ -120,6 +120,9 @@ internal static class KnownTypes
         public const string Executor = "Concurrency.Runtime.Futures.Executor";
         public const string Future = "Concurrency.Runtime.Futures.Future";
         public const string FutureOfT = "Concurrency.Runtime.Futures.Future`1";
+
+        /// <summary><c>Futures.Wait</c> and <c>Futures.AsCompleted</c>: CPython's <c>wait</c> and <c>as_completed</c>, which block.</summary>
+        public const string Futures = "Concurrency.Runtime.Futures.Futures";
     }
 
     /// <summary>

@@ -11,6 +11,9 @@ internal enum BlockingTaskWaitFixKind
     /// <summary><c>t.Result</c>, <c>t.Wait()</c>, <c>t.GetAwaiter().GetResult()</c> → <c>await t</c>.</summary>
     Await,
 
+    /// <summary>A runtime future's <c>f.Result()</c> → <c>await f</c> (<c>await f.AsTask().ConfigureAwait(false)</c> where the code uses <c>ConfigureAwait(false)</c>: a future has none).</summary>
+    AwaitFuture,
+
     /// <summary><c>t.Wait(ct)</c> → <c>await t.WaitAsync(ct)</c>.</summary>
     WaitAsync,
 

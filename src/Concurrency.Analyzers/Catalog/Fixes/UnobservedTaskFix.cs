@@ -14,6 +14,9 @@ internal enum UnobservedTaskFixKind
     /// <summary>Async code: <c>await</c> the local at the end of the function.</summary>
     AwaitAtEnd,
 
+    /// <summary>A runtime future in synchronous code: keep it in a local and read <c>Result()</c> (which rethrows the work's exception) at the end of the function.</summary>
+    ResultAtEnd,
+
     /// <summary><c>Task.Factory.StartNew(async …)</c> → <c>… .Unwrap()</c>: the task of the whole lambda.</summary>
     Unwrap,
 }

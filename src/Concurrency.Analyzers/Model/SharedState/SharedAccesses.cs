@@ -190,8 +190,7 @@ internal sealed class SharedAccesses
     private static bool IsPerInstanceCopy(SharedAccess access, ConcurrentContext context) =>
         access.Variable is IFieldSymbol { IsStatic: false }
         && !context.Chain.IsEmpty
-        && context.Entry is not { Function: IMethodReferenceOperation { Instance: IInstanceReferenceOperation } }
-        && context.Entry?.Function.DescendantsAndSelf().Any(o => o is IInvocationOperation { Instance: IInstanceReferenceOperation }) != true;
+        && context.Entry?.CallsIntoThis != true;
 
     // An instance field is shared with a worker the object's own code starts (the worker reads this
     // object's field); a worker another type starts may be given another object each time.

@@ -158,7 +158,7 @@ internal sealed class BlockingSummaries
             var synchronousByConstruction = !operands.IsEmpty && operands.All(DualPath.PassesSynchronousFlag);
             return synchronousByConstruction || (completed ??= new CompletedWaits(_symbols, cancellationToken)).IsComplete(wait)
                 ? null
-                : "Task" + wait.MemberText.Replace("Task.", ".");
+                : wait.BlockerText;
         }
 
         if (call is not IInvocationOperation invocation)

@@ -3,7 +3,11 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace Concurrency.Analyzers.Model.Tasks;
 
-/// <summary>What a blocking wait is: <c>.Result</c>, <c>.Wait(...)</c>, <c>GetAwaiter().GetResult()</c>, <c>Task.WaitAll</c> or <c>Task.WaitAny</c>.</summary>
+/// <summary>
+/// What a blocking wait is: on a task <c>.Result</c>, <c>.Wait(...)</c>, <c>GetAwaiter().GetResult()</c>,
+/// <c>Task.WaitAll</c> or <c>Task.WaitAny</c>; on runtime futures <c>Result()</c>, <c>GetException()</c>,
+/// <c>Futures.Wait</c> or <c>Futures.AsCompleted</c>.
+/// </summary>
 internal enum BlockingWaitKind
 {
     Result,
@@ -11,6 +15,18 @@ internal enum BlockingWaitKind
     GetResult,
     WaitAll,
     WaitAny,
+
+    /// <summary>A runtime future's <c>Result()</c>.</summary>
+    FutureResult,
+
+    /// <summary>A runtime future's <c>GetException()</c>.</summary>
+    FutureException,
+
+    /// <summary><c>Futures.Wait(…)</c> (CPython's <c>concurrent.futures.wait</c>).</summary>
+    FuturesWait,
+
+    /// <summary><c>Futures.AsCompleted(…)</c>, whose enumeration blocks until each future is done.</summary>
+    FuturesAsCompleted,
 }
 
 /// <summary>A blocking wait found in code, with the task operands whose completion would make it harmless.</summary>
@@ -36,7 +52,19 @@ internal sealed class BlockingWait
         BlockingWaitKind.Wait => ".Wait()",
         BlockingWaitKind.GetResult => ".GetAwaiter().GetResult()",
         BlockingWaitKind.WaitAll => "Task.WaitAll",
-        _ => "Task.WaitAny",
+        BlockingWaitKind.WaitAny => "Task.WaitAny",
+        BlockingWaitKind.FutureResult => ".Result()",
+        BlockingWaitKind.FutureException => ".GetException()",
+        BlockingWaitKind.FuturesWait => "Futures.Wait",
+        _ => "Futures.AsCompleted",
+    };
+
+    /// <summary>The blocking API as a summary names it for CONC407: <c>Task.Result</c>, <c>Task.WaitAll</c>, <c>Future.Result()</c>, <c>Futures.Wait</c>.</summary>
+    public string BlockerText => Kind switch
+    {
+        BlockingWaitKind.FutureResult or BlockingWaitKind.FutureException => "Future" + MemberText,
+        BlockingWaitKind.FuturesWait or BlockingWaitKind.FuturesAsCompleted => MemberText,
+        _ => "Task" + MemberText.Replace("Task.", "."),
     };
 
     /// <summary>The non-blocking alternative for the message.</summary>
@@ -46,6 +74,11 @@ internal sealed class BlockingWait
         BlockingWaitKind.WaitAny => "'await Task.WhenAny(...)'",
         BlockingWaitKind.Wait when Fix == BlockingTaskWaitFixKind.None => "'await task.WaitAsync(...)'",
         BlockingWaitKind.Wait when Fix == BlockingTaskWaitFixKind.WaitAsync => "'await task.WaitAsync(cancellationToken)'",
+        BlockingWaitKind.FutureResult when Fix == BlockingTaskWaitFixKind.None => "'await future.AsTask().WaitAsync(timeout)'",
+        BlockingWaitKind.FutureResult => "'await future'",
+        BlockingWaitKind.FutureException => "'await future' in a try/catch",
+        BlockingWaitKind.FuturesWait => "'await Task.WhenAll(...)' or 'await Task.WhenAny(...)' on each future's AsTask()",
+        BlockingWaitKind.FuturesAsCompleted => "'await Task.WhenAny(...)' on each future's AsTask()",
         _ => "'await'",
     };
 
@@ -84,6 +117,8 @@ internal sealed class BlockingWait
                     : ImmutableArray<IOperation>.Empty;
             case BlockingWaitKind.WaitAll or BlockingWaitKind.WaitAny when operation is IInvocationOperation invocation:
                 return TaskOperations.TaskArguments(invocation, symbols);
+            case BlockingWaitKind.FutureResult or BlockingWaitKind.FutureException when operation is IInvocationOperation { Instance: { } future }:
+                return ImmutableArray.Create(OperationHelpers.WalkDownConversion(future));
             default:
                 return ImmutableArray<IOperation>.Empty;
         }
@@ -107,6 +142,15 @@ internal sealed class BlockingWait
                     invocation,
                     BlockingWaitKind.WaitAll,
                     HasTimeoutOrToken(invocation, symbols) ? BlockingTaskWaitFixKind.None : BlockingTaskWaitFixKind.WhenAll);
+
+            case "Result" or "GetException" when !method.IsStatic && symbols.IsFuture(method.ContainingType):
+                var withTimeout = invocation.Arguments.Any(a => a.ArgumentKind != ArgumentKind.DefaultValue);
+                return method.Name == "Result"
+                    ? new BlockingWait(invocation, BlockingWaitKind.FutureResult, withTimeout ? BlockingTaskWaitFixKind.None : BlockingTaskWaitFixKind.AwaitFuture)
+                    : new BlockingWait(invocation, BlockingWaitKind.FutureException, BlockingTaskWaitFixKind.None);
+
+            case "Wait" or "AsCompleted" when method.IsStatic && TaskSymbols.Is(method.ContainingType, symbols.Futures):
+                return new BlockingWait(invocation, method.Name == "Wait" ? BlockingWaitKind.FuturesWait : BlockingWaitKind.FuturesAsCompleted, BlockingTaskWaitFixKind.None);
 
             case "WaitAny" when method.IsStatic && TaskSymbols.Is(method.ContainingType, symbols.Task):
                 var indexUnused = invocation.Parent is IExpressionStatementOperation;

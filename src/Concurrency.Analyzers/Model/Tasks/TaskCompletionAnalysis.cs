@@ -209,7 +209,7 @@ internal sealed class TaskCompletionAnalysis : IForwardFlowAnalysis<HashSet<ISym
                 CompletedWhen(not.Operand, !outcome, facts);
                 break;
             case IPropertyReferenceOperation { Property.Name: var name, Instance: { } task }
-                when outcome && name != "Status" && IsCompletionTest(name) && _symbols.IsTaskLike(task.Type) && SymbolOf(task) is { } completed:
+                when outcome && name != "Status" && IsCompletionTest(name) && _symbols.IsTaskLikeOrFuture(task.Type) && SymbolOf(task) is { } completed:
                 facts.Add(completed);
                 break;
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
@@ -231,10 +231,10 @@ internal sealed class TaskCompletionAnalysis : IForwardFlowAnalysis<HashSet<ISym
     /// <summary>
     /// The task members that tell whether it has completed: true from <c>IsCompleted</c>,
     /// <c>IsCompletedSuccessfully</c>, <c>IsFaulted</c> or <c>IsCanceled</c> (a faulted or canceled
-    /// task is complete: a wait on it throws at once), and <c>Status</c>.
+    /// task is complete: a wait on it throws at once), and <c>Status</c>; a runtime future's <c>Done</c> and <c>Cancelled</c>.
     /// </summary>
     public static bool IsCompletionTest(string member) =>
-        member is "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" or "Status";
+        member is "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled" or "Status" or "Done" or "Cancelled";
 
     // t.Status == TaskStatus.RanToCompletion (or Faulted, Canceled: final states), in either order.
     private ISymbol? StatusTestedForFinal(IBinaryOperation comparison)

@@ -17,6 +17,8 @@ internal sealed class TaskSymbols
         TaskStatus = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskStatus);
         CancellationToken = compilation.GetTypeByMetadataName(KnownTypes.Bcl.CancellationToken);
         TimeSpan = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TimeSpan);
+        Future = compilation.GetTypeByMetadataName(KnownTypes.Runtime.Future);
+        Futures = compilation.GetTypeByMetadataName(KnownTypes.Runtime.Futures);
         Awaiters = new[]
         {
             KnownTypes.Bcl.TaskAwaiter,
@@ -48,6 +50,12 @@ internal sealed class TaskSymbols
     public INamedTypeSymbol? CancellationToken { get; }
 
     public INamedTypeSymbol? TimeSpan { get; }
+
+    /// <summary>The runtime's <c>Future</c> (the base of <c>Future&lt;T&gt;</c>); null without the runtime.</summary>
+    public INamedTypeSymbol? Future { get; }
+
+    /// <summary>The runtime's <c>Futures</c> (<c>Wait</c>, <c>AsCompleted</c>); null without the runtime.</summary>
+    public INamedTypeSymbol? Futures { get; }
 
     /// <summary>The awaiter types whose <c>GetResult()</c> blocks when the task is not complete.</summary>
     public ImmutableHashSet<INamedTypeSymbol> Awaiters { get; }
@@ -87,6 +95,23 @@ internal sealed class TaskSymbols
 
         return false;
     }
+
+    /// <summary>Whether <paramref name="type"/> is the runtime's <c>Future</c>, <c>Future&lt;T&gt;</c> or a type derived from them.</summary>
+    public bool IsFuture(ITypeSymbol? type)
+    {
+        for (var current = type as INamedTypeSymbol; current is not null && Future is not null; current = current.BaseType)
+        {
+            if (Is(current.OriginalDefinition, Future))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="type"/> stands for work whose end someone should observe: task-like, or a future.</summary>
+    public bool IsTaskLikeOrFuture(ITypeSymbol? type) => IsTaskLike(type) || IsFuture(type);
 
     /// <summary>Whether <paramref name="type"/> is one of the task awaiters.</summary>
     public bool IsAwaiter(ITypeSymbol? type) => type is INamedTypeSymbol named && Awaiters.Contains(named.OriginalDefinition);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -59,6 +60,16 @@ internal sealed class EntryPoint
     public bool FiresOnce { get; }
 
     /// <summary>
+    /// Whether the delegate calls into the object that creates it (<c>new Thread(Work)</c>, <c>_ =&gt; Tick()</c>):
+    /// copies of it then share that object's fields. Walked once, on first use.
+    /// </summary>
+    public bool CallsIntoThis => _callsIntoThis ??=
+        Function is IMethodReferenceOperation { Instance: IInstanceReferenceOperation }
+        || Function.DescendantsAndSelf().Any(o => o is IInvocationOperation { Instance: IInstanceReferenceOperation });
+
+    private bool? _callsIntoThis;
+
+    /// <summary>
     /// Whether copies of it run at the same time as each other: a <c>Parallel</c> body, a timer that
     /// fires again, or a thread, process, task or work item started inside a loop (one worker per turn).
     /// </summary>
@@ -105,6 +116,9 @@ internal sealed class EntryPoints
     private readonly INamedTypeSymbol? _threadingTimer;
     private readonly INamedTypeSymbol? _timersTimer;
     private readonly INamedTypeSymbol? _runtimeTimer;
+
+    // What FiresOnce reads from a type's text, scanned once per type declaration.
+    private readonly ConcurrentDictionary<TypeDeclarationSyntax, (bool HasFiniteChange, bool OnlyAutoResetFalse)> _timerTexts = new();
 
     private EntryPoints(Compilation compilation)
     {
@@ -186,13 +200,19 @@ internal sealed class EntryPoints
 
                 return creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "period") is { } period
                     && IsInfinite(period.Value)
-                    && TypeOf(creation) is { } owner && !HasFiniteChange(owner);
-            case IEventAssignmentOperation when TypeOf(handedTo)?.ToString() is { } text:
-                return text.Contains("AutoReset = false") && !text.Contains("AutoReset = true");
+                    && TypeOf(creation) is { } owner && !TextOf(owner).HasFiniteChange;
+            case IEventAssignmentOperation when TypeOf(handedTo) is { } declaring:
+                return TextOf(declaring).OnlyAutoResetFalse;
             default:
                 return false;
         }
     }
+
+    private (bool HasFiniteChange, bool OnlyAutoResetFalse) TextOf(TypeDeclarationSyntax type) => _timerTexts.GetOrAdd(type, static t =>
+    {
+        var text = t.ToString();
+        return (HasFiniteChange(t), text.Contains("AutoReset = false") && !text.Contains("AutoReset = true"));
+    });
 
     private static bool IsInfinite(IOperation value)
     {

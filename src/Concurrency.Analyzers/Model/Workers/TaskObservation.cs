@@ -42,7 +42,7 @@ internal sealed class TaskObservation
     public TaskSymbols Tasks => _tasks;
 
     /// <summary>
-    /// The task-valued call an operation is, seen through <c>x?.M()</c> and <c>.ConfigureAwait(…)</c>;
+    /// The task-valued (or future-valued: <c>executor.Submit(…)</c>) call an operation is, seen through <c>x?.M()</c> and <c>.ConfigureAwait(…)</c>;
     /// null when it is not a call that starts or stands for work: <c>Task.FromResult</c>,
     /// <c>Task.CompletedTask</c> and their kin are finished already.
     /// </summary>
@@ -61,7 +61,7 @@ internal sealed class TaskObservation
                 case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } when _tasks.IsTaskLike(configured.Type):
                     operation = configured;
                     continue;
-                case IInvocationOperation call when _tasks.IsTaskLike(call.Type) && !IsFinished(call.TargetMethod) && !ObservesItself(call):
+                case IInvocationOperation call when _tasks.IsTaskLikeOrFuture(call.Type) && !IsFinished(call.TargetMethod) && !ObservesItself(call):
                     return call;
                 default:
                     return null;

@@ -8,7 +8,8 @@ namespace Concurrency.Analyzers.Rules.AsyncBlocking;
 
 /// <summary>
 /// CONC401: a blocking wait on a task (<c>.Result</c>, <c>.Wait(...)</c>,
-/// <c>GetAwaiter().GetResult()</c>, <c>Task.WaitAll</c>, <c>Task.WaitAny</c>) in an async method,
+/// <c>GetAwaiter().GetResult()</c>, <c>Task.WaitAll</c>, <c>Task.WaitAny</c>; a runtime future's <c>Result()</c>
+/// or <c>GetException()</c>, <c>Futures.Wait</c>, <c>Futures.AsCompleted</c>) in an async method,
 /// lambda, anonymous method or local function, unless the task is certainly complete there
 /// (<see cref="CompletedWaits"/>) or the wait is on the synchronous side of a dual path (<see cref="DualPath"/>).
 /// </summary>
@@ -81,11 +82,11 @@ public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
         {
             case MemberAccessExpressionSyntax access:
                 name = access.Name.Identifier.ValueText;
-                target = name == "Result" ? access : access.Parent is InvocationExpressionSyntax call && call.Expression == access ? call : access;
+                target = access.Parent is InvocationExpressionSyntax call && call.Expression == access ? call : access;
                 break;
             case MemberBindingExpressionSyntax binding:
                 name = binding.Name.Identifier.ValueText;
-                target = name == "Result" ? binding : binding.Parent is InvocationExpressionSyntax boundCall && boundCall.Expression == binding ? boundCall : binding;
+                target = binding.Parent is InvocationExpressionSyntax boundCall && boundCall.Expression == binding ? boundCall : binding;
                 break;
             case InvocationExpressionSyntax { Expression: IdentifierNameSyntax identifier } invocation:
                 name = identifier.Identifier.ValueText;
@@ -97,12 +98,21 @@ public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
 
         var isCandidateName = name switch
         {
-            "Result" => true,
-            "Wait" or "GetResult" or "WaitAll" or "WaitAny" => target is InvocationExpressionSyntax,
+            "Result" => true, // a task's property, or a future's method
+            "Wait" or "GetResult" or "WaitAll" or "WaitAny" or "GetException" or "AsCompleted" => target is InvocationExpressionSyntax,
             _ => false,
         };
 
-        return isCandidateName && AsyncCode.IsInAsyncFunctionSyntax(target) ? model.GetOperation(target, cancellationToken) : null;
+        if (!isCandidateName || !AsyncCode.IsInAsyncFunctionSyntax(target))
+        {
+            return null;
+        }
+
+        // task.Result() calls a delegate the task returns: the wait is the property read under the call.
+        var operation = model.GetOperation(target, cancellationToken);
+        return name == "Result" && operation is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke }
+            ? model.GetOperation(((InvocationExpressionSyntax)target).Expression, cancellationToken)
+            : operation;
     }
 
     private static void ReportUnlessComplete(CodeBlockAnalysisContext context, List<BlockingWait> candidates, TaskSymbols symbols)

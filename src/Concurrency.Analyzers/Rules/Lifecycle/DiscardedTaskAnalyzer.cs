@@ -7,7 +7,7 @@ namespace Concurrency.Analyzers.Rules.Lifecycle;
 
 /// <summary>
 /// CONC209: a task thrown away on purpose — <c>_ = Task.Run(…)</c>, <c>_ = SaveAsync()</c>,
-/// <c>var _ = …</c>. The user said "fire and forget", but nobody will see the task fail. A
+/// <c>var _ = …</c>, and a runtime future: <c>_ = executor.Submit(…)</c>. The user said "fire and forget", but nobody will see the task fail. A
 /// suggestion (Info), its own id so teams can raise it; not reported when the discarded work
 /// observes its own failures (its body is one <c>try</c> that catches every exception, or it is a
 /// continuation that runs only on a fault).
@@ -17,7 +17,7 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(RuleDescriptors.DiscardedTask);
+        ImmutableArray.Create(RuleDescriptors.DiscardedTask, RuleDescriptors.DiscardedFuture);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -67,7 +67,7 @@ public sealed class DiscardedTaskAnalyzer : DiagnosticAnalyzer
             ? DiscardedTaskFixKind.Await
             : DiscardedTaskFixKind.None;
         context.ReportDiagnostic(Diagnostic.Create(
-            RuleDescriptors.DiscardedTask,
+            observation.Tasks.IsFuture(call.Type) ? RuleDescriptors.DiscardedFuture : RuleDescriptors.DiscardedTask,
             reported.GetLocation(),
             new DiscardedTaskFix(fix).ToProperties(),
             TaskObservation.Name(call)));

@@ -46,8 +46,7 @@ public sealed class ExecutorNotShutDownAnalyzer : DiagnosticAnalyzer
 
     private static void Analyze(SyntaxNodeAnalysisContext context, ExecutorShutdowns shutdowns)
     {
-        // Text first: 'new XxxExecutor(…)', or a target-typed 'new(…)'.
-        if (context.Node is ObjectCreationExpressionSyntax { Type: var typeSyntax } && !typeSyntax.ToString().Contains("Executor"))
+        if (!MayCreateAnExecutor(context.Node))
         {
             return;
         }
@@ -84,6 +83,16 @@ public sealed class ExecutorNotShutDownAnalyzer : DiagnosticAnalyzer
                 break;
         }
     }
+
+    // Text first, before binding: 'new XxxExecutor(…)'; a target-typed 'new(…)' only where this rule
+    // follows one: 'XxxExecutor pool = new(…)' or an assignment to a local ('pool = new(…)').
+    private static bool MayCreateAnExecutor(SyntaxNode node) => node switch
+    {
+        ObjectCreationExpressionSyntax { Type: var type } => type.ToString().Contains("Executor"),
+        ImplicitObjectCreationExpressionSyntax { Parent: EqualsValueClauseSyntax { Parent.Parent: VariableDeclarationSyntax { Type: var type } } } => type.ToString().Contains("Executor"),
+        ImplicitObjectCreationExpressionSyntax { Parent: AssignmentExpressionSyntax { Left: IdentifierNameSyntax } } => true,
+        _ => false,
+    };
 
     private static void AnalyzeLocal(SyntaxNodeAnalysisContext context, IObjectCreationOperation creation, ILocalSymbol local, string kind, ExecutorShutdowns shutdowns)
     {

@@ -13,14 +13,15 @@ namespace Concurrency.Analyzers.Rules.Lifecycle;
 /// says it), or kept in a local that nothing awaits, waits for, returns, stores, passes or captures;
 /// a cold <c>new Task(…).Start()</c> dropped; and <c>Task.Factory.StartNew(async …)</c>, whose outer
 /// task ends at the lambda's first <c>await</c> unless it is unwrapped. An explicit discard
-/// (<c>_ = …</c>) is CONC209's.
+/// (<c>_ = …</c>) is CONC209's. A runtime <c>Future</c> (<c>executor.Submit(…)</c>) is held to the
+/// same rule: read (<c>Result()</c>, <c>GetException()</c>, <c>await</c>), given a callback, or handed on.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnobservedTaskAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(RuleDescriptors.UnobservedTask, RuleDescriptors.UnobservedTaskOfAsyncStartNew);
+        ImmutableArray.Create(RuleDescriptors.UnobservedTask, RuleDescriptors.UnobservedTaskOfAsyncStartNew, RuleDescriptors.UnobservedFuture);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -59,19 +60,20 @@ public sealed class UnobservedTaskAnalyzer : DiagnosticAnalyzer
         }
 
         // Waiting at the end is a rewrite of the function's own statements, not of a loop's or a branch's.
+        var isFuture = observation.Tasks.IsFuture(call.Type);
         var fix = statement.Parent is IBlockOperation { Parent: IMethodBodyOperation or IAnonymousFunctionOperation or ILocalFunctionOperation }
             && statement.Syntax.Parent is BlockSyntax
-                ? UnobservedTaskFixKind.WaitAtEnd
+                ? (isFuture ? UnobservedTaskFixKind.ResultAtEnd : UnobservedTaskFixKind.WaitAtEnd)
                 : UnobservedTaskFixKind.None;
         // x?.SaveAsync() is reported whole: the call alone is the part after '?'.
-        Report(context, statement.Operation is IConditionalAccessOperation access ? access.Syntax : call.Syntax, fix, TaskObservation.Name(call));
+        Report(context, statement.Operation is IConditionalAccessOperation access ? access.Syntax : call.Syntax, fix, TaskObservation.Name(call), isFuture);
     }
 
     private static void AnalyzeLocal(OperationAnalysisContext context, TaskObservation observation)
     {
         var declarator = (IVariableDeclaratorOperation)context.Operation;
         var local = declarator.Symbol;
-        if (local.Name == "_" || !observation.Tasks.IsTaskLike(local.Type) || declarator.Initializer?.Value is not { } value)
+        if (local.Name == "_" || !observation.Tasks.IsTaskLikeOrFuture(local.Type) || declarator.Initializer?.Value is not { } value)
         {
             return; // 'var _ = …' says "discard": CONC209's
         }
@@ -86,14 +88,12 @@ public sealed class UnobservedTaskAnalyzer : DiagnosticAnalyzer
 
         var isAsync = AsyncCode.IsInAsyncCode(declarator, context.ContainingSymbol);
         var declaredInFunctionBody = declarator.Syntax.Parent?.Parent is LocalDeclarationStatementSyntax { Parent: BlockSyntax { Parent: BaseMethodDeclarationSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax } };
+        var isFuture = observation.Tasks.IsFuture(local.Type);
         var fix = !declaredInFunctionBody ? UnobservedTaskFixKind.None
             : isAsync ? (AsyncCode.CanAwaitAt(declarator) ? UnobservedTaskFixKind.AwaitAtEnd : UnobservedTaskFixKind.None)
+            : isFuture ? UnobservedTaskFixKind.ResultAtEnd
             : UnobservedTaskFixKind.WaitAtEnd;
-        context.ReportDiagnostic(Diagnostic.Create(
-            RuleDescriptors.UnobservedTask,
-            ((VariableDeclaratorSyntax)declarator.Syntax).Identifier.GetLocation(),
-            new UnobservedTaskFix(fix).ToProperties(),
-            started));
+        Report(context, ((VariableDeclaratorSyntax)declarator.Syntax).Identifier, fix, started, isFuture);
     }
 
     private static void AnalyzeStartNew(OperationAnalysisContext context, TaskObservation observation)
@@ -111,7 +111,10 @@ public sealed class UnobservedTaskAnalyzer : DiagnosticAnalyzer
             TaskObservation.Name(call)));
     }
 
-    private static void Report(OperationAnalysisContext context, SyntaxNode node, UnobservedTaskFixKind fix, string name) =>
-        context.ReportDiagnostic(Diagnostic.Create(RuleDescriptors.UnobservedTask, node.GetLocation(), new UnobservedTaskFix(fix).ToProperties(), name));
-
+    private static void Report(OperationAnalysisContext context, SyntaxNodeOrToken site, UnobservedTaskFixKind fix, string name, bool isFuture = false) =>
+        context.ReportDiagnostic(Diagnostic.Create(
+            isFuture ? RuleDescriptors.UnobservedFuture : RuleDescriptors.UnobservedTask,
+            site.GetLocation(),
+            new UnobservedTaskFix(fix).ToProperties(),
+            name));
 }

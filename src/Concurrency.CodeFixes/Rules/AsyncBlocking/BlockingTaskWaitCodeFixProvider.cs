@@ -78,6 +78,7 @@ public sealed class BlockingTaskWaitCodeFixProvider : RewriteCodeFixProvider
     {
         BlockingTaskWaitFixKind.Await => node is MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression }
             || node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } },
+        BlockingTaskWaitFixKind.AwaitFuture => node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } },
         BlockingTaskWaitFixKind.WaitAsync => node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: IdentifierNameSyntax } },
         BlockingTaskWaitFixKind.WhenAll or BlockingTaskWaitFixKind.WhenAny => node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: IdentifierNameSyntax } or IdentifierNameSyntax },
         _ => false,
@@ -96,6 +97,12 @@ public sealed class BlockingTaskWaitCodeFixProvider : RewriteCodeFixProvider
                 awaited = call.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "GetAwaiter" } getAwaiter }
                     ? getAwaiter.Expression
                     : AwaitSyntax.AppendConfigureAwait(call.Expression, configureAwait);
+                break;
+            case BlockingTaskWaitFixKind.AwaitFuture when current is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax result }:
+                // future.Result() → await future; a future has no ConfigureAwait, its task has.
+                awaited = configureAwait
+                    ? AwaitSyntax.AppendConfigureAwait(InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, result.Expression, IdentifierName("AsTask"))), configureAwait)
+                    : result.Expression;
                 break;
             case BlockingTaskWaitFixKind.WaitAsync when current is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax wait } invocation:
                 awaited = AwaitSyntax.AppendConfigureAwait(

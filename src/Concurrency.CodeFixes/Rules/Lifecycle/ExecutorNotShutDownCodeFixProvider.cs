@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Text;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace Concurrency.CodeFixes.Rules.Lifecycle;
@@ -45,7 +46,7 @@ public sealed class ExecutorNotShutDownCodeFixProvider : RewriteCodeFixProvider
         }
 
         var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
-        var wrapped = new List<Microsoft.CodeAnalysis.Text.TextSpan>();
+        var wrapped = new List<TextSpan>();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
             var kind = FixOf(diagnostic);
@@ -86,7 +87,7 @@ public sealed class ExecutorNotShutDownCodeFixProvider : RewriteCodeFixProvider
             }
 
             editor.RemoveNode(shutdown, SyntaxRemoveOptions.KeepNoTrivia);
-            wrapped.Add(Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(declaration.Span.End, shutdown.Span.End));
+            wrapped.Add(TextSpan.FromBounds(declaration.Span.End, shutdown.Span.End));
         }
 
         return document.WithSyntaxRoot(editor.GetChangedRoot());

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Text;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace Concurrency.CodeFixes.Rules.Lifecycle;
@@ -48,7 +49,7 @@ public sealed class SerialSubmitWaitCodeFixProvider : RewriteCodeFixProvider
         var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
         var names = new FreshNames();
         var waits = new List<(SyntaxNode Anchor, StatementSyntax Statement)>();
-        var moved = new List<Microsoft.CodeAnalysis.Text.TextSpan>();
+        var moved = new List<TextSpan>();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
             if (FixOf(diagnostic) is not { Kind: not SerialSubmitWaitFixKind.None, ElementType: { } elementType } fix
@@ -74,7 +75,7 @@ public sealed class SerialSubmitWaitCodeFixProvider : RewriteCodeFixProvider
 
                 if (tail.Count > 0)
                 {
-                    moved.Add(Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(tail[0].SpanStart, tail[tail.Count - 1].Span.End));
+                    moved.Add(TextSpan.FromBounds(tail[0].SpanStart, tail[tail.Count - 1].Span.End));
                 }
             }
 

@@ -15,7 +15,8 @@ namespace Concurrency.CodeFixes.Rules.Lifecycle;
 /// of the function (<c>task.GetAwaiter().GetResult()</c>, which rethrows the task's own exception);
 /// a local nobody observes is awaited (async code) or waited for (synchronous code) there; a
 /// <c>Task.Factory.StartNew(async …)</c> is unwrapped. "At the end" is before a last
-/// <c>return</c> or <c>throw</c>; the waits keep the order of the tasks.
+/// <c>return</c> or <c>throw</c>; the waits keep the order of the tasks. A runtime future is read
+/// there instead (<c>future.Result()</c>, which rethrows the work's exception).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnobservedTaskCodeFixProvider)), Shared]
 public sealed class UnobservedTaskCodeFixProvider : RewriteCodeFixProvider
@@ -58,18 +59,23 @@ public sealed class UnobservedTaskCodeFixProvider : RewriteCodeFixProvider
                     replacements.Add((startNew, InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, startNew.WithoutTrailingTrivia(), IdentifierName("Unwrap")))
                         .WithTrailingTrivia(startNew.GetTrailingTrivia())));
                     break;
-                case UnobservedTaskFixKind.WaitAtEnd when site.Node is ExpressionStatementSyntax dropped && dropped.Parent is BlockSyntax block:
-                    var name = names.Take(dropped, "task");
+                case UnobservedTaskFixKind.WaitAtEnd or UnobservedTaskFixKind.ResultAtEnd when site.Node is ExpressionStatementSyntax dropped && dropped.Parent is BlockSyntax block:
+                    var isFuture = site.Kind == UnobservedTaskFixKind.ResultAtEnd;
+                    var name = names.Take(dropped, isFuture ? "future" : "task");
                     replacements.Add((dropped, LocalDeclarationStatement(VariableDeclaration(IdentifierName("var"), SingletonSeparatedList(
                             VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(dropped.Expression.WithoutTrivia())))))
                         .WithTriviaFrom(dropped)));
-                    waits.AddToList(block, Wait(name, conditional: dropped.Expression is ConditionalAccessExpressionSyntax));
+                    var conditional = dropped.Expression is ConditionalAccessExpressionSyntax;
+                    waits.AddToList(block, isFuture ? ReadResult(name, conditional) : Wait(name, conditional));
                     break;
-                case UnobservedTaskFixKind.WaitAtEnd or UnobservedTaskFixKind.AwaitAtEnd when site.Node is VariableDeclaratorSyntax { Parent.Parent.Parent: BlockSyntax block } local:
+                case UnobservedTaskFixKind.WaitAtEnd or UnobservedTaskFixKind.AwaitAtEnd or UnobservedTaskFixKind.ResultAtEnd when site.Node is VariableDeclaratorSyntax { Parent.Parent.Parent: BlockSyntax block } local:
                     var localName = local.Identifier.ValueText;
-                    waits.AddToList(block, site.Kind == UnobservedTaskFixKind.AwaitAtEnd
-                        ? ExpressionStatement(AwaitExpression(IdentifierName(localName)))
-                        : Wait(localName, conditional: false));
+                    waits.AddToList(block, site.Kind switch
+                    {
+                        UnobservedTaskFixKind.AwaitAtEnd => ExpressionStatement(AwaitExpression(IdentifierName(localName))),
+                        UnobservedTaskFixKind.ResultAtEnd => ReadResult(localName, conditional: false),
+                        _ => Wait(localName, conditional: false),
+                    });
                     break;
             }
         }
@@ -106,6 +112,15 @@ public sealed class UnobservedTaskCodeFixProvider : RewriteCodeFixProvider
         return ExpressionStatement(conditional ? ConditionalAccessExpression(task, getResult) : getResult);
     }
 
+    // future.Result(); — which rethrows the work's exception — or future?.Result(); for a future that may not exist.
+    private static StatementSyntax ReadResult(string name, bool conditional)
+    {
+        ExpressionSyntax future = IdentifierName(name);
+        return ExpressionStatement(conditional
+            ? ConditionalAccessExpression(future, InvocationExpression(MemberBindingExpression(IdentifierName("Result"))))
+            : InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, future, IdentifierName("Result"))));
+    }
+
     private static FixSite? Site(SyntaxNode root, Diagnostic diagnostic)
     {
         if (!UnobservedTaskFix.TryRead(diagnostic, out var fix) || fix.Kind == UnobservedTaskFixKind.None)
@@ -119,7 +134,7 @@ public sealed class UnobservedTaskCodeFixProvider : RewriteCodeFixProvider
             UnobservedTaskFixKind.Unwrap => node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { } call && call.Span == diagnostic.Location.SourceSpan ? new FixSite(fix.Kind, call) : null,
             // The dropped call is reported; the statement around it is rewritten.
             _ when node.FirstAncestorOrSelf<VariableDeclaratorSyntax>() is { } local && local.Identifier.Span == diagnostic.Location.SourceSpan => new FixSite(fix.Kind, local),
-            UnobservedTaskFixKind.WaitAtEnd => node.FirstAncestorOrSelf<ExpressionStatementSyntax>() is { Parent: BlockSyntax } statement ? new FixSite(fix.Kind, statement) : null,
+            UnobservedTaskFixKind.WaitAtEnd or UnobservedTaskFixKind.ResultAtEnd => node.FirstAncestorOrSelf<ExpressionStatementSyntax>() is { Parent: BlockSyntax } statement ? new FixSite(fix.Kind, statement) : null,
             _ => null,
         };
     }

@@ -29,6 +29,19 @@ public class BlockingCallThroughMethodsTests
             .WithArguments("LoadConfig()", "Settings.Read → File.ReadAllText", "Test0.cs:4"));
 
     [Fact]
+    public Task A_future_read_in_a_synchronous_helper() => VerifyCS.VerifyAnalyzerAsync(Usings + """
+        using Concurrency.Runtime.Futures;
+        class Jobs
+        {
+            static int Work() => 1;
+            int RunOne(Executor pool) => pool.Submit(Work).Result();
+            async Task Start(Executor pool) { await Task.Yield(); var n = {|#0:RunOne(pool)|}; }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.BlockingCallThroughMethods).WithLocation(0).WithLocation(6, 34)
+            .WithArguments("RunOne()", "Future.Result()", "Test0.cs:6"));
+
+    [Fact]
     public Task Direct_sleep_in_the_callee() => Verify("""
         class C
         {

@@ -15,9 +15,39 @@ public class DiscardedTaskTests
     private static Task VerifyFix(string source, string fixedSource) => VerifyCS.VerifyCodeFixAsync(Usings + source, Usings + fixedSource);
 
     private static DiagnosticResult Discarded(int location, string name) =>
-        VerifyCS.Diagnostic(RuleIds.DiscardedTask).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Info).WithLocation(location).WithArguments(name);
+        VerifyCS.Diagnostic(RuleDescriptors.DiscardedTask).WithLocation(location).WithArguments(name);
 
     // ---- positives ----
+
+    [Fact]
+    public Task A_future_discarded_has_its_own_message() => Verify("""
+        class C
+        {
+            static int Work() => 1;
+            void M(Concurrency.Runtime.Futures.Executor e) { {|#0:_ = e.Submit(Work)|}; }
+            async Task N(Concurrency.Runtime.Futures.Executor e) { {|#1:_ = e.Submit(Work)|}; await Task.Yield(); }
+            void Safe(Concurrency.Runtime.Futures.Executor e) { _ = e.Submit(() => { try { Work(); } catch (Exception) { } }); }
+        }
+        """,
+        DiscardedFuture(0, "Submit"), DiscardedFuture(1, "Submit"));
+
+    [Fact]
+    public Task A_future_discarded_in_async_code_is_awaited() => VerifyFix("""
+        class C
+        {
+            static int Work() => 1;
+            async Task N(Concurrency.Runtime.Futures.Executor e) { [|_ = e.Submit(Work)|]; await Task.Yield(); }
+        }
+        """, """
+        class C
+        {
+            static int Work() => 1;
+            async Task N(Concurrency.Runtime.Futures.Executor e) { await e.Submit(Work); await Task.Yield(); }
+        }
+        """);
+
+    private static DiagnosticResult DiscardedFuture(int location, string name) =>
+        VerifyCS.Diagnostic(RuleDescriptors.DiscardedFuture).WithLocation(location).WithArguments(name);
 
     [Fact]
     public Task Task_Run_discarded_in_synchronous_and_async_code() => Verify("""

@@ -34,6 +34,25 @@ public class ExecutorNotShutDownTests
         VerifyCS.Diagnostic(RuleIds.ExecutorNotShutDown).WithLocation(0).WithArguments("ThreadPoolExecutor", "pool", "never shut down"));
 
     [Fact]
+    public Task Target_typed_creations_are_followed_too() => VerifyCS.VerifyAnalyzerAsync(Usings + """
+        class C
+        {
+            static int Work() => 1;
+            void M()
+            {
+                ThreadPoolExecutor pool = {|#0:new(4)|};
+                Console.WriteLine(pool.Submit(Work).Result());
+                Executor other;
+                other = {|#1:new ProcessPoolExecutor(1)|};
+                ThreadPoolExecutor closed = new(2);
+                closed.Shutdown();
+            }
+        }
+        """,
+        VerifyCS.Diagnostic(RuleIds.ExecutorNotShutDown).WithLocation(0).WithArguments("ThreadPoolExecutor", "pool", "never shut down"),
+        VerifyCS.Diagnostic(RuleIds.ExecutorNotShutDown).WithLocation(1).WithArguments("ProcessPoolExecutor", "other", "never shut down"));
+
+    [Fact]
     public Task Not_shut_down_when_a_result_throws() => VerifyCS.VerifyAnalyzerAsync(Usings + """
         class C
         {

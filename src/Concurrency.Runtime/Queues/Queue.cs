@@ -151,27 +151,6 @@ public class Queue<T>
         }
     }
 
-    /// <summary>Removes the next item if one is there now; false (no exception) when empty, shut down or not.</summary>
-    internal bool TryGet([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T item)
-    {
-        _mutex.Acquire();
-        try
-        {
-            if (_store.Count == 0)
-            {
-                item = default;
-                return false;
-            }
-
-            item = TakeLocked();
-            return true;
-        }
-        finally
-        {
-            _mutex.Release();
-        }
-    }
-
     /// <summary>Removes and returns an item only if one is there now: <c>Get(block: false)</c>.</summary>
     /// <exception cref="QueueEmptyException">The queue is empty.</exception>
     /// <exception cref="QueueShutDownException">The queue is shut down and empty.</exception>

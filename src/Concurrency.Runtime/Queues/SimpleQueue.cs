@@ -49,9 +49,6 @@ public sealed class SimpleQueue<T>
     /// <exception cref="QueueEmptyException">The queue is empty.</exception>
     public T GetNowait() => _inner.GetNowait();
 
-    /// <summary>Removes the next item if one is there now, without the cost of an exception when empty.</summary>
-    internal bool TryGet([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T item) => _inner.TryGet(out item);
-
     /// <summary>Removes and returns the next item, waiting asynchronously while the queue is empty.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
     public ValueTask<T> GetAsync(CancellationToken cancellationToken = default) => _inner.GetAsync(cancellationToken);

@@ -99,7 +99,12 @@ internal sealed class TaskSymbols
     /// <summary>Whether <paramref name="type"/> is the runtime's <c>Future</c>, <c>Future&lt;T&gt;</c> or a type derived from them.</summary>
     public bool IsFuture(ITypeSymbol? type)
     {
-        for (var current = type as INamedTypeSymbol; current is not null && Future is not null; current = current.BaseType)
+        if (Future is null)
+        {
+            return false; // no runtime referenced
+        }
+
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
         {
             if (Is(current.OriginalDefinition, Future))
             {

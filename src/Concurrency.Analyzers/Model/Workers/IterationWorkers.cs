@@ -29,24 +29,22 @@ internal sealed class WaitedWorker
 internal sealed class IterationWorkers
 {
     private readonly WorkerSymbols _symbols;
-    private readonly INamedTypeSymbol? _task;
-    private readonly INamedTypeSymbol? _future;
+    private readonly TaskSymbols? _tasks;
 
     public IterationWorkers(Compilation compilation)
     {
         _symbols = new WorkerSymbols(compilation);
-        _task = compilation.GetTypeByMetadataName(KnownTypes.Bcl.Task);
-        _future = compilation.GetTypeByMetadataName(KnownTypes.Runtime.Future);
+        _tasks = TaskSymbols.Create(compilation);
     }
 
     /// <summary>The roles of the compilation's worker members.</summary>
     public WorkerSymbols Symbols => _symbols;
 
     /// <summary>Whether <paramref name="type"/> is a BCL <c>Task</c> or derives from it.</summary>
-    public bool IsTask(ITypeSymbol? type) => DerivesFrom(type, _task);
+    public bool IsTask(ITypeSymbol? type) => _tasks?.IsTask(type) == true;
 
     /// <summary>Whether <paramref name="type"/> is a runtime <c>Future</c> (<c>Future&lt;T&gt;</c> included).</summary>
-    public bool IsFuture(ITypeSymbol? type) => DerivesFrom(type, _future);
+    public bool IsFuture(ITypeSymbol? type) => _tasks?.IsFuture(type) == true;
 
     /// <summary>The worker <paramref name="join"/> (a call or a property read) waits for, if it is an instance join or result of a worker.</summary>
     public WaitedWorker? WorkerOf(IOperation join)
@@ -138,17 +136,4 @@ internal sealed class IterationWorkers
 
     private static bool IsLocal(IOperation operation, ILocalSymbol local) =>
         Peel(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
-
-    private static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? expected)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (TaskSymbols.Is(current.OriginalDefinition, expected))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

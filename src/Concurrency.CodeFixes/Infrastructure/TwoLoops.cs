@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
@@ -13,6 +14,46 @@ namespace Concurrency.CodeFixes.Infrastructure;
 /// </summary>
 internal static class TwoLoops
 {
+    /// <summary>
+    /// One fix pass over a document (one diagnostic, or all of them for Fix All): each loop's list is
+    /// declared before it and its worker collected in place of the start; the waits are inserted after
+    /// the loops once every start is rewritten, in the order found, so Fix All and fixing one by one agree.
+    /// </summary>
+    public sealed class Edit
+    {
+        private readonly List<(SyntaxNode Anchor, StatementSyntax Statement)> _waits = new();
+
+        public Edit(SyntaxNode root, Document document)
+        {
+            Editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+        }
+
+        public SyntaxEditor Editor { get; }
+
+        public FreshNames Names { get; } = new();
+
+        /// <summary><c>var list = new List&lt;elementType&gt;();</c> before the loop, and <c>list.Add(worker);</c> in place of <paramref name="statement"/>.</summary>
+        public void Collect(SyntaxNode anchor, string list, string elementType, StatementSyntax statement, ExpressionSyntax worker)
+        {
+            Editor.InsertBefore(anchor, ListDeclaration(anchor, list, elementType));
+            Editor.ReplaceNode(statement, AddTo(list, worker, statement));
+        }
+
+        /// <summary>A wait to put right after the loop <paramref name="anchor"/> when the pass is done.</summary>
+        public void WaitAfter(SyntaxNode anchor, StatementSyntax wait) => _waits.Add((anchor, wait));
+
+        public SyntaxNode ChangedRoot()
+        {
+            foreach (var (anchor, statement) in _waits)
+            {
+                Editor.InsertAfter(anchor, Wrap(anchor, statement));
+            }
+
+            _waits.Clear();
+            return Editor.GetChangedRoot();
+        }
+    }
+
     /// <summary>
     /// The loop a statement of its body belongs to, and the statement the loop is (or its global
     /// statement), which the list goes before and the waits after; null when the statement is not
@@ -31,7 +72,7 @@ internal static class TwoLoops
     }
 
     /// <summary><c>var name = new List&lt;elementType&gt;();</c>, ready to insert before <paramref name="anchor"/>.</summary>
-    public static SyntaxNode ListDeclaration(SyntaxNode anchor, string name, string elementType)
+    private static SyntaxNode ListDeclaration(SyntaxNode anchor, string name, string elementType)
     {
         var listType = ParseTypeName("global::" + KnownTypes.Bcl.ListOfT.Replace("`1", string.Empty) + "<" + elementType + ">").WithAdditionalAnnotations(Simplifier.Annotation);
         return Wrap(anchor, LocalDeclarationStatement(VariableDeclaration(
@@ -40,11 +81,11 @@ internal static class TwoLoops
     }
 
     /// <summary><c>list.Add(worker);</c> in place of <paramref name="statement"/>, with its trivia.</summary>
-    public static StatementSyntax AddTo(string list, ExpressionSyntax worker, StatementSyntax statement) =>
+    private static StatementSyntax AddTo(string list, ExpressionSyntax worker, StatementSyntax statement) =>
         ExpressionStatement(Call(IdentifierName(list), "Add", worker.WithoutTrivia())).WithTriviaFrom(statement);
 
     /// <summary>A statement to insert next to <paramref name="anchor"/>: a global statement in top-level code.</summary>
-    public static SyntaxNode Wrap(SyntaxNode anchor, StatementSyntax statement)
+    private static SyntaxNode Wrap(SyntaxNode anchor, StatementSyntax statement)
     {
         statement = statement.WithAdditionalAnnotations(Formatter.Annotation);
         return anchor is GlobalStatementSyntax ? GlobalStatement(statement).WithAdditionalAnnotations(Formatter.Annotation) : statement;

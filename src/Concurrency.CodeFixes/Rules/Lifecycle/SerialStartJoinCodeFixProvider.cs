@@ -43,9 +43,7 @@ public sealed class SerialStartJoinCodeFixProvider : RewriteCodeFixProvider
             return document;
         }
 
-        var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
-        var names = new FreshNames();
-        var joins = new List<(SyntaxNode Anchor, StatementSyntax Statement)>();
+        var edit = new TwoLoops.Edit(root, document);
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
             if (FixOf(diagnostic) is not { Kind: not SerialStartJoinFixKind.None, ElementType: { } elementType } fix || Find(root, diagnostic) is not var (statement, worker, join, anchor))
@@ -55,22 +53,14 @@ public sealed class SerialStartJoinCodeFixProvider : RewriteCodeFixProvider
 
             var element = ParseTypeName(elementType);
             var baseName = fix.Kind == SerialStartJoinFixKind.WaitAll ? "task" : SingularName(element);
-            var list = names.Take(anchor, TwoLoops.Plural(baseName));
-
-            editor.InsertBefore(anchor, TwoLoops.ListDeclaration(anchor, list, elementType));
-            editor.ReplaceNode(statement, TwoLoops.AddTo(list, worker, statement));
-            joins.Add((anchor, fix.Kind == SerialStartJoinFixKind.WaitAll
+            var list = edit.Names.Take(anchor, TwoLoops.Plural(baseName));
+            edit.Collect(anchor, list, elementType, statement, worker);
+            edit.WaitAfter(anchor, fix.Kind == SerialStartJoinFixKind.WaitAll
                 ? ExpressionStatement(TwoLoops.Call(TwoLoops.TaskType(), "WaitAll", TwoLoops.Call(IdentifierName(list), "ToArray")))
-                : JoinEach(list, names.Take(anchor, baseName), join)));
+                : JoinEach(list, edit.Names.Take(anchor, baseName), join));
         }
 
-        // Each goes right after its loop, as one fix at a time would put it: Fix All and fixing one by one agree.
-        foreach (var (anchor, statement) in joins)
-        {
-            editor.InsertAfter(anchor, TwoLoops.Wrap(anchor, statement));
-        }
-
-        return document.WithSyntaxRoot(editor.GetChangedRoot());
+        return document.WithSyntaxRoot(edit.ChangedRoot());
     }
 
     private static SerialStartJoinFix FixOf(Diagnostic diagnostic) =>

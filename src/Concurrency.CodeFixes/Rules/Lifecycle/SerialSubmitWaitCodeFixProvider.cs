@@ -46,9 +46,7 @@ public sealed class SerialSubmitWaitCodeFixProvider : RewriteCodeFixProvider
             return document;
         }
 
-        var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
-        var names = new FreshNames();
-        var waits = new List<(SyntaxNode Anchor, StatementSyntax Statement)>();
+        var edit = new TwoLoops.Edit(root, document);
         var moved = new List<TextSpan>();
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
@@ -60,9 +58,8 @@ public sealed class SerialSubmitWaitCodeFixProvider : RewriteCodeFixProvider
             }
 
             var isTask = fix.Kind == SerialSubmitWaitFixKind.WhenAll;
-            var list = names.Take(anchor, isTask ? "tasks" : "futures");
-            editor.InsertBefore(anchor, TwoLoops.ListDeclaration(anchor, list, elementType));
-            editor.ReplaceNode(statement, TwoLoops.AddTo(list, worker, statement));
+            var list = edit.Names.Take(anchor, isTask ? "tasks" : "futures");
+            edit.Collect(anchor, list, elementType, statement, worker);
 
             var tail = new List<StatementSyntax>();
             if (statement is LocalDeclarationStatementSyntax && statement.Parent is BlockSyntax block)
@@ -70,7 +67,7 @@ public sealed class SerialSubmitWaitCodeFixProvider : RewriteCodeFixProvider
                 tail.AddRange(block.Statements.Skip(block.Statements.IndexOf(statement) + 1));
                 foreach (var moving in tail)
                 {
-                    editor.RemoveNode(moving);
+                    edit.Editor.RemoveNode(moving);
                 }
 
                 if (tail.Count > 0)
@@ -79,16 +76,10 @@ public sealed class SerialSubmitWaitCodeFixProvider : RewriteCodeFixProvider
                 }
             }
 
-            waits.Add((anchor, isTask ? WhenAll(statement, worker, list, tail) : WaitEach(statement, worker, list, names.Take(anchor, "future"), tail)));
+            edit.WaitAfter(anchor, isTask ? WhenAll(statement, worker, list, tail) : WaitEach(statement, worker, list, edit.Names.Take(anchor, "future"), tail));
         }
 
-        // Each goes right after its loop, as one fix at a time would put it: Fix All and fixing one by one agree.
-        foreach (var (anchor, statement) in waits)
-        {
-            editor.InsertAfter(anchor, TwoLoops.Wrap(anchor, statement));
-        }
-
-        return document.WithSyntaxRoot(editor.GetChangedRoot());
+        return document.WithSyntaxRoot(edit.ChangedRoot());
     }
 
     // 'foreach (var future in futures) { <the wait, on future>; <tail> }'

@@ -373,7 +373,7 @@ public class HubTests
     {
         Hub.Run(async () =>
         {
-            var g = Hub.Spawn(() => Hub.Sleep(TimeSpan.FromMilliseconds(300)));
+            var g = Hub.Spawn(() => Hub.Sleep(TimeSpan.FromSeconds(2))); // long enough for a loaded machine's thread pool
             var quick = Hub.Spawn(() => Hub.Sleep(TimeSpan.Zero));
             Assert.False(await g.JoinAsync(TimeSpan.FromMilliseconds(20)));
             Assert.False(await Hub.JoinAll(TimeSpan.FromMilliseconds(20), g, quick));
@@ -485,6 +485,26 @@ public class HubTests
 
         Assert.Equal(new[] { hub, hub, hub }, ids);
         await Task.CompletedTask;
+    }
+
+    [Fact]
+    public void A_greenlet_whose_task_completes_off_the_hub_is_still_seen_dead_and_its_value_kept()
+    {
+        Hub.Run(async () =>
+        {
+            var g = Hub.Spawn(async () =>
+            {
+                await Task.Delay(5).ConfigureAwait(false); // the rest runs on the thread pool
+                Assert.False(Hub.IsOnHubThread);
+                return Environment.CurrentManagedThreadId;
+            });
+            var hub = Environment.CurrentManagedThreadId;
+            Assert.True(await Hub.JoinAll(TimeSpan.FromSeconds(10), g));
+            Assert.Equal(hub, Environment.CurrentManagedThreadId);
+            Assert.NotEqual(hub, g.Value);
+            Assert.Null(g.Exception);
+            Assert.False(Hub.Cancellation.CanBeCanceled == false, "main is a greenlet too: it has a kill token");
+        });
     }
 
     [Fact]

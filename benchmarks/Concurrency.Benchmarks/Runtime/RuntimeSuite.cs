@@ -48,7 +48,11 @@ public static class RuntimeSuite
         sink.Add("coroutine.bytes_per_coroutine.heap", heap);
         sink.Add("coroutine.bytes_per_coroutine.working_set", workingSet);
         sink.Add("bcl.task_delay_100k.s", Median(() => TaskDelaySeconds(Coroutines)));
+        GreenletSwitch(sink);
     }
+
+    /// <summary><c>coroutine.switch.ns</c>: a greenlet switch, which is a hand-off between two dedicated threads.</summary>
+    public static void GreenletSwitch(MetricSink sink) => sink.Add("coroutine.switch.ns", Median(GreenletSwitchNanoseconds));
 
     /// <summary>The pool part of the suite alone (suite <c>pools</c>).</summary>
     public static void RunPools(MetricSink sink)
@@ -140,6 +144,37 @@ public static class RuntimeSuite
     }
 
     private static async Task DelayOnce() => await Task.Delay(CoroutineSleep).ConfigureAwait(false);
+
+    // Greenlet ping-pong, as CPython greenlet's switch micro-benchmark: main and one greenlet switch
+    // back and forth 100,000 round trips (200,000 switches); the time per switch.
+    private static double GreenletSwitchNanoseconds()
+    {
+        const int RoundTrips = 100_000;
+        var main = Greenlet.Current;
+        var pong = new Greenlet(_ =>
+        {
+            for (var i = 0; i < RoundTrips; i++)
+            {
+                main.Switch();
+            }
+
+            return null;
+        });
+        var watch = Stopwatch.StartNew();
+        pong.Switch(); // starts the greenlet's thread (one thread start in 200,000 switches)
+        for (var i = 0; i < RoundTrips; i++)
+        {
+            pong.Switch();
+        }
+
+        watch.Stop();
+        if (!pong.Dead)
+        {
+            throw new InvalidOperationException("the ping-pong greenlet should have finished");
+        }
+
+        return watch.Elapsed.TotalNanoseconds / (2.0 * RoundTrips);
+    }
 
     // Course chapter 4, as the CPython reference's bench_thread_pool: a fresh pool of 4 workers,
     // 50,000 submits of a no-op, then every result in order; the workers start during the timing.

@@ -67,6 +67,10 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor UnobservedFuture =
         CreateWithMessage(RuleIds.UnobservedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Warning, RuleIds.UnobservedTask + "_FutureMessage");
 
+    /// <summary>CONC204 on a runtime executor's <c>Map(…)</c> whose results nobody reads: the work is submitted at once, its exceptions surface only in the results.</summary>
+    public static readonly DiagnosticDescriptor UnobservedMapResults =
+        CreateWithMessage(RuleIds.UnobservedTask, RuleCategories.Lifecycle, DiagnosticSeverity.Warning, RuleIds.UnobservedTask + "_MapMessage");
+
     /// <summary>
     /// CONC206: a runtime <c>Process</c> started in a program whose entry point has no child-entry
     /// guard; reported at compilation end (the entry point and the starts may be in different files).

@@ -17,6 +17,9 @@ internal enum UnobservedTaskFixKind
     /// <summary>A runtime future in synchronous code: keep it in a local and read <c>Result()</c> (which rethrows the work's exception) at the end of the function.</summary>
     ResultAtEnd,
 
+    /// <summary>A runtime <c>executor.Map(…)</c> dropped in synchronous code → <c>foreach (var result in executor.Map(…)) { }</c>: waits for every result, rethrowing the first exception, as CPython's <c>list(executor.map(…))</c>.</summary>
+    EnumerateResults,
+
     /// <summary><c>Task.Factory.StartNew(async …)</c> → <c>… .Unwrap()</c>: the task of the whole lambda.</summary>
     Unwrap,
 }

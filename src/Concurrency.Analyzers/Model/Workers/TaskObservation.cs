@@ -18,6 +18,7 @@ internal sealed class TaskObservation
     private readonly INamedTypeSymbol? _taskFactory;
     private readonly INamedTypeSymbol? _taskFactoryOfT;
     private readonly INamedTypeSymbol? _continuationOptions;
+    private readonly INamedTypeSymbol? _executor;
 
     private TaskObservation(Compilation compilation, TaskSymbols tasks)
     {
@@ -25,6 +26,7 @@ internal sealed class TaskObservation
         _taskFactory = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskFactory);
         _taskFactoryOfT = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskFactoryOfT);
         _continuationOptions = compilation.GetTypeByMetadataName(KnownTypes.Bcl.TaskContinuationOptions);
+        _executor = compilation.GetTypeByMetadataName(KnownTypes.Runtime.Executor);
     }
 
     /// <summary>The one per compilation (CONC204 and CONC209 share it); null without <c>System.Threading.Tasks.Task</c>.</summary>
@@ -67,6 +69,34 @@ internal sealed class TaskObservation
                     return null;
             }
         }
+    }
+
+    /// <summary>
+    /// The runtime executor's <c>Map(…)</c> an operation is (seen through <c>x?.Map(…)</c>): it submits
+    /// every item at once and hands back results read lazily, so dropping them drops the work's
+    /// exceptions and every wait for it. Null for anything else.
+    /// </summary>
+    public IInvocationOperation? MapCall(IOperation? operation)
+    {
+        while (operation is IConditionalAccessOperation access)
+        {
+            operation = access.WhenNotNull;
+        }
+
+        if (_executor is null || operation is not IInvocationOperation { TargetMethod.Name: "Map" } call)
+        {
+            return null;
+        }
+
+        for (var type = call.TargetMethod.ContainingType; type is not null; type = type.BaseType)
+        {
+            if (TaskSymbols.Is(type.OriginalDefinition, _executor))
+            {
+                return call;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -14,14 +14,15 @@ namespace Concurrency.Analyzers.Rules.Lifecycle;
 /// a cold <c>new Task(…).Start()</c> dropped; and <c>Task.Factory.StartNew(async …)</c>, whose outer
 /// task ends at the lambda's first <c>await</c> unless it is unwrapped. An explicit discard
 /// (<c>_ = …</c>) is CONC209's. A runtime <c>Future</c> (<c>executor.Submit(…)</c>) is held to the
-/// same rule: read (<c>Result()</c>, <c>GetException()</c>, <c>await</c>), given a callback, or handed on.
+/// same rule: read (<c>Result()</c>, <c>GetException()</c>, <c>await</c>), given a callback, or handed on;
+/// so are the results of an executor's <c>Map(…)</c>, which submits everything at once.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnobservedTaskAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(RuleDescriptors.UnobservedTask, RuleDescriptors.UnobservedTaskOfAsyncStartNew, RuleDescriptors.UnobservedFuture);
+        ImmutableArray.Create(RuleDescriptors.UnobservedTask, RuleDescriptors.UnobservedTaskOfAsyncStartNew, RuleDescriptors.UnobservedFuture, RuleDescriptors.UnobservedMapResults);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -53,6 +54,14 @@ public sealed class UnobservedTaskAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // executor.Map(work, items); — in any code: no compiler warning covers a dropped sequence.
+        if (observation.MapCall(statement.Operation) is { } map)
+        {
+            var canEnumerate = statement.Syntax.Parent is BlockSyntax && !AsyncCode.IsInAsyncCode(statement, context.ContainingSymbol);
+            ReportMap(context, statement.Operation is IConditionalAccessOperation mapAccess ? mapAccess.Syntax : map.Syntax, canEnumerate ? UnobservedTaskFixKind.EnumerateResults : UnobservedTaskFixKind.None, map);
+            return;
+        }
+
         if (observation.WorkCall(statement.Operation) is not { } call
             || AsyncCode.IsInAsyncCode(statement, context.ContainingSymbol))
         {
@@ -73,9 +82,24 @@ public sealed class UnobservedTaskAnalyzer : DiagnosticAnalyzer
     {
         var declarator = (IVariableDeclaratorOperation)context.Operation;
         var local = declarator.Symbol;
-        if (local.Name == "_" || !observation.Tasks.IsTaskLikeOrFuture(local.Type) || declarator.Initializer?.Value is not { } value)
+        if (local.Name == "_" || declarator.Initializer?.Value is not { } value)
         {
             return; // 'var _ = …' says "discard": CONC209's
+        }
+
+        if (observation.MapCall(value) is { } map)
+        {
+            if (!TaskObservation.IsObserved(local, OperationHelpers.Root(declarator)))
+            {
+                ReportMap(context, ((VariableDeclaratorSyntax)declarator.Syntax).Identifier, UnobservedTaskFixKind.None, map);
+            }
+
+            return;
+        }
+
+        if (!observation.Tasks.IsTaskLikeOrFuture(local.Type))
+        {
+            return;
         }
 
         var started = observation.WorkCall(value) is { } call ? TaskObservation.Name(call)
@@ -110,6 +134,9 @@ public sealed class UnobservedTaskAnalyzer : DiagnosticAnalyzer
             new UnobservedTaskFix(UnobservedTaskFixKind.Unwrap).ToProperties(),
             TaskObservation.Name(call)));
     }
+
+    private static void ReportMap(OperationAnalysisContext context, SyntaxNodeOrToken site, UnobservedTaskFixKind fix, IInvocationOperation map) =>
+        context.ReportDiagnostic(Diagnostic.Create(RuleDescriptors.UnobservedMapResults, site.GetLocation(), new UnobservedTaskFix(fix).ToProperties(), TaskObservation.Name(map)));
 
     private static void Report(OperationAnalysisContext context, SyntaxNodeOrToken site, UnobservedTaskFixKind fix, string name, bool isFuture = false) =>
         context.ReportDiagnostic(Diagnostic.Create(

@@ -16,7 +16,8 @@ namespace Concurrency.CodeFixes.Rules.Lifecycle;
 /// a local nobody observes is awaited (async code) or waited for (synchronous code) there; a
 /// <c>Task.Factory.StartNew(async …)</c> is unwrapped. "At the end" is before a last
 /// <c>return</c> or <c>throw</c>; the waits keep the order of the tasks. A runtime future is read
-/// there instead (<c>future.Result()</c>, which rethrows the work's exception).
+/// there instead (<c>future.Result()</c>, which rethrows the work's exception). The dropped results
+/// of an executor's <c>Map(…)</c> are read in place: <c>foreach (var result in pool.Map(…)) { }</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnobservedTaskCodeFixProvider)), Shared]
 public sealed class UnobservedTaskCodeFixProvider : RewriteCodeFixProvider
@@ -58,6 +59,10 @@ public sealed class UnobservedTaskCodeFixProvider : RewriteCodeFixProvider
                     var startNew = (InvocationExpressionSyntax)site.Node;
                     replacements.Add((startNew, InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, startNew.WithoutTrailingTrivia(), IdentifierName("Unwrap")))
                         .WithTrailingTrivia(startNew.GetTrailingTrivia())));
+                    break;
+                case UnobservedTaskFixKind.EnumerateResults when site.Node is ExpressionStatementSyntax mapped:
+                    replacements.Add((mapped, ForEachStatement(IdentifierName("var"), Identifier(names.Take(mapped, "result")), mapped.Expression.WithoutTrivia(), Block())
+                        .WithTriviaFrom(mapped).WithAdditionalAnnotations(Formatter.Annotation)));
                     break;
                 case UnobservedTaskFixKind.WaitAtEnd or UnobservedTaskFixKind.ResultAtEnd when site.Node is ExpressionStatementSyntax dropped && dropped.Parent is BlockSyntax block:
                     var isFuture = site.Kind == UnobservedTaskFixKind.ResultAtEnd;
@@ -134,7 +139,7 @@ public sealed class UnobservedTaskCodeFixProvider : RewriteCodeFixProvider
             UnobservedTaskFixKind.Unwrap => node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { } call && call.Span == diagnostic.Location.SourceSpan ? new FixSite(fix.Kind, call) : null,
             // The dropped call is reported; the statement around it is rewritten.
             _ when node.FirstAncestorOrSelf<VariableDeclaratorSyntax>() is { } local && local.Identifier.Span == diagnostic.Location.SourceSpan => new FixSite(fix.Kind, local),
-            UnobservedTaskFixKind.WaitAtEnd or UnobservedTaskFixKind.ResultAtEnd => node.FirstAncestorOrSelf<ExpressionStatementSyntax>() is { Parent: BlockSyntax } statement ? new FixSite(fix.Kind, statement) : null,
+            UnobservedTaskFixKind.WaitAtEnd or UnobservedTaskFixKind.ResultAtEnd or UnobservedTaskFixKind.EnumerateResults => node.FirstAncestorOrSelf<ExpressionStatementSyntax>() is { Parent: BlockSyntax } statement ? new FixSite(fix.Kind, statement) : null,
             _ => null,
         };
     }

@@ -1,7 +1,6 @@
-// Course topic 5.3 — the gevent hub, two demos for samples/Chapter05.Coroutines (issue 16), to be wired in
-// by the coordinator (samples/Chapter05.Coroutines did not exist on main when they were written).
-// Both were compiled and run against Concurrency.Runtime as this file stands (HubDemos.RunAll()).
-// The project needs: <ProjectReference Include="..\..\src\Concurrency.Runtime\Concurrency.Runtime.csproj" />
+// Course topic 5.3, the gevent hub: the course's "eat and play" example (two tasks that sleep 2 s and
+// 1 s with Hub.Sleep take about 2 s in all, not 3), and a hub that fetches three local endpoints
+// concurrently on its one thread (every line the greenlets print shows the same thread, the hub's).
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -12,17 +11,11 @@ namespace Chapter05.Coroutines;
 
 public static class HubDemos
 {
-    public static void RunAll()
-    {
-        EatAndPlay();
-        FetchConcurrently();
-    }
-
     // The course's gevent example: "eat" takes 2 s, "play" 1 s; both sleep with Hub.Sleep, so the hub
     // switches to the other while one sleeps and the whole takes ≈ the longer one (2 s), not the sum (3 s).
     public static void EatAndPlay()
     {
-        Console.WriteLine("1. gevent's eat and play, on one thread:");
+        Console.WriteLine("gevent's eat and play, on one thread:");
         var watch = Stopwatch.StartNew();
         Hub.Run(async () =>
         {
@@ -49,7 +42,7 @@ public static class HubDemos
     // the greenlets prints the same thread id — the hub's.
     public static void FetchConcurrently()
     {
-        Console.WriteLine("2. Three fetches from local endpoints, concurrently on one thread:");
+        Console.WriteLine("Three fetches from local endpoints, concurrently on one thread:");
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;

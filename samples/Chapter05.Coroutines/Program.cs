@@ -3,7 +3,9 @@
 //   yield     the course's producer/consumer with a generator you Send values into
 //   greenlet  ping-pong between greenlets that switch explicitly
 //   cpu       CPU-bound work: switching between coroutines against running them serially
-// With no argument, all three run.
+//   gevent    the course's gevent example on the hub: "eat" 2 s and "play" 1 s take 2 s in all
+//   fetch     a hub fetching three local endpoints concurrently on one thread
+// With no argument, all of them run.
 using Chapter05.Coroutines;
 
 var demos = new Dictionary<string, Action>(StringComparer.OrdinalIgnoreCase)
@@ -11,6 +13,8 @@ var demos = new Dictionary<string, Action>(StringComparer.OrdinalIgnoreCase)
     ["yield"] = Demos.ProducerConsumer,
     ["greenlet"] = Demos.PingPong,
     ["cpu"] = Demos.CpuBound,
+    ["gevent"] = HubDemos.EatAndPlay,
+    ["fetch"] = HubDemos.FetchConcurrently,
 };
 var chosen = args.Length == 0 ? demos.Keys.ToArray() : args;
 foreach (var name in chosen)

@@ -34,11 +34,12 @@ public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
             var options = start.Options.AnalyzerConfigOptionsProvider;
             var counterparts = AsyncCounterparts.For(start.Compilation, symbols, options);
             var summaries = BlockingSummaries.For(start.Compilation, symbols, options);
-            start.RegisterSyntaxNodeAction(node => Analyze(node, counterparts, summaries), SyntaxKind.InvocationExpression);
+            var hubs = HubCoroutines.For(start.Compilation);
+            start.RegisterSyntaxNodeAction(node => Analyze(node, counterparts, summaries, hubs), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, AsyncCounterparts asyncCounterparts, BlockingSummaries summaries)
+    private static void Analyze(SyntaxNodeAnalysisContext context, AsyncCounterparts asyncCounterparts, BlockingSummaries summaries, HubCoroutines hubs)
     {
         var syntax = (InvocationExpressionSyntax)context.Node;
         if (!AsyncCode.IsInAsyncFunctionSyntax(syntax)
@@ -47,9 +48,10 @@ public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
             || OperationHelpers.IsInsideNameOf(invocation)
             || ExceptionPaths.IsExceptionOnly(invocation)
             || DualPath.IsSynchronousSide(invocation, context.ContainingSymbol)
-            || AsyncCounterpartExclusions.IsFireAndForget(invocation))
+            || AsyncCounterpartExclusions.IsFireAndForget(invocation)
+            || hubs.IsInCoroutine(invocation, context.ContainingSymbol))
         {
-            return;
+            return; // in a hub coroutine the blocking call is CONC405's
         }
 
         if (invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke)

@@ -18,18 +18,25 @@ namespace Concurrency.Analyzers.Model.Tasks;
 /// </summary>
 internal static class BlockingApi
 {
-    /// <summary>One row: a type (metadata name) and a method of it (or of a type derived from it) that blocks.</summary>
+    /// <summary>
+    /// One row: a type (metadata name), a method of it (or of a type derived from it) that blocks,
+    /// and the awaitable method that takes the same arguments where the finder of
+    /// <see cref="AsyncCounterparts"/> cannot see it (its optional parameter is not a token).
+    /// </summary>
     public sealed class Entry
     {
-        public Entry(string type, string member)
+        public Entry(string type, string member, string? awaitable = null)
         {
             Type = type;
             Member = member;
+            Awaitable = awaitable;
         }
 
         public string Type { get; }
 
         public string Member { get; }
+
+        public string? Awaitable { get; }
     }
 
     public static readonly ImmutableArray<Entry> Entries = ImmutableArray.Create(
@@ -51,7 +58,7 @@ internal static class BlockingApi
         new Entry(KnownTypes.Runtime.ProcessQueue, "Put"),
         new Entry(KnownTypes.Runtime.ProcessQueue, "Join"),
         new Entry(KnownTypes.Runtime.Connection, "Recv"),
-        new Entry(KnownTypes.Runtime.HubGreenlet, "Join"));
+        new Entry(KnownTypes.Runtime.HubGreenlet, "Join", "JoinAsync"));
 }
 
 /// <summary><see cref="BlockingApi"/> bound to a compilation, with the lock and worker tables beside it.</summary>
@@ -59,7 +66,7 @@ internal sealed class BlockingApiSymbols
 {
     private static readonly ConditionalWeakTable<Compilation, BlockingApiSymbols> PerCompilation = new();
 
-    private readonly Dictionary<string, List<INamedTypeSymbol>> _byMember = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(INamedTypeSymbol Type, string? Awaitable)>> _byMember = new(StringComparer.Ordinal);
     private readonly LockSymbols _locks;
     private readonly WorkerSymbols _workers;
     private readonly INamedTypeSymbol? _timeSpan;
@@ -70,7 +77,7 @@ internal sealed class BlockingApiSymbols
         {
             if (compilation.GetTypeByMetadataName(entry.Type) is { } type)
             {
-                _byMember.AddToList(entry.Member, type);
+                _byMember.AddToList(entry.Member, (type, entry.Awaitable));
             }
         }
 
@@ -86,8 +93,12 @@ internal sealed class BlockingApiSymbols
     /// <c>Lock.Acquire</c>, <c>Thread.Join</c>), or null when it is none of the table's or only polls.
     /// Waits on tasks and synchronous IO are not this table's (<see cref="BlockingWait"/>, <see cref="AsyncCounterparts"/>).
     /// </summary>
-    public string? BlockerOf(IInvocationOperation invocation)
+    public string? BlockerOf(IInvocationOperation invocation) => BlockerOf(invocation, out _);
+
+    /// <summary>As <see cref="BlockerOf(IInvocationOperation)"/>, with the table's awaitable method to call instead (<c>JoinAsync</c>), or null.</summary>
+    public string? BlockerOf(IInvocationOperation invocation, out string? awaitable)
     {
+        awaitable = null;
         var method = invocation.TargetMethod;
         if (method.Name.EndsWith("Async", StringComparison.Ordinal) || IsPoll(invocation))
         {
@@ -95,7 +106,9 @@ internal sealed class BlockingApiSymbols
         }
 
         var owner = (method.ReducedFrom ?? method).ContainingType;
-        var blocks = (_byMember.TryGetValue(method.Name, out var types) && types.Any(t => DerivesFrom(owner, t)))
+        var row = _byMember.TryGetValue(method.Name, out var rows) ? rows.FirstOrDefault(r => DerivesFrom(owner, r.Type)) : default;
+        awaitable = row.Awaitable;
+        var blocks = row.Type is not null
             || (_locks.Acquires(invocation) is not null && !TriesOnce(invocation))
             || (_workers.RoleOf(invocation) == WorkerApi.Role.Join && !IsTask(owner));
         if (!blocks)

@@ -99,6 +99,59 @@ internal sealed class HubCoroutines
         }
     }
 
+    /// <summary>
+    /// The syntactic pre-check of <see cref="CoroutineOf"/>, before any binding: the nearest enclosing
+    /// function is a lambda or anonymous method passed to a call named <c>Run</c> or <c>Spawn</c>
+    /// (looking through lambdas passed to <c>ForEach</c>, <c>For</c>, <c>Invoke</c>, which run at once),
+    /// or a method or local function that may be a method-group entry (<c>async</c>, or declared to return a <c>Task</c>).
+    /// </summary>
+    public bool MayBeInCoroutine(SyntaxNode node)
+    {
+        if (_hub is null)
+        {
+            return false;
+        }
+
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case AnonymousFunctionExpressionSyntax function:
+                    var name = function.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax call } } ? CalledName(call) : null;
+                    if (name is "Run" or "Spawn")
+                    {
+                        return true;
+                    }
+
+                    if (name is "ForEach" or "For" or "Invoke")
+                    {
+                        continue;
+                    }
+
+                    return false;
+                case LocalFunctionStatementSyntax local:
+                    return MayReturnTask(local.Modifiers, local.ReturnType);
+                case MethodDeclarationSyntax method:
+                    return MayReturnTask(method.Modifiers, method.ReturnType);
+                case MemberDeclarationSyntax or AccessorDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static string? CalledName(InvocationExpressionSyntax call) => call.Expression switch
+    {
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        SimpleNameSyntax name => name.Identifier.ValueText,
+        _ => null,
+    };
+
+    private static bool MayReturnTask(SyntaxTokenList modifiers, TypeSyntax returnType) =>
+        modifiers.Any(Microsoft.CodeAnalysis.CSharp.SyntaxKind.AsyncKeyword)
+        || (returnType is QualifiedNameSyntax qualified ? qualified.Right : returnType) is SimpleNameSyntax { Identifier.ValueText: "Task" };
+
     /// <summary>The shared predicate of CONC401, CONC402, CONC403 and CONC407: the code is a hub coroutine's, where CONC405 reports instead.</summary>
     public bool IsInCoroutine(IOperation operation, ISymbol? containingSymbol) => CoroutineOf(operation, containingSymbol) is not null;
 

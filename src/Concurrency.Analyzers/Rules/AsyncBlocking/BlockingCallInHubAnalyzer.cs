@@ -81,7 +81,8 @@ public sealed class BlockingCallInHubAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is not { } operation
+            if (!_hubs.MayBeInCoroutine(context.Node)
+                || context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is not { } operation
                 || operation is not (IInvocationOperation or IPropertyReferenceOperation)
                 || OperationHelpers.IsInsideNameOf(operation)
                 || _hubs.CoroutineOf(operation, context.ContainingSymbol) is not { } coroutine
@@ -135,9 +136,18 @@ public sealed class BlockingCallInHubAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            if (_api.BlockerOf(invocation) is { } blocker)
+            if (_api.BlockerOf(invocation, out var awaitable) is { } blocker)
             {
-                Report(context, new BlockingCallInHubFix(BlockingCallInHubFixKind.None, false).ToProperties(), blocker, OffTheHub);
+                if (awaitable is null)
+                {
+                    Report(context, new BlockingCallInHubFix(BlockingCallInHubFixKind.None, false).ToProperties(), blocker, OffTheHub);
+                    return;
+                }
+
+                // g.Join(timeout) → await g.JoinAsync(timeout): CONC403's rewrite, with the table's name.
+                var canAwait = inAsync && syntax.Expression is MemberAccessExpressionSyntax && AsyncCode.CanAwaitAt(invocation);
+                var fix = new SyncCallWithAsyncCounterpartFix(canAwait ? SyncCallWithAsyncCounterpartFixKind.AwaitCounterpart : SyncCallWithAsyncCounterpartFixKind.None, awaitable, null, passesCancellationTokenNone: false);
+                Report(context, fix.ToProperties(), blocker, $"'await {(method.ReducedFrom ?? method).ContainingType.Name}.{awaitable}(...)'");
             }
         }
 
@@ -178,7 +188,9 @@ public sealed class BlockingCallInHubAnalyzer : DiagnosticAnalyzer
         private BlockingCallInHubFix SleepFix(IInvocationOperation sleep, IOperation coroutine, bool inAsync)
         {
             var passesTimeSpan = sleep.Arguments.Length == 1 && TaskSymbols.Is(sleep.Arguments[0].Value.Type, _timeSpan);
-            if (sleep.Arguments.Length != 1 || sleep.Parent is not IExpressionStatementOperation || !AsyncCode.CanAwaitAt(sleep))
+            // Thread.Sleep(Timeout.Infinite) has no cooperative twin: Hub.Sleep rejects a negative delay.
+            if (sleep.Arguments.Length != 1 || sleep.Parent is not IExpressionStatementOperation || !AsyncCode.CanAwaitAt(sleep)
+                || sleep.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int and < 0 })
             {
                 return default;
             }

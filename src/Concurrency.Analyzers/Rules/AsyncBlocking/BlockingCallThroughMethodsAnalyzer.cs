@@ -48,10 +48,9 @@ public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
             || OperationHelpers.IsInsideNameOf(invocation)
             || ExceptionPaths.IsExceptionOnly(invocation)
             || DualPath.IsSynchronousSide(invocation, context.ContainingSymbol)
-            || AsyncCounterpartExclusions.IsFireAndForget(invocation)
-            || hubs.IsInCoroutine(invocation, context.ContainingSymbol))
+            || AsyncCounterpartExclusions.IsFireAndForget(invocation))
         {
-            return; // in a hub coroutine the blocking call is CONC405's
+            return;
         }
 
         if (invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke)
@@ -73,9 +72,10 @@ public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
         }
 
         if (!summaries.IsSummarized(invocation.TargetMethod)
-            || summaries.Of(invocation.TargetMethod, context.CancellationToken) is not { } chain)
+            || summaries.Of(invocation.TargetMethod, context.CancellationToken) is not { } chain
+            || hubs.IsInCoroutine(invocation, context.ContainingSymbol))
         {
-            return;
+            return; // in a hub coroutine a method of ours that blocks is CONC405's (a stored lambda's call stays here)
         }
 
         // The fix of CONC403 applies when the callee has an async counterpart.

@@ -62,8 +62,8 @@ public sealed class BlockingCallInHubCodeFixProvider : RewriteCodeFixProvider
         var lambdas = new HashSet<AnonymousFunctionExpressionSyntax>();
         foreach (var (sleep, fix) in diagnostics.Select(d => Target(root, d)).OfType<(InvocationExpressionSyntax Sleep, BlockingCallInHubFix Fix)>())
         {
-            var configureAwait = AwaitSyntax.UsesConfigureAwaitFalse(sleep);
-            editor.ReplaceNode(sleep, AwaitSyntax.Await(AwaitSyntax.AppendConfigureAwait(HubSleep(sleep, fix), configureAwait), sleep, parenthesize: false));
+            // No ConfigureAwait(false): the coroutine must resume on the hub's thread.
+            editor.ReplaceNode(sleep, AwaitSyntax.Await(HubSleep(sleep, fix), sleep, parenthesize: false));
             if (fix.Kind == BlockingCallInHubFixKind.HubSleepMakingLambdaAsync)
             {
                 lambdas.Add(Lambda(sleep)!);

@@ -14,6 +14,7 @@ public static class Suites
         ["shared"] = (sink, _) => Analyzers.SharedStateScaleBenchmark.Run(sink), // the shared-state-rule part of 'analyzers' alone
         ["runtime"] = (sink, _) => Runtime.RuntimeSuite.Run(sink),
         ["pools"] = (sink, _) => Runtime.RuntimeSuite.RunPools(sink), // the pool part of 'runtime' alone
+        ["coroutines"] = (sink, _) => Runtime.RuntimeSuite.RunCoroutines(sink), // the coroutine part of 'runtime' alone
         ["locks-inproc"] = (sink, _) => Analyzers.LockRulesInProcess.Run(sink), // the lock rules in process, to profile
         ["lifecycle-inproc"] = (sink, _) => Analyzers.LifecycleRulesInProcess.Run(sink), // the lifecycle rules in process, to profile
         ["shared-inproc"] = (sink, args) => Analyzers.SharedStateRulesInProcess.Run(sink, args.Count > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 2000), // the shared-state rules in process, to profile: shared-inproc [files]

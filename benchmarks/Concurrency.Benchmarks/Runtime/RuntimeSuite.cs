@@ -6,6 +6,7 @@ using Concurrency.Benchmarks.Harness;
 namespace Concurrency.Benchmarks.Runtime;
 
 // Inside the namespace so the course's Queue<T> and Lock win over the implicitly imported BCL names.
+using Concurrency.Runtime.Coroutines;
 using Concurrency.Runtime.Futures;
 using Concurrency.Runtime.Queues;
 using Concurrency.Runtime.Threading;
@@ -35,6 +36,18 @@ public static class RuntimeSuite
         sink.Add("process.spawn_join.ms", SpawnJoinMilliseconds());
         sink.Add("process.queue.msgs_per_s", Median(ProcessQueueThroughput));
         RunPools(sink);
+        RunCoroutines(sink);
+    }
+
+    /// <summary>The coroutine part of the suite alone (suite <c>coroutines</c>, course topic 5.3).</summary>
+    public static void RunCoroutines(MetricSink sink)
+    {
+        sink.Add("coroutine.100k_sleep.s", Median(() => HubSleepSeconds(Coroutines)));
+        var (heap, workingSet) = HubBytesPerCoroutine();
+        sink.Add("coroutine.bytes_per_coroutine", heap + workingSet);
+        sink.Add("coroutine.bytes_per_coroutine.heap", heap);
+        sink.Add("coroutine.bytes_per_coroutine.working_set", workingSet);
+        sink.Add("bcl.task_delay_100k.s", Median(() => TaskDelaySeconds(Coroutines)));
     }
 
     /// <summary>The pool part of the suite alone (suite <c>pools</c>).</summary>
@@ -46,6 +59,87 @@ public static class RuntimeSuite
     }
 
     public static int Noop(int x) => x;
+
+    private const int Coroutines = 100_000;
+    private static readonly TimeSpan CoroutineSleep = TimeSpan.FromSeconds(0.5);
+
+    // As bench_coroutines in the CPython reference (asyncio.run of a gather of 100,000 coroutines
+    // that each sleep 0.5 s): Hub.Run of a main that spawns 100,000 greenlets that each
+    // await Hub.Sleep(0.5 s), then joins them all. The wall time of the whole Run, hub thread start
+    // and end included; the floor is 0.5 s.
+    private static double HubSleepSeconds(int count)
+    {
+        var watch = Stopwatch.StartNew();
+        Hub.Run(async () =>
+        {
+            var greenlets = new HubGreenlet[count];
+            for (var i = 0; i < count; i++)
+            {
+                greenlets[i] = Hub.Spawn(SleepOnce);
+            }
+
+            await Hub.JoinAll(greenlets);
+        });
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static Task SleepOnce() => SleepOnceAsync();
+
+    private static async Task SleepOnceAsync() => await Hub.Sleep(CoroutineSleep);
+
+    // The memory of a sleeping coroutine: after a full blocking GC, the managed heap size
+    // (GC.GetTotalMemory(true)) and the process working set (Process.WorkingSet64) are read; then
+    // a hub spawns 100,000 greenlets that each await Hub.Sleep(0.5 s) and, 100 ms later, while all
+    // of them are asleep, main reads both again (the heap after another full GC, so only what is
+    // alive counts). Each delta divided by 100,000 is reported; their sum is bytes_per_coroutine,
+    // as the issue defines it (the working set also contains the heap's pages, so the sum counts
+    // them twice: a pessimistic figure). CPython's reference reports the peak RSS delta / 100,000.
+    private static (double Heap, double WorkingSet) HubBytesPerCoroutine()
+    {
+        HubSleepSeconds(1_000); // warm-up: code jitted, hub machinery loaded
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        var process = System.Diagnostics.Process.GetCurrentProcess();
+        process.Refresh();
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var workingSetBefore = process.WorkingSet64;
+        long heapAfter = 0, workingSetAfter = 0;
+        Hub.Run(async () =>
+        {
+            var greenlets = new HubGreenlet[Coroutines];
+            for (var i = 0; i < Coroutines; i++)
+            {
+                greenlets[i] = Hub.Spawn(SleepOnce);
+            }
+
+            await Hub.Sleep(TimeSpan.FromMilliseconds(100));
+            heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+            process.Refresh();
+            workingSetAfter = process.WorkingSet64;
+            await Hub.JoinAll(greenlets);
+        });
+        return ((heapAfter - heapBefore) / (double)Coroutines, Math.Max(0, workingSetAfter - workingSetBefore) / (double)Coroutines);
+    }
+
+    // The physical reference: the same 100,000 sleeps as plain Task.Delay on the thread pool
+    // (one System.Threading timer entry each), gathered with Task.WhenAll.
+    private static double TaskDelaySeconds(int count)
+    {
+        var watch = Stopwatch.StartNew();
+        Task.Run(() =>
+        {
+            var tasks = new Task[count];
+            for (var i = 0; i < count; i++)
+            {
+                tasks[i] = DelayOnce();
+            }
+
+            return Task.WhenAll(tasks);
+        }).GetAwaiter().GetResult();
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task DelayOnce() => await Task.Delay(CoroutineSleep).ConfigureAwait(false);
 
     // Course chapter 4, as the CPython reference's bench_thread_pool: a fresh pool of 4 workers,
     // 50,000 submits of a no-op, then every result in order; the workers start during the timing.

@@ -270,7 +270,10 @@ public class HubGreenlet
         }
         else
         {
-            _task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnTaskDone);
+            // Captures the hub's context: inline when the task completes on the hub thread, posted to
+            // the hub otherwise. (A context-free continuation would go through the thread pool: .NET
+            // never inlines one on a thread with a SynchronizationContext of its own.)
+            _task.GetAwaiter().UnsafeOnCompleted(OnTaskDone);
         }
     }
 

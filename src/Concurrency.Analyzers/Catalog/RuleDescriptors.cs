@@ -161,6 +161,14 @@ public static class RuleDescriptors
     public static readonly DiagnosticDescriptor LockHeldAcrossAwait =
         Create(RuleIds.LockHeldAcrossAwait, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
 
+    /// <summary>CONC405: a blocking call in a hub coroutine (the function given to <c>Hub.Run</c>/<c>Hub.Spawn</c>).</summary>
+    public static readonly DiagnosticDescriptor BlockingCallInHub =
+        Create(RuleIds.BlockingCallInHub, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);
+
+    /// <summary>CONC405: a call in a hub coroutine that blocks through the methods it calls, with the chain.</summary>
+    public static readonly DiagnosticDescriptor BlockingCallInHubThroughMethods =
+        CreateWithMessage(RuleIds.BlockingCallInHub, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning, RuleIds.BlockingCallInHub + "_ThroughMessage");
+
     /// <summary>CONC407: async code calls a synchronous method that blocks.</summary>
     public static readonly DiagnosticDescriptor BlockingCallThroughMethods =
         Create(RuleIds.BlockingCallThroughMethods, RuleCategories.AsyncBlocking, DiagnosticSeverity.Warning);

@@ -77,6 +77,9 @@ public static class RuleIds
     /// <summary>A lock held across an <c>await</c>.</summary>
     public const string LockHeldAcrossAwait = "CONC404";
 
+    /// <summary>A blocking call inside a hub coroutine: it stalls every coroutine of the hub.</summary>
+    public const string BlockingCallInHub = "CONC405";
+
     /// <summary>Async code calls a synchronous method that blocks, found through calls.</summary>
     public const string BlockingCallThroughMethods = "CONC407";
 }

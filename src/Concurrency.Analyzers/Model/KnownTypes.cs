@@ -52,6 +52,10 @@ internal static class KnownTypes
         public const string SemaphoreSlim = "System.Threading.SemaphoreSlim";
         public const string SpinLock = "System.Threading.SpinLock";
         public const string Thread = "System.Threading.Thread";
+        public const string WaitHandle = "System.Threading.WaitHandle";
+        public const string ManualResetEventSlim = "System.Threading.ManualResetEventSlim";
+        public const string CountdownEvent = "System.Threading.CountdownEvent";
+        public const string ThreadingBarrier = "System.Threading.Barrier";
         public const string ThreadPool = "System.Threading.ThreadPool";
         public const string ThreadingTimer = "System.Threading.Timer";
         public const string TimersTimer = "System.Timers.Timer";
@@ -107,6 +111,8 @@ internal static class KnownTypes
 
         public const string Thread = "Concurrency.Runtime.Threading.Thread";
         public const string Timer = "Concurrency.Runtime.Threading.Timer";
+        public const string Event = "Concurrency.Runtime.Threading.Event";
+        public const string Barrier = "Concurrency.Runtime.Threading.Barrier";
 
         public const string Process = "Concurrency.Runtime.Multiprocessing.Process";
         public const string ProcessLock = "Concurrency.Runtime.Multiprocessing.Lock";
@@ -115,6 +121,8 @@ internal static class KnownTypes
         /// <summary>The thread queue (course topic 3.8), joinable like Python's <c>queue.Queue</c>; <c>LifoQueue</c> and <c>PriorityQueue</c> derive from it.</summary>
         public const string ThreadQueue = "Concurrency.Runtime.Queues.Queue`1";
         public const string JoinableQueue = "Concurrency.Runtime.Multiprocessing.JoinableQueue`1";
+        public const string ProcessQueue = "Concurrency.Runtime.Multiprocessing.Queue`1";
+        public const string Connection = "Concurrency.Runtime.Multiprocessing.Connection";
 
         /// <summary>The pools of course chapter 4: every runtime pool (<c>ThreadPoolExecutor</c>, <c>ProcessPoolExecutor</c>) derives from it, so the rules name only the base.</summary>
         public const string Executor = "Concurrency.Runtime.Futures.Executor";
@@ -123,6 +131,11 @@ internal static class KnownTypes
 
         /// <summary><c>Futures.Wait</c> and <c>Futures.AsCompleted</c>: CPython's <c>wait</c> and <c>as_completed</c>, which block.</summary>
         public const string Futures = "Concurrency.Runtime.Futures.Futures";
+
+        /// <summary>The gevent-style hub (course topic 5.3): <c>Hub.Run</c>/<c>Hub.Spawn</c> run coroutines on one thread; a blocking call there stalls them all (CONC405).</summary>
+        public const string Hub = "Concurrency.Runtime.Coroutines.Hub";
+        public const string HubGreenlet = "Concurrency.Runtime.Coroutines.HubGreenlet";
+        public const string HubGreenletOfT = "Concurrency.Runtime.Coroutines.HubGreenlet`1";
     }
 
     /// <summary>

@@ -26,6 +26,7 @@ public class FixContractTests
         [nameof(ConditionWaitOutsideLoopFix)] = d => ConditionWaitOutsideLoopFix.TryRead(d, out _),
         [nameof(BlockingTaskWaitFix)] = d => BlockingTaskWaitFix.TryRead(d, out _),
         [nameof(ThreadSleepInAsyncCodeFix)] = d => ThreadSleepInAsyncCodeFix.TryRead(d, out _),
+        [nameof(BlockingCallInHubFix)] = d => BlockingCallInHubFix.TryRead(d, out _),
         [nameof(SyncCallWithAsyncCounterpartFix)] = d => SyncCallWithAsyncCounterpartFix.TryRead(d, out _),
         [nameof(LockHeldAcrossAwaitFix)] = d => LockHeldAcrossAwaitFix.TryRead(d, out _),
         [nameof(SerialStartJoinFix)] = d => SerialStartJoinFix.TryRead(d, out _),
@@ -256,6 +257,31 @@ public class FixContractTests
         }
 
         Assert.False(LockOrderInversionFix.TryRead(With(properties.ToArray()), out _));
+    }
+
+    [Theory]
+    [InlineData("HubSleep", false)]
+    [InlineData("HubSleep", true)]
+    [InlineData("HubSleepMakingLambdaAsync", false)]
+    [InlineData("HubSleepMakingLambdaAsync", true)]
+    [InlineData("None", false)]
+    public void A_hub_sleep_fix_reads_back_with_its_argument_kind(string kindName, bool passesTimeSpan)
+    {
+        var kind = Enum.Parse<BlockingCallInHubFixKind>(kindName);
+        Assert.True(BlockingCallInHubFix.TryRead(With(new BlockingCallInHubFix(kind, passesTimeSpan).ToProperties()), out var read));
+        Assert.Equal(kind, read.Kind);
+        Assert.Equal(passesTimeSpan, read.PassesTimeSpan);
+    }
+
+    [Fact]
+    public void A_hub_diagnostic_carrying_another_contract_is_not_read_as_a_hub_sleep()
+    {
+        var counterpart = new SyncCallWithAsyncCounterpartFix(SyncCallWithAsyncCounterpartFixKind.AwaitCounterpart, "GetAsync", null, passesCancellationTokenNone: false).ToProperties();
+        var wait = new BlockingTaskWaitFix(BlockingTaskWaitFixKind.Await).ToProperties();
+        Assert.False(BlockingCallInHubFix.TryRead(With(counterpart), out _));
+        Assert.False(BlockingCallInHubFix.TryRead(With(wait), out _));
+        Assert.False(SyncCallWithAsyncCounterpartFix.TryRead(With(new BlockingCallInHubFix(BlockingCallInHubFixKind.HubSleep, false).ToProperties()), out _));
+        Assert.False(BlockingTaskWaitFix.TryRead(With(new BlockingCallInHubFix(BlockingCallInHubFixKind.HubSleep, false).ToProperties()), out _));
     }
 
     [Theory]

@@ -44,6 +44,7 @@ internal sealed class BlockingChain
 internal sealed class BlockingSummaries
 {
     private static readonly ConditionalWeakTable<Compilation, BlockingSummaries> PerCompilation = new();
+    private static readonly ConditionalWeakTable<Compilation, BlockingSummaries> PerCompilationForHub = new();
 
     private readonly Compilation _compilation;
     private readonly TaskSymbols _symbols;
@@ -53,8 +54,13 @@ internal sealed class BlockingSummaries
     private readonly INamedTypeSymbol? _dbDataReader;
     private readonly CallGraphSummaries<bool> _summaries;
 
-    private BlockingSummaries(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options)
+    // For the hub (CONC405): async methods are followed too (awaited from a coroutine, they run on
+    // the hub thread), and the blocking calls of BlockingApi count beside sleeps, waits and IO.
+    private readonly BlockingApiSymbols? _blockingApi;
+
+    private BlockingSummaries(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options, bool forHub)
     {
+        _blockingApi = forHub ? BlockingApiSymbols.For(compilation) : null;
         _compilation = compilation;
         _symbols = symbols;
         _counterparts = AsyncCounterparts.For(compilation, symbols, options);
@@ -66,14 +72,23 @@ internal sealed class BlockingSummaries
     }
 
     public static BlockingSummaries For(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options) =>
-        PerCompilation.GetValue(compilation, c => new BlockingSummaries(c, symbols, options));
+        PerCompilation.GetValue(compilation, c => new BlockingSummaries(c, symbols, options, forHub: false));
+
+    /// <summary>
+    /// The summaries CONC405 reads: what blocks the one thread of a hub. As <see cref="For"/>, but
+    /// async methods of the compilation are followed as well (a coroutine that awaits one runs it on
+    /// the hub thread), and the calls of <see cref="BlockingApi"/> (events, locks, joins, the
+    /// inter-process queue…) block besides sleeps, waits on tasks and synchronous IO.
+    /// </summary>
+    public static BlockingSummaries ForHub(Compilation compilation, TaskSymbols symbols, AnalyzerConfigOptionsProvider options) =>
+        PerCompilationForHub.GetValue(compilation, c => new BlockingSummaries(c, symbols, options, forHub: true));
 
     /// <summary>
     /// Whether CONC407 follows calls into <paramref name="method"/>: a synchronous method with a body
     /// in this compilation, other than a data reader's read of its buffered row.
     /// </summary>
     public bool IsSummarized(IMethodSymbol method) =>
-        !method.IsAsync
+        (!method.IsAsync || _blockingApi is not null)
         && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction
         && !method.IsAbstract
         && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
@@ -170,6 +185,11 @@ internal sealed class BlockingSummaries
         if (TaskSymbols.Is(method.ContainingType, _thread) && method.Name == "Sleep")
         {
             return "Thread.Sleep";
+        }
+
+        if (_blockingApi?.BlockerOf(invocation) is { } blocking)
+        {
+            return blocking;
         }
 
         if (IsSummarized(method) || _symbols.IsTaskLike(method.ContainingType) || _symbols.IsTaskLike(invocation.Instance?.Type))

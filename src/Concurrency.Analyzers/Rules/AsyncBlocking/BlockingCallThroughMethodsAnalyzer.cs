@@ -34,11 +34,12 @@ public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
             var options = start.Options.AnalyzerConfigOptionsProvider;
             var counterparts = AsyncCounterparts.For(start.Compilation, symbols, options);
             var summaries = BlockingSummaries.For(start.Compilation, symbols, options);
-            start.RegisterSyntaxNodeAction(node => Analyze(node, counterparts, summaries), SyntaxKind.InvocationExpression);
+            var hubs = HubCoroutines.For(start.Compilation);
+            start.RegisterSyntaxNodeAction(node => Analyze(node, counterparts, summaries, hubs), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, AsyncCounterparts asyncCounterparts, BlockingSummaries summaries)
+    private static void Analyze(SyntaxNodeAnalysisContext context, AsyncCounterparts asyncCounterparts, BlockingSummaries summaries, HubCoroutines hubs)
     {
         var syntax = (InvocationExpressionSyntax)context.Node;
         if (!AsyncCode.IsInAsyncFunctionSyntax(syntax)
@@ -71,9 +72,10 @@ public sealed class BlockingCallThroughMethodsAnalyzer : DiagnosticAnalyzer
         }
 
         if (!summaries.IsSummarized(invocation.TargetMethod)
-            || summaries.Of(invocation.TargetMethod, context.CancellationToken) is not { } chain)
+            || summaries.Of(invocation.TargetMethod, context.CancellationToken) is not { } chain
+            || hubs.IsInCoroutine(invocation, context.ContainingSymbol))
         {
-            return;
+            return; // in a hub coroutine a method of ours that blocks is CONC405's (a stored lambda's call stays here)
         }
 
         // The fix of CONC403 applies when the callee has an async counterpart.

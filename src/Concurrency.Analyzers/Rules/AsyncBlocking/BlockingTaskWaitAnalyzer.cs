@@ -32,6 +32,8 @@ public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            var hubs = HubCoroutines.For(start.Compilation);
+
             // Syntax first: only a member access or call named like a blocking wait, inside a function
             // declared async, costs a semantic look-up; only a member with a candidate builds a
             // control-flow graph, once.
@@ -46,7 +48,8 @@ public sealed class BlockingTaskWaitAnalyzer : DiagnosticAnalyzer
                             && AsyncCode.IsInAsyncCode(wait.Operation, block.OwningSymbol)
                             && !OperationHelpers.IsInsideNameOf(wait.Operation)
                             && !CompletedWaits.IsTriviallyComplete(wait, symbols)
-                            && !DualPath.IsSynchronousSide(wait.Operation, block.OwningSymbol))
+                            && !DualPath.IsSynchronousSide(wait.Operation, block.OwningSymbol)
+                            && !hubs.IsInCoroutine(wait.Operation, block.OwningSymbol))
                         {
                             lock (candidates)
                             {

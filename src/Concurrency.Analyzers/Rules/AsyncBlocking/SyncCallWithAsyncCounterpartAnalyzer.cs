@@ -36,11 +36,12 @@ public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
             var options = start.Options.AnalyzerConfigOptionsProvider;
             var counterparts = AsyncCounterparts.For(start.Compilation, symbols, options);
             var summaries = BlockingSummaries.For(start.Compilation, symbols, options);
-            start.RegisterSyntaxNodeAction(node => Analyze(node, symbols, counterparts, summaries), SyntaxKind.InvocationExpression);
+            var hubs = HubCoroutines.For(start.Compilation);
+            start.RegisterSyntaxNodeAction(node => Analyze(node, symbols, counterparts, summaries, hubs), SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, TaskSymbols symbols, AsyncCounterparts asyncCounterparts, BlockingSummaries summaries)
+    private static void Analyze(SyntaxNodeAnalysisContext context, TaskSymbols symbols, AsyncCounterparts asyncCounterparts, BlockingSummaries summaries, HubCoroutines hubs)
     {
         var syntax = (InvocationExpressionSyntax)context.Node;
         if (!AsyncCode.IsInAsyncFunctionSyntax(syntax)
@@ -65,6 +66,11 @@ public sealed class SyncCallWithAsyncCounterpartAnalyzer : DiagnosticAnalyzer
             || (summaries.IsSummarized(method) && summaries.Of(method, context.CancellationToken) is not null))
         {
             return; // a method of ours that blocks is CONC407's, with the chain in its message
+        }
+
+        if (hubs.IsInCoroutine(invocation, context.ContainingSymbol))
+        {
+            return; // on a hub's thread the call stalls every coroutine: CONC405's
         }
 
         var fix = asyncCounterparts.ChooseFix(syntax, invocation, counterparts, context.ContainingSymbol!, out var counterpart);

@@ -31,13 +31,14 @@ public sealed class ThreadSleepInAsyncCodeAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            var hubs = HubCoroutines.For(start.Compilation);
             start.RegisterSyntaxNodeAction(
-                node => AnalyzeInvocation(node, thread, cancellationToken),
+                node => AnalyzeInvocation(node, thread, cancellationToken, hubs),
                 SyntaxKind.InvocationExpression);
         });
     }
 
-    private static void AnalyzeInvocation(SyntaxNodeAnalysisContext context, INamedTypeSymbol thread, INamedTypeSymbol? cancellationToken)
+    private static void AnalyzeInvocation(SyntaxNodeAnalysisContext context, INamedTypeSymbol thread, INamedTypeSymbol? cancellationToken, HubCoroutines hubs)
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
         var name = invocation.Expression switch
@@ -49,7 +50,8 @@ public sealed class ThreadSleepInAsyncCodeAnalyzer : DiagnosticAnalyzer
         if (name != "Sleep" || !AsyncCode.IsInAsyncFunctionSyntax(invocation)
             || context.SemanticModel.GetOperation(invocation, context.CancellationToken) is not IInvocationOperation operation
             || !TaskSymbols.Is(operation.TargetMethod.ContainingType, thread)
-            || !AsyncCode.IsInAsyncCode(operation, context.ContainingSymbol!))
+            || !AsyncCode.IsInAsyncCode(operation, context.ContainingSymbol!)
+            || hubs.IsInCoroutine(operation, context.ContainingSymbol))
         {
             return;
         }

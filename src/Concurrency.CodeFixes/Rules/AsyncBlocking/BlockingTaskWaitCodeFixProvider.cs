@@ -21,7 +21,7 @@ public sealed class BlockingTaskWaitCodeFixProvider : RewriteCodeFixProvider
     private const string EquivalenceKey = RuleIds.BlockingTaskWait;
 
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.BlockingTaskWait);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.BlockingTaskWait, RuleIds.BlockingCallInHub);
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)

@@ -17,7 +17,7 @@ namespace Concurrency.CodeFixes.Rules.AsyncBlocking;
 public sealed class SyncCallWithAsyncCounterpartCodeFixProvider : RewriteCodeFixProvider
 {
     /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SyncCallWithAsyncCounterpart, RuleIds.BlockingCallThroughMethods);
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SyncCallWithAsyncCounterpart, RuleIds.BlockingCallThroughMethods, RuleIds.BlockingCallInHub);
 
     /// <inheritdoc />
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)

@@ -29,6 +29,37 @@ public class BlockingSummariesTests
         Assert.Equal(direct, afterUse);
     }
 
+    private const string HubSource = """
+        using System.Threading.Tasks;
+        using Concurrency.Runtime.Threading;
+        class H
+        {
+            static readonly Event Ready = new();
+            public static async Task Pause() { await Task.Yield(); System.Threading.Thread.Sleep(1); }
+            public static void WaitReady() => Ready.Wait();
+            public static void Poll() => Ready.Wait(System.TimeSpan.Zero);
+        }
+        """;
+
+    [Fact]
+    public void The_hub_summaries_follow_async_methods_and_the_blocking_table_while_CONC407s_do_not()
+    {
+        var compilation = CSharpCompilation.Create(
+            "Hub",
+            new[] { CSharpSyntaxTree.ParseText(HubSource) },
+            TestReferences.Framework.Add(TestReferences.Runtime),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var symbols = TaskSymbols.Create(compilation)!;
+        var forHub = BlockingSummaries.ForHub(compilation, symbols, NoOptions.Instance);
+        var forAsync = BlockingSummaries.For(compilation, symbols, NoOptions.Instance);
+
+        Assert.Equal("Thread.Sleep", forHub.Of(Method(compilation, "H.Pause"), CancellationToken.None)?.PathText);
+        Assert.Equal("Event.Wait", forHub.Of(Method(compilation, "H.WaitReady"), CancellationToken.None)?.PathText);
+        Assert.Null(forHub.Of(Method(compilation, "H.Poll"), CancellationToken.None));
+        Assert.Null(forAsync.Of(Method(compilation, "H.Pause"), CancellationToken.None));
+        Assert.Null(forAsync.Of(Method(compilation, "H.WaitReady"), CancellationToken.None));
+    }
+
     private static string? ChainOf(string method, string? first)
     {
         var compilation = CSharpCompilation.Create(

@@ -653,4 +653,15 @@ public class BlockingCallThroughMethodsTests
             async Task M(ProviderReader r) { await Task.Yield(); [|Next(r)|]; }
         }
         """);
+
+    [Fact]
+    public Task Steps_aside_inside_a_hub_coroutine_where_CONC405_reports() => Verify("""
+        using Concurrency.Runtime.Coroutines;
+        class App
+        {
+            static void Pause() => Thread.Sleep(10);
+            static void Main() => Hub.Run(async () => { Pause(); await Task.Yield(); });
+            static async Task Elsewhere() { [|Pause()|]; await Task.Yield(); }
+        }
+        """);
 }

@@ -515,4 +515,14 @@ public class BlockingTaskWaitAnalyzerTests
             }
         }
         """);
+
+    [Fact]
+    public Task Steps_aside_inside_a_hub_coroutine_where_CONC405_reports() => Verify("""
+        using Concurrency.Runtime.Coroutines;
+        class App
+        {
+            static void Main() => Hub.Run(async () => { var t = Task.Run(() => 1); var n = t.Result; await Task.Yield(); });
+            static async Task Elsewhere() { var t = Task.Run(() => 1); var n = [|t.Result|]; await Task.Yield(); }
+        }
+        """);
 }

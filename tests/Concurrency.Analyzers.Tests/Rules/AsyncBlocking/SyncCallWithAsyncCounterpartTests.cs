@@ -522,4 +522,14 @@ public class SyncCallWithAsyncCounterpartTests
             }
         }
         """);
+
+    [Fact]
+    public Task Steps_aside_inside_a_hub_coroutine_where_CONC405_reports() => Verify("""
+        using Concurrency.Runtime.Coroutines;
+        class App
+        {
+            static void Main() => Hub.Run(async () => { var s = File.ReadAllText("a"); await Task.Yield(); });
+            static async Task Elsewhere() { var s = [|File.ReadAllText("a")|]; await Task.Yield(); }
+        }
+        """);
 }

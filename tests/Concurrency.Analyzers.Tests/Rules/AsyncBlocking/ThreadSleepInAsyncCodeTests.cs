@@ -265,4 +265,14 @@ public class ThreadSleepInAsyncCodeTests
         test.FixedState.Sources.Add(("B.cs", Usings + "class B { async Task M() { await Task.Delay(40); await Task.Yield(); } }"));
         return test.RunAsync();
     }
+
+    [Fact]
+    public Task Steps_aside_inside_a_hub_coroutine_where_CONC405_reports() => Verify("""
+        using Concurrency.Runtime.Coroutines;
+        class App
+        {
+            static void Main() => Hub.Run(async () => { Thread.Sleep(10); await Task.Yield(); });
+            static async Task Elsewhere() { [|Thread.Sleep(10)|]; await Task.Yield(); }
+        }
+        """);
 }

@@ -5,6 +5,8 @@
 //   cpu       CPU-bound work: switching between coroutines against running them serially
 //   gevent    the course's gevent example on the hub: "eat" 2 s and "play" 1 s take 2 s in all
 //   fetch     a hub fetching three local endpoints concurrently on one thread
+//   blocking  CONC405: the eat/play hub with Thread.Sleep and sync IO (Unsafe/) against Hub.Sleep
+//             and async IO (Fixed/): the sum of the pauses against the longer one
 // With no argument, all of them run.
 using Chapter05.Coroutines;
 
@@ -15,6 +17,7 @@ var demos = new Dictionary<string, Action>(StringComparer.OrdinalIgnoreCase)
     ["cpu"] = Demos.CpuBound,
     ["gevent"] = HubDemos.EatAndPlay,
     ["fetch"] = HubDemos.FetchConcurrently,
+    ["blocking"] = BlockingAgainstCooperative,
 };
 var chosen = args.Length == 0 ? demos.Keys.ToArray() : args;
 foreach (var name in chosen)
@@ -30,3 +33,20 @@ foreach (var name in chosen)
 }
 
 return 0;
+
+static void BlockingAgainstCooperative()
+{
+    var menu = Path.GetTempFileName();
+    File.WriteAllText(menu, "soup, bread, tea");
+    try
+    {
+        var blocking = Chapter05.Coroutines.Unsafe.BlockingHub.Run(menu);
+        var cooperative = Chapter05.Coroutines.Fixed.CooperativeHub.Run(menu);
+        Console.WriteLine($"blocking calls on the hub: {blocking.TotalMilliseconds:F0} ms (the pauses add up: 200 + 100)");
+        Console.WriteLine($"Hub.Sleep and async IO:    {cooperative.TotalMilliseconds:F0} ms (the longer pause: 200)");
+    }
+    finally
+    {
+        File.Delete(menu);
+    }
+}

@@ -18,6 +18,7 @@ public static class BlockingHub
             var eat = Hub.Spawn(async () =>
             {
                 Console.WriteLine("eat start");
+                await Hub.Sleep(TimeSpan.Zero);           // let "play" start: the hub switches here
                 var menu = File.ReadAllText(menuPath);   // CONC405: sync IO on the hub thread
                 Thread.Sleep(200);                        // CONC405: every coroutine of the hub waits
                 Console.WriteLine($"eat end ({menu.Length} chars of menu)");

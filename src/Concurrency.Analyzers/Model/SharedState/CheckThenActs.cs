@@ -120,7 +120,9 @@ internal static class CheckThenActs
             return new CheckThenAct(CheckThenActShape.DoubleCheckedLocking, check.Reference, act, target, test);
         }
 
-        return check.Kind == TestKind.Null ? new CheckThenAct(CheckThenActShape.LazyInitialization, check.Reference, act, target, test) : null;
+        // 'if (Message is not null) throw …; Message = m;' is a set-once guard, not a lazy initialization.
+        var guardThrows = !check.ActsWhenTrue && test.WhenFalse is null && Throws(test.WhenTrue);
+        return check.Kind == TestKind.Null && !guardThrows ? new CheckThenAct(CheckThenActShape.LazyInitialization, check.Reference, act, target, test) : null;
     }
 
     /// <summary>The lazy initialization <c>_x ??= …</c> is, or null.</summary>
@@ -247,6 +249,13 @@ internal static class CheckThenActs
         IBlockOperation block => block.Operations.Length > 0 && Jumps(block.Operations[block.Operations.Length - 1]),
         IReturnOperation or IBranchOperation or IThrowOperation => true,
         IExpressionStatementOperation { Operation: IThrowOperation } => true,
+        _ => false,
+    };
+
+    private static bool Throws(IOperation statement) => statement switch
+    {
+        IBlockOperation block => block.Operations.Length > 0 && Throws(block.Operations[block.Operations.Length - 1]),
+        IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation } => true,
         _ => false,
     };
 

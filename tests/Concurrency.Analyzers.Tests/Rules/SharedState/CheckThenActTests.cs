@@ -288,6 +288,48 @@ public class CheckThenActTests
     // ---- negatives ----
 
     [Fact]
+    public Task A_set_once_guard_that_throws_is_not_a_lazy_initialization() => Verify("""
+        class ProfiledCommand
+        {
+            private readonly object _gate = new object();
+            private string Message;
+            private string _name;
+            public void Touch() { lock (_gate) { } }
+            public void SetMessage(string message)
+            {
+                if (Message is not null) throw new InvalidOperationException("The message is set already.");
+                Message = message;
+            }
+            public void SetName(string name)
+            {
+                if (_name != null)
+                {
+                    Console.WriteLine("twice");
+                    throw new InvalidOperationException(nameof(SetName));
+                }
+
+                _name = name;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task A_guard_that_logs_instead_of_throwing_is_still_reported() => Verify("""
+        class Config
+        {
+            private readonly object _gate = new object();
+            private string _name;
+            public void Touch() { lock (_gate) { } }
+            public void SetName(string name)
+            {
+                if ({|#0:_name|} != null) { Console.WriteLine("set already"); return; }
+                {|#1:_name = name|};
+            }
+        }
+        """,
+        Race(0, 1, Lazy, "_name", "Test0.cs:10", TakesLocks));
+
+    [Fact]
     public Task Double_checked_locking_of_a_volatile_field() => Verify("""
         class Service
         {

@@ -133,4 +133,13 @@ internal static class OperationHelpers
     /// <summary>Every operation of a control-flow graph block, in order, branch value last.</summary>
     public static IEnumerable<IOperation> TopLevelOperations(BasicBlock block) =>
         block.BranchValue is null ? block.Operations : block.Operations.Append(block.BranchValue);
+
+    /// <summary>Whether a statement (or the last statement of a block) leaves the code after it: a <c>return</c>, <c>break</c>, <c>continue</c>, <c>goto</c> or <c>throw</c>.</summary>
+    public static bool LeavesBlock(IOperation statement) => statement switch
+    {
+        IBlockOperation block => block.Operations.Length > 0 && LeavesBlock(block.Operations[block.Operations.Length - 1]),
+        IReturnOperation or IBranchOperation or IThrowOperation => true,
+        IExpressionStatementOperation { Operation: IThrowOperation } => true,
+        _ => false,
+    };
 }

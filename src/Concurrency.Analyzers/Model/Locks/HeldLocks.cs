@@ -15,7 +15,7 @@ namespace Concurrency.Analyzers.Model.Locks;
 /// <c>using var h = x.Hold();</c>) earlier in the blocks around it with no release in between.
 /// Then the caller's: a method marked <c>[RequiresLock(nameof(x))]</c> holds <c>x</c>, and a private
 /// method holds what every call of it in its type holds (one level: its callers' own locks and
-/// attributes). A lock is keyed by its symbol (<see cref="LockSymbols.KeyOf"/>) and the object it is
+/// attributes). An Interlocked try-gate counts as a lock past its guard (<see cref="GateOf"/>). A lock is keyed by its symbol (<see cref="LockSymbols.KeyOf"/>) and the object it is
 /// read from as written (<c>this</c>, <c>other</c>): <c>lock (_gate)</c> does not hold <c>other._gate</c>
 /// (<see cref="Key(string, IOperation?)"/>). A lambda holds nothing
 /// of the code that creates it: it may run later, on another thread. One per compilation.
@@ -251,8 +251,60 @@ internal sealed class HeldLocks
                 case IUsingDeclarationOperation declaration:
                     AddAcquired(declaration.DeclarationGroup, held);
                     break;
+                case IConditionalOperation { WhenFalse: null } guard when OperationHelpers.LeavesBlock(guard.WhenTrue) && GateOf(guard.Condition, block) is { } gate:
+                    AddLock(held, gate); // a try-gate: one caller at a time gets past it
+                    break;
             }
         }
+    }
+
+    /// <summary>
+    /// The field of an Interlocked try-gate that a guard leaves by when the gate is taken:
+    /// <c>if (Interlocked.CompareExchange(ref _gate, 1, 0) != 0) return;</c> (or <c>is not 0</c>), or
+    /// <c>var ran = Interlocked.CompareExchange(ref _cause, cause, null) == null; if (!ran) return;</c>
+    /// earlier in <paramref name="block"/>. Past the guard, one caller at a time runs, as under a lock.
+    /// </summary>
+    private static IOperation? GateOf(IOperation condition, IBlockOperation block)
+    {
+        condition = OperationHelpers.WalkDownConversion(condition);
+        switch (condition)
+        {
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } compare:
+                return TakenGate(compare.LeftOperand, compare.RightOperand) ?? TakenGate(compare.RightOperand, compare.LeftOperand);
+            case IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation constant } } pattern:
+                return TakenGate(pattern.Value, constant.Value);
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } when OperationHelpers.WalkDownConversion(operand) is ILocalReferenceOperation flag:
+                foreach (var statement in block.Operations)
+                {
+                    if (statement is IVariableDeclarationGroupOperation group
+                        && group.Declarations.SelectMany(d => d.Declarators).FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, flag.Local)) is { Initializer.Value: var value }
+                        && OperationHelpers.WalkDownConversion(value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } won)
+                    {
+                        return TakenGate(won.LeftOperand, won.RightOperand) ?? TakenGate(won.RightOperand, won.LeftOperand);
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    // Interlocked.CompareExchange(ref field, value, comparand) compared with its own comparand: the field.
+    private static IOperation? TakenGate(IOperation exchange, IOperation compared) =>
+        OperationHelpers.WalkDownConversion(exchange) is IInvocationOperation { TargetMethod: { Name: "CompareExchange", ContainingType.Name: "Interlocked" }, Arguments.Length: 3 } call
+            && call.Arguments[0].Value is IFieldReferenceOperation gate
+            && SameValue(call.Arguments[2].Value, compared)
+                ? gate
+                : null;
+
+    private static bool SameValue(IOperation a, IOperation b)
+    {
+        a = OperationHelpers.WalkDownConversion(a);
+        b = OperationHelpers.WalkDownConversion(b);
+        return a.ConstantValue is { HasValue: true } x && b.ConstantValue is { HasValue: true } y
+            ? Equals(x.Value, y.Value)
+            : a.Syntax.ToString() == b.Syntax.ToString();
     }
 
     private static bool IsHold(IInvocationOperation call) => call.TargetMethod.Name == "Hold";

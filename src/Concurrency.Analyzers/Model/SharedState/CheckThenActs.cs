@@ -239,18 +239,10 @@ internal static class CheckThenActs
             return new List<IOperation> { otherwise };
         }
 
-        return Jumps(test.WhenTrue) && test.Parent is IBlockOperation block
+        return OperationHelpers.LeavesBlock(test.WhenTrue) && test.Parent is IBlockOperation block
             ? block.Operations.SkipWhile(o => o != test).Skip(1).ToList()
             : new List<IOperation>();
     }
-
-    private static bool Jumps(IOperation statement) => statement switch
-    {
-        IBlockOperation block => block.Operations.Length > 0 && Jumps(block.Operations[block.Operations.Length - 1]),
-        IReturnOperation or IBranchOperation or IThrowOperation => true,
-        IExpressionStatementOperation { Operation: IThrowOperation } => true,
-        _ => false,
-    };
 
     private static bool Throws(IOperation statement) => statement switch
     {

@@ -265,6 +265,84 @@ public class UnsynchronizedWriteTests
     // ---- negatives ----
 
     [Fact]
+    public Task Writes_past_an_Interlocked_try_gate_run_one_caller_at_a_time() => Verify("""
+        static class Program
+        {
+            static int s_gate;
+            static object s_cause;
+            static int s_runs;
+            static int s_reconfigured;
+            static string s_failure;
+            static void Gated()
+            {
+                if (Interlocked.CompareExchange(ref s_gate, 1, 0) != 0) return;
+                try { s_runs++; }
+                finally { Volatile.Write(ref s_gate, 0); }
+            }
+            static void Reconfigure(object cause)
+            {
+                var ranThisCall = Interlocked.CompareExchange(ref s_cause, cause, null) == null;
+                if (!ranThisCall) return;
+                try { s_failure = "none"; s_reconfigured++; }
+                finally { Interlocked.Exchange(ref s_cause, null); }
+            }
+            static void Checked()
+            {
+                if (Interlocked.CompareExchange(ref s_gate, 1, 0) is not 0) { return; }
+                s_runs--;
+                Volatile.Write(ref s_gate, 0);
+            }
+            static void Main()
+            {
+                var a = new Thread(Gated); var b = new Thread(Gated);
+                var c = new Thread(() => Reconfigure(new object())); var d = new Thread(() => Reconfigure(new object()));
+                var e = new Thread(Checked); var f = new Thread(Checked);
+                a.Start(); b.Start(); c.Start(); d.Start(); e.Start(); f.Start();
+                a.Join(); b.Join(); c.Join(); d.Join(); e.Join(); f.Join();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Two_gates_do_not_guard_one_field_and_a_gate_that_lets_everyone_through_guards_nothing() => Verify("""
+        static class Program
+        {
+            static int s_gate;
+            static int s_other;
+            static int s_runs;
+            static void One() { if (Interlocked.CompareExchange(ref s_gate, 1, 0) != 0) return; {|#0:s_runs|}++; Volatile.Write(ref s_gate, 0); }
+            static void Two() { if (Interlocked.CompareExchange(ref s_other, 1, 0) != 0) return; {|#1:s_runs|}--; Volatile.Write(ref s_other, 0); }
+            static void Main()
+            {
+                var a = new Thread(One); var b = new Thread(Two);
+                a.Start(); b.Start(); a.Join(); b.Join();
+            }
+        }
+        """,
+        Beside(0, 1, "s_runs", "'One' (new Thread in Main (Test0.cs:11))", "Test0.cs:8", "'Two' (new Thread in Main (Test0.cs:11))"),
+        Beside(1, 0, "s_runs", "'Two' (new Thread in Main (Test0.cs:11))", "Test0.cs:7", "'One' (new Thread in Main (Test0.cs:11))"));
+
+    [Fact]
+    public Task A_gate_that_lets_everyone_through_guards_nothing() => Verify("""
+        static class Program
+        {
+            static int s_gate;
+            static int s_runs;
+            static void Work()
+            {
+                Interlocked.CompareExchange(ref s_gate, 1, 0);
+                {|#0:s_runs|}++;
+            }
+            static void Main()
+            {
+                var a = new Thread(Work); var b = new Thread(Work);
+                a.Start(); b.Start(); a.Join(); b.Join();
+            }
+        }
+        """,
+        BesideItself(0, "s_runs", "'Work' (new Thread in Main (Test0.cs:13))"));
+
+    [Fact]
     public Task A_plain_write_beside_Interlocked_updates_still_races() => Verify("""
         static class Sums
         {

@@ -106,7 +106,7 @@ internal sealed class BlockingApiSymbols
         }
 
         var owner = (method.ReducedFrom ?? method).ContainingType;
-        var row = _byMember.TryGetValue(method.Name, out var rows) ? rows.FirstOrDefault(r => DerivesFrom(owner, r.Type)) : default;
+        var row = _byMember.TryGetValue(method.Name, out var rows) ? rows.FirstOrDefault(r => CallTargets.IsOrDerivesFrom(owner, r.Type)) : default;
         awaitable = row.Awaitable;
         var blocks = row.Type is not null
             || (_locks.Acquires(invocation) is not null && !TriesOnce(invocation))
@@ -135,17 +135,4 @@ internal sealed class BlockingApiSymbols
 
     private static bool IsTask(INamedTypeSymbol type) =>
         type.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
-
-    private static bool DerivesFrom(INamedTypeSymbol? type, INamedTypeSymbol baseType)
-    {
-        for (var current = type?.OriginalDefinition; current is not null; current = current.BaseType?.OriginalDefinition)
-        {
-            if (TaskSymbols.Is(current, baseType))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

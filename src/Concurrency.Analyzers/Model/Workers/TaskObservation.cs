@@ -83,20 +83,9 @@ internal sealed class TaskObservation
             operation = access.WhenNotNull;
         }
 
-        if (_executor is null || operation is not IInvocationOperation { TargetMethod.Name: "Map" } call)
-        {
-            return null;
-        }
-
-        for (var type = call.TargetMethod.ContainingType; type is not null; type = type.BaseType)
-        {
-            if (TaskSymbols.Is(type.OriginalDefinition, _executor))
-            {
-                return call;
-            }
-        }
-
-        return null;
+        return _executor is not null && operation is IInvocationOperation { TargetMethod.Name: "Map" } call && CallTargets.IsOrDerivesFrom(call.TargetMethod.ContainingType, _executor)
+            ? call
+            : null;
     }
 
     /// <summary>
